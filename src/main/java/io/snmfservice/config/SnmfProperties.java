@@ -1,0 +1,71 @@
+package io.snmfservice.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings under {@code snmf.*}.
+ *
+ * @param role which half of the service this process runs: the REST API, the job workers, or both
+ * @param dataDir root of the service's files: embedded PostgreSQL data, activation store
+ * @param workers the in-process worker pool and its leases
+ * @param limits request size limits
+ */
+@Validated
+@ConfigurationProperties("snmf")
+public record SnmfProperties(
+    @DefaultValue("all") @NotNull Role role,
+    @DefaultValue("./data") @NotNull Path dataDir,
+    @DefaultValue @Valid Workers workers,
+    @DefaultValue @Valid Limits limits) {
+
+  public enum Role {
+    ALL, API, WORKER;
+
+    public boolean servesApi() {
+      return this != WORKER;
+    }
+
+    public boolean runsWorkers() {
+      return this != API;
+    }
+  }
+
+  /**
+   * @param threads jobs run at once by this process
+   * @param pollInterval how often an idle worker looks for a queued job
+   * @param leaseDuration how long a claimed job stays owned without a heartbeat
+   * @param heartbeatInterval how often running jobs renew their lease
+   * @param reaperInterval how often expired leases are looked for
+   * @param shutdownGrace how long shutdown waits for running handlers to notice it
+   */
+  public record Workers(
+      @DefaultValue("2") @Min(0) int threads,
+      @DefaultValue("250ms") Duration pollInterval,
+      @DefaultValue("30s") Duration leaseDuration,
+      @DefaultValue("5s") Duration heartbeatInterval,
+      @DefaultValue("5s") Duration reaperInterval,
+      @DefaultValue("10s") Duration shutdownGrace) {}
+
+  /**
+   * @param maxRequestBytes largest accepted request body (JSON or upload)
+   * @param maxDocuments largest number of documents in one dataset
+   */
+  public record Limits(
+      @DefaultValue("67108864") @Min(1) long maxRequestBytes,
+      @DefaultValue("1000000") @Min(1) int maxDocuments) {}
+
+  public Path postgresDir() {
+    return dataDir.resolve("postgres");
+  }
+
+  public Path activationsDir() {
+    return dataDir.resolve("activations");
+  }
+}

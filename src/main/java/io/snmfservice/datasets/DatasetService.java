@@ -1,0 +1,175 @@
+package io.snmfservice.datasets;
+
+import io.snmfservice.config.SnmfProperties;
+import io.snmfservice.models.Model;
+import io.snmfservice.models.ModelService;
+import io.snmfservice.web.ApiException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Creates datasets from uploads (all documents in one transaction), lists, pages and deletes them. */
+@Service
+public class DatasetService {
+
+  private static final Logger log = LoggerFactory.getLogger(DatasetService.class);
+
+  private final DatasetRepository datasets;
+  private final DocumentStore documents;
+  private final ModelService models;
+  private final DocumentParser parser;
+  private final int maxDocuments;
+
+  public DatasetService(
+      DatasetRepository datasets,
+      DocumentStore documents,
+      ModelService models,
+      JsonMapper json,
+      SnmfProperties properties) {
+    this.datasets = datasets;
+    this.documents = documents;
+    this.models = models;
+    this.parser = new DocumentParser(json);
+    this.maxDocuments = properties.limits().maxDocuments();
+  }
+
+  /** Parses and stores a dataset given in a request body. */
+  @Transactional
+  public Dataset create(CreateDatasetRequest r) {
+    List<Document> docs =
+        switch (r.kind()) {
+          case "text" -> {
+            requireOne(r.content() != null, r.texts() != null, "text", "content", "texts");
+            forbid(r.tokens() != null, "tokens", "text");
+            yield r.texts() != null ? parser.texts(r.texts()) : parser.textLines(r.content());
+          }
+          case "jsonl" -> {
+            requireOne(r.content() != null, false, "jsonl", "content", null);
+            forbid(r.texts() != null, "texts", "jsonl");
+            forbid(r.tokens() != null, "tokens", "jsonl");
+            yield parser.jsonlTexts(r.content());
+          }
+          case "tokens" -> {
+            requireOne(r.tokens() != null, r.content() != null, "tokens", "tokens", "content");
+            forbid(r.texts() != null, "texts", "tokens");
+            yield r.tokens() != null ? parser.tokens(r.tokens()) : parser.jsonlTokens(r.content());
+          }
+          default -> throw ApiException.unprocessable("kind must be one of text, jsonl, tokens");
+        };
+    return store(r.name(), r.kind(), r.modelId(), docs);
+  }
+
+  /** Parses and stores an uploaded file in one of the same formats. */
+  @Transactional
+  public Dataset upload(String name, String kind, Long modelId, String content) {
+    List<Document> docs =
+        switch (kind) {
+          case "text" -> parser.textLines(content);
+          case "jsonl" -> parser.jsonlTexts(content);
+          case "tokens" -> parser.jsonlTokens(content);
+          default -> throw ApiException.unprocessable("kind must be one of text, jsonl, tokens");
+        };
+    return store(name, kind, modelId, docs);
+  }
+
+  /** Stores a dataset whose documents were produced by the service itself (e.g. model samples). */
+  @Transactional
+  public Dataset storeGenerated(String name, DatasetKind kind, Long modelId, List<Document> docs) {
+    return save(name, kind, modelId, docs);
+  }
+
+  public Dataset get(long id) {
+    return datasets.findById(id).orElseThrow(() -> ApiException.notFound("dataset", id));
+  }
+
+  public Page<Dataset> list(int page, int size) {
+    return datasets.findAll(PageRequest.of(page, size, Sort.by("id")));
+  }
+
+  public List<Document> documents(long id, int offset, int limit) {
+    get(id);
+    return documents.page(id, offset, limit);
+  }
+
+  public List<Document> allDocuments(long id) {
+    return documents.all(id);
+  }
+
+  public void requireNameFree(String name) {
+    if (datasets.existsByName(name)) {
+      throw ApiException.conflict("a dataset named '" + name + "' already exists");
+    }
+  }
+
+  @Transactional
+  public void delete(long id) {
+    Dataset dataset = get(id);
+    datasets.delete(dataset);
+    log.info("Deleted dataset {} '{}'", id, dataset.getName());
+  }
+
+  private Dataset store(String name, String kind, Long modelId, List<Document> docs) {
+    if (docs.isEmpty()) {
+      throw ApiException.unprocessable("the dataset has no documents");
+    }
+    if (docs.size() > maxDocuments) {
+      throw ApiException.tooLarge(
+          "the dataset has " + docs.size() + " documents, more than the limit of " + maxDocuments);
+    }
+    DatasetKind stored = kind.equals("tokens") ? DatasetKind.TOKENS : DatasetKind.TEXT;
+    if (modelId != null && stored == DatasetKind.TOKENS) {
+      checkVocabulary(models.get(modelId), docs);
+    } else if (modelId != null) {
+      models.get(modelId);
+    }
+    return save(name, stored, modelId, docs);
+  }
+
+  private Dataset save(String name, DatasetKind kind, Long modelId, List<Document> docs) {
+    requireNameFree(name);
+    Long tokenCount =
+        kind == DatasetKind.TEXT ? null : docs.stream().mapToLong(d -> d.tokenIds().length).sum();
+    Dataset dataset = datasets.saveAndFlush(new Dataset(name, kind, modelId, docs.size(), tokenCount));
+    documents.insert(dataset.getId(), docs);
+    log.info("Created dataset {} '{}': {} documents, kind {}", dataset.getId(), name, docs.size(), kind);
+    return datasets.findById(dataset.getId()).orElseThrow();
+  }
+
+  private static void checkVocabulary(Model model, List<Document> docs) {
+    Integer vocab = model.getVocabSize();
+    if (vocab == null) {
+      return;
+    }
+    for (Document d : docs) {
+      for (int id : d.tokenIds()) {
+        if (id >= vocab) {
+          throw ApiException.unprocessable(
+              "document " + d.ordinal() + " has token id " + id + ", outside the vocabulary of model "
+                  + model.getId() + " (size " + vocab + ")");
+        }
+      }
+    }
+  }
+
+  private static void requireOne(boolean first, boolean second, String kind, String a, String b) {
+    if (first && second) {
+      throw ApiException.unprocessable("give either " + a + " or " + b + " for kind '" + kind + "', not both");
+    }
+    if (!first && !second) {
+      throw ApiException.badRequest(
+          (b == null ? a : a + " or " + b) + " is required for kind '" + kind + "'");
+    }
+  }
+
+  private static void forbid(boolean present, String field, String kind) {
+    if (present) {
+      throw ApiException.unprocessable(field + " is not used for kind '" + kind + "'");
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package io.snmfservice.datasets;
+
+import java.sql.Array;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
+
+/** Documents are many small rows: written in JDBC batches, read in pages. */
+@Repository
+public class DocumentStore {
+
+  private static final int BATCH = 1000;
+  private static final RowMapper<Document> ROW =
+      (rs, i) -> {
+        Array ids = rs.getArray("token_ids");
+        return new Document(rs.getInt("ordinal"), rs.getString("text"), ids == null ? null : toInts(ids));
+      };
+
+  private final JdbcTemplate jdbc;
+
+  public DocumentStore(JdbcTemplate jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  public void insert(long datasetId, List<Document> documents) {
+    for (int from = 0; from < documents.size(); from += BATCH) {
+      List<Document> batch = documents.subList(from, Math.min(documents.size(), from + BATCH));
+      jdbc.batchUpdate(
+          "INSERT INTO document (dataset_id, ordinal, text, token_ids) VALUES (?, ?, ?, ?)",
+          batch,
+          batch.size(),
+          (PreparedStatement ps, Document d) -> {
+            ps.setLong(1, datasetId);
+            ps.setInt(2, d.ordinal());
+            ps.setString(3, d.text());
+            ps.setArray(4, d.tokenIds() == null ? null : ps.getConnection().createArrayOf("integer", boxed(d.tokenIds())));
+          });
+    }
+  }
+
+  public List<Document> page(long datasetId, int offset, int limit) {
+    return jdbc.query(
+        "SELECT ordinal, text, token_ids FROM document WHERE dataset_id = ? ORDER BY ordinal OFFSET ? LIMIT ?",
+        ROW,
+        datasetId,
+        offset,
+        limit);
+  }
+
+  public List<Document> all(long datasetId) {
+    return jdbc.query(
+        "SELECT ordinal, text, token_ids FROM document WHERE dataset_id = ? ORDER BY ordinal", ROW, datasetId);
+  }
+
+  private static Integer[] boxed(int[] ids) {
+    return Arrays.stream(ids).boxed().toArray(Integer[]::new);
+  }
+
+  private static int[] toInts(Array array) throws SQLException {
+    Object[] values = (Object[]) array.getArray();
+    int[] ids = new int[values.length];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = ((Number) values[i]).intValue();
+    }
+    return ids;
+  }
+}

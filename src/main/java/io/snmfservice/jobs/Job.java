@@ -1,0 +1,29 @@
+package io.snmfservice.jobs;
+
+import java.time.Instant;
+import tools.jackson.databind.JsonNode;
+
+/** One row of the {@code job} table. */
+public record Job(
+    long id,
+    String type,
+    JsonNode params,
+    JobStatus status,
+    String stage,
+    double progress,
+    Double etaSeconds,
+    String message,
+    int priority,
+    int attempts,
+    int maxAttempts,
+    boolean cancelRequested,
+    String leaseOwner,
+    Instant leaseExpiresAt,
+    Instant heartbeatAt,
+    JsonNode error,
+    JsonNode result,
+    String idempotencyKey,
+    Instant createdAt,
+    Instant startedAt,
+    Instant finishedAt,
+    Instant updatedAt) {}

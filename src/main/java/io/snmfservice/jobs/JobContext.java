@@ -1,0 +1,16 @@
+package io.snmfservice.jobs;
+
+import tools.jackson.databind.JsonNode;
+
+/** What a handler sees of its job: id, parameters, attempt number, and the progress channel. */
+public interface JobContext extends Progress {
+
+  long jobId();
+
+  JsonNode params();
+
+  int attempt();
+
+  /** Throws {@link JobCancelledException} (or a shutdown signal) if the job should stop now. */
+  void checkpoint();
+}

@@ -1,0 +1,23 @@
+package io.snmfservice.jobs;
+
+/**
+ * A failure that retrying cannot fix (bad parameters, missing files): the job goes straight to FAILED with this
+ * status and detail as its problem. Any other exception is retried while attempts remain.
+ */
+public class JobFailedException extends RuntimeException {
+
+  private final int status;
+
+  public JobFailedException(int status, String detail) {
+    super(detail);
+    this.status = status;
+  }
+
+  public JobFailedException(String detail) {
+    this(422, detail);
+  }
+
+  public int status() {
+    return status;
+  }
+}

@@ -1,0 +1,250 @@
+package io.snmfservice.jobs;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * All state transitions of the {@code job} table, each one guarded UPDATE. A worker may change a running job
+ * only while it holds the lease ({@code lease_owner = ?}), so a worker that lost its lease cannot overwrite the
+ * job's new owner.
+ */
+public class JobStore {
+
+  private static final String COLUMNS =
+      "id, type, params::text AS params, status, stage, progress, eta_seconds, message, priority, attempts,"
+          + " max_attempts, cancel_requested, lease_owner, lease_expires_at, heartbeat_at, error::text AS error,"
+          + " result::text AS result, idempotency_key, created_at, started_at, finished_at, updated_at";
+
+  private final JdbcClient jdbc;
+  private final JsonMapper json;
+  private final RowMapper<Job> rowMapper = this::mapRow;
+
+  public JobStore(JdbcClient jdbc, JsonMapper json) {
+    this.jdbc = jdbc;
+    this.json = json;
+  }
+
+  /** Inserts a queued job, or returns the id of the job already holding this idempotency key. */
+  public long insert(String type, JsonNode params, int priority, int maxAttempts, String idempotencyKey) {
+    Optional<Long> id =
+        jdbc.sql(
+                "INSERT INTO job (type, params, priority, max_attempts, idempotency_key)"
+                    + " VALUES (?, ?::jsonb, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id")
+            .params(type, json.writeValueAsString(params), priority, maxAttempts, idempotencyKey)
+            .query(Long.class)
+            .optional();
+    return id.orElseGet(
+        () ->
+            jdbc.sql("SELECT id FROM job WHERE idempotency_key = ?")
+                .param(idempotencyKey)
+                .query(Long.class)
+                .single());
+  }
+
+  public Optional<Job> find(long id) {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM job WHERE id = ?").param(id).query(rowMapper).optional();
+  }
+
+  public Optional<Job> findByIdempotencyKey(String key) {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM job WHERE idempotency_key = ?")
+        .param(key)
+        .query(rowMapper)
+        .optional();
+  }
+
+  public List<Job> list(JobStatus status, String type, int offset, int limit) {
+    return jdbc.sql(
+            "SELECT " + COLUMNS + " FROM job WHERE (CAST(? AS TEXT) IS NULL OR status = ?)"
+                + " AND (CAST(? AS TEXT) IS NULL OR type = ?) ORDER BY id DESC OFFSET ? LIMIT ?")
+        .params(name(status), name(status), type, type, offset, limit)
+        .query(rowMapper)
+        .list();
+  }
+
+  public long count(JobStatus status, String type) {
+    return jdbc.sql(
+            "SELECT count(*) FROM job WHERE (CAST(? AS TEXT) IS NULL OR status = ?)"
+                + " AND (CAST(? AS TEXT) IS NULL OR type = ?)")
+        .params(name(status), name(status), type, type)
+        .query(Long.class)
+        .single();
+  }
+
+  /**
+   * Claims the queued job of one of {@code types} with the highest priority (oldest first) for {@code owner}.
+   * SKIP LOCKED lets concurrent workers each take a different row without waiting for each other.
+   */
+  public Optional<Job> claim(String owner, Collection<String> types, Duration lease) {
+    return jdbc.sql(
+            "UPDATE job SET status = 'RUNNING', attempts = attempts + 1, lease_owner = ?,"
+                + " lease_expires_at = now() + ? * interval '1 millisecond', heartbeat_at = now(),"
+                + " started_at = coalesce(started_at, now()), stage = 'starting', message = NULL,"
+                + " updated_at = now()"
+                + " WHERE id = (SELECT id FROM job WHERE status = 'QUEUED' AND type = ANY(?)"
+                + " ORDER BY priority DESC, id FOR UPDATE SKIP LOCKED LIMIT 1)"
+                + " RETURNING " + COLUMNS)
+        .params(owner, lease.toMillis(), types.toArray(String[]::new))
+        .query(rowMapper)
+        .optional();
+  }
+
+  /** Renews the leases of {@code ids} held by {@code owner}; returns the ids whose cancellation was requested. */
+  public List<Long> heartbeat(Collection<Long> ids, String owner, Duration lease) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.sql(
+            "UPDATE job SET heartbeat_at = now(), lease_expires_at = now() + ? * interval '1 millisecond'"
+                + " WHERE id = ANY(?) AND status = 'RUNNING' AND lease_owner = ? RETURNING id, cancel_requested")
+        .params(lease.toMillis(), ids.toArray(Long[]::new), owner)
+        .query((rs, i) -> rs.getBoolean("cancel_requested") ? rs.getLong("id") : null)
+        .list()
+        .stream()
+        .filter(java.util.Objects::nonNull)
+        .toList();
+  }
+
+  /**
+   * Records progress of a job this owner holds. Empty when the lease is lost; otherwise whether cancellation has
+   * been requested.
+   */
+  public Optional<Boolean> reportProgress(
+      long id, String owner, String stage, double progress, Double etaSeconds, String message) {
+    return jdbc.sql(
+            "UPDATE job SET stage = ?, progress = ?, eta_seconds = ?, message = ?, updated_at = now()"
+                + " WHERE id = ? AND status = 'RUNNING' AND lease_owner = ? RETURNING cancel_requested")
+        .params(stage, progress, etaSeconds, message, id, owner)
+        .query(Boolean.class)
+        .optional();
+  }
+
+  /** RUNNING → SUCCEEDED for the lease holder; false when the lease was lost. */
+  public boolean succeed(long id, String owner, JsonNode result) {
+    return jdbc.sql(
+                "UPDATE job SET status = 'SUCCEEDED', progress = 1, eta_seconds = 0, stage = 'done',"
+                    + " result = ?::jsonb, finished_at = now(), lease_owner = NULL, lease_expires_at = NULL,"
+                    + " updated_at = now() WHERE id = ? AND status = 'RUNNING' AND lease_owner = ?")
+            .params(result == null ? null : json.writeValueAsString(result), id, owner)
+            .update()
+        == 1;
+  }
+
+  /**
+   * RUNNING → QUEUED (retry) or FAILED for the lease holder: retried while attempts remain and the error is
+   * retryable.
+   */
+  public boolean fail(long id, String owner, JsonNode problem, boolean retryable) {
+    return jdbc.sql(
+                "UPDATE job SET status = CASE WHEN ? AND attempts < max_attempts THEN 'QUEUED' ELSE 'FAILED' END,"
+                    + " error = ?::jsonb, finished_at = CASE WHEN ? AND attempts < max_attempts THEN NULL"
+                    + " ELSE now() END, lease_owner = NULL, lease_expires_at = NULL, eta_seconds = NULL,"
+                    + " updated_at = now() WHERE id = ? AND status = 'RUNNING' AND lease_owner = ?")
+            .params(retryable, json.writeValueAsString(problem), retryable, id, owner)
+            .update()
+        == 1;
+  }
+
+  /** RUNNING → CANCELLED for the lease holder, after the handler stopped on request. */
+  public boolean cancelled(long id, String owner) {
+    return jdbc.sql(
+                "UPDATE job SET status = 'CANCELLED', finished_at = now(), lease_owner = NULL,"
+                    + " lease_expires_at = NULL, eta_seconds = NULL, updated_at = now()"
+                    + " WHERE id = ? AND status = 'RUNNING' AND lease_owner = ?")
+            .params(id, owner)
+            .update()
+        == 1;
+  }
+
+  /** RUNNING → QUEUED without spending an attempt: the worker shuts down and hands the job back. */
+  public boolean release(long id, String owner) {
+    return jdbc.sql(
+                "UPDATE job SET status = 'QUEUED', attempts = greatest(attempts - 1, 0), lease_owner = NULL,"
+                    + " lease_expires_at = NULL, stage = 'queued', message = 'handed back by a stopping worker',"
+                    + " updated_at = now() WHERE id = ? AND status = 'RUNNING' AND lease_owner = ?")
+            .params(id, owner)
+            .update()
+        == 1;
+  }
+
+  /**
+   * Cancellation by a client: a queued job is cancelled at once; a running one is flagged and stops at its next
+   * progress report. Returns the status after the request, or empty if the job does not exist.
+   */
+  public Optional<JobStatus> requestCancel(long id) {
+    return jdbc.sql(
+            "UPDATE job SET status = CASE WHEN status = 'QUEUED' THEN 'CANCELLED' ELSE status END,"
+                + " cancel_requested = cancel_requested OR status = 'RUNNING',"
+                + " finished_at = CASE WHEN status = 'QUEUED' THEN now() ELSE finished_at END,"
+                + " updated_at = now() WHERE id = ? RETURNING status")
+        .param(id)
+        .query((rs, i) -> JobStatus.valueOf(rs.getString(1)))
+        .optional();
+  }
+
+  /**
+   * Jobs whose worker stopped heart-beating: back to the queue, or FAILED once max attempts are spent (CANCELLED
+   * if a cancel was pending). Returns the number of jobs reaped.
+   */
+  public int reapExpiredLeases() {
+    return jdbc.sql(
+            "UPDATE job SET status = CASE WHEN cancel_requested THEN 'CANCELLED'"
+                + " WHEN attempts >= max_attempts THEN 'FAILED' ELSE 'QUEUED' END,"
+                + " error = CASE WHEN NOT cancel_requested AND attempts >= max_attempts THEN"
+                + " jsonb_build_object('type', 'about:blank', 'title', 'Lease expired', 'status', 500,"
+                + " 'detail', 'worker ' || lease_owner || ' stopped heart-beating; max attempts reached')"
+                + " ELSE error END,"
+                + " finished_at = CASE WHEN cancel_requested OR attempts >= max_attempts THEN now() END,"
+                + " message = 'lease of ' || lease_owner || ' expired', lease_owner = NULL,"
+                + " lease_expires_at = NULL, updated_at = now()"
+                + " WHERE status = 'RUNNING' AND lease_expires_at < now()")
+        .update();
+  }
+
+  private Job mapRow(ResultSet rs, int rowNum) throws SQLException {
+    return new Job(
+        rs.getLong("id"),
+        rs.getString("type"),
+        readJson(rs.getString("params")),
+        JobStatus.valueOf(rs.getString("status")),
+        rs.getString("stage"),
+        rs.getDouble("progress"),
+        (Double) rs.getObject("eta_seconds"),
+        rs.getString("message"),
+        rs.getInt("priority"),
+        rs.getInt("attempts"),
+        rs.getInt("max_attempts"),
+        rs.getBoolean("cancel_requested"),
+        rs.getString("lease_owner"),
+        instant(rs.getTimestamp("lease_expires_at")),
+        instant(rs.getTimestamp("heartbeat_at")),
+        readJson(rs.getString("error")),
+        readJson(rs.getString("result")),
+        rs.getString("idempotency_key"),
+        instant(rs.getTimestamp("created_at")),
+        instant(rs.getTimestamp("started_at")),
+        instant(rs.getTimestamp("finished_at")),
+        instant(rs.getTimestamp("updated_at")));
+  }
+
+  private JsonNode readJson(String text) {
+    return text == null ? null : json.readTree(text);
+  }
+
+  private static Instant instant(Timestamp ts) {
+    return ts == null ? null : ts.toInstant();
+  }
+
+  private static String name(JobStatus status) {
+    return status == null ? null : status.name();
+  }
+}

@@ -1,0 +1,247 @@
+package io.snmfservice.jobs;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A pool of worker threads in this process: each claims a queued job, runs its handler, and records the outcome.
+ * One heartbeat thread renews the leases of all running jobs and relays cancel requests to them. {@link #stop}
+ * hands running jobs back to the queue.
+ */
+public class WorkerPool {
+
+  private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
+
+  /** Tuning of a pool; see {@code snmf.workers.*}. */
+  public record Settings(
+      int threads, Duration pollInterval, Duration leaseDuration, Duration heartbeatInterval, Duration shutdownGrace) {}
+
+  private final String owner;
+  private final JobStore store;
+  private final Map<String, JobHandler> handlers;
+  private final TransactionTemplate transactions;
+  private final JsonMapper json;
+  private final Settings settings;
+  private final JobEvents events;
+  private final Map<Long, RunningJob> running = new ConcurrentHashMap<>();
+  private volatile boolean stopping;
+  private ExecutorService workers;
+  private ScheduledExecutorService heartbeat;
+
+  public WorkerPool(
+      String owner,
+      JobStore store,
+      List<JobHandler> handlers,
+      TransactionTemplate transactions,
+      JsonMapper json,
+      Settings settings,
+      JobEvents events) {
+    this.owner = owner;
+    this.store = store;
+    this.handlers = handlers.stream().collect(Collectors.toMap(JobHandler::type, Function.identity()));
+    this.transactions = transactions;
+    this.json = json;
+    this.settings = settings;
+    this.events = events;
+  }
+
+  public String owner() {
+    return owner;
+  }
+
+  public synchronized void start() {
+    if (workers != null || settings.threads() == 0 || handlers.isEmpty()) {
+      return;
+    }
+    stopping = false;
+    workers = Executors.newFixedThreadPool(settings.threads(), named(owner + "-worker"));
+    for (int i = 0; i < settings.threads(); i++) {
+      workers.submit(this::loop);
+    }
+    heartbeat = Executors.newSingleThreadScheduledExecutor(named(owner + "-heartbeat"));
+    long beat = settings.heartbeatInterval().toMillis();
+    heartbeat.scheduleWithFixedDelay(this::beat, beat, beat, TimeUnit.MILLISECONDS);
+    log.info("Worker pool {} started: {} threads for job types {}", owner, settings.threads(), handlers.keySet());
+  }
+
+  /** Stops claiming, asks running handlers to stop, waits up to the grace period, hands unfinished jobs back. */
+  public synchronized void stop() {
+    if (workers == null) {
+      return;
+    }
+    stopping = true;
+    running.values().forEach(job -> job.requestStop("worker " + owner + " is shutting down"));
+    workers.shutdown();
+    try {
+      if (!workers.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+        workers.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (RunningJob job : running.values()) {
+      if (store.release(job.jobId(), owner)) {
+        log.info("Job {} handed back to the queue by stopping worker {}", job.jobId(), owner);
+      }
+    }
+    heartbeat.shutdownNow();
+    workers = null;
+    log.info("Worker pool {} stopped", owner);
+  }
+
+  /**
+   * Simulates a crashed process for tests: threads and heartbeats stop dead, nothing is written, leases are left
+   * to expire.
+   */
+  void halt() {
+    stopping = true;
+    running.values().forEach(job -> job.requestStop("worker " + owner + " halted"));
+    heartbeat.shutdownNow();
+    workers.shutdownNow();
+    workers = null;
+  }
+
+  private void loop() {
+    while (!stopping) {
+      try {
+        Optional<Job> claimed = store.claim(owner, handlers.keySet(), settings.leaseDuration());
+        if (claimed.isPresent()) {
+          execute(claimed.get());
+        } else {
+          Thread.sleep(settings.pollInterval().toMillis());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        if (stopping) {
+          return;
+        }
+        log.warn("Worker {} could not claim a job: {}", owner, e.toString());
+        sleepQuietly(settings.pollInterval());
+      }
+    }
+  }
+
+  private void execute(Job job) {
+    RunningJob context = new RunningJob(job, owner, store, 200);
+    running.put(job.id(), context);
+    MDC.put("jobId", Long.toString(job.id()));
+    MDC.put("jobType", job.type());
+    long start = System.nanoTime();
+    log.info("Job {} ({}) started, attempt {}/{}", job.id(), job.type(), job.attempts(), job.maxAttempts());
+    try {
+      JobResult result = handlers.get(job.type()).run(context);
+      context.checkpoint();
+      boolean done =
+          Boolean.TRUE.equals(
+              transactions.execute(
+                  tx -> {
+                    result.writer().run();
+                    if (!store.succeed(job.id(), owner, result.summary())) {
+                      tx.setRollbackOnly();
+                      return false;
+                    }
+                    return true;
+                  }));
+      log.info(
+          "Job {} ({}) {} after {} s",
+          job.id(),
+          job.type(),
+          done ? "succeeded" : "finished but its lease was lost; results discarded",
+          seconds(start));
+      if (done) {
+        events.finished(job.type(), JobStatus.SUCCEEDED, seconds(start));
+      }
+    } catch (JobCancelledException e) {
+      store.cancelled(job.id(), owner);
+      log.info("Job {} ({}) cancelled after {} s", job.id(), job.type(), seconds(start));
+      events.finished(job.type(), JobStatus.CANCELLED, seconds(start));
+    } catch (WorkerStoppingException e) {
+      if (store.release(job.id(), owner)) {
+        log.info("Job {} ({}) handed back to the queue: {}", job.id(), job.type(), e.getMessage());
+      }
+    } catch (JobFailedException e) {
+      store.fail(job.id(), owner, problem(e.status(), "Job failed", e.getMessage()), false);
+      log.info("Job {} ({}) failed: {}", job.id(), job.type(), e.getMessage());
+      events.finished(job.type(), JobStatus.FAILED, seconds(start));
+    } catch (Exception | Error e) {
+      if (stopping && store.release(job.id(), owner)) {
+        log.info("Job {} ({}) handed back to the queue after {}", job.id(), job.type(), e.toString());
+        return;
+      }
+      boolean retry = job.attempts() < job.maxAttempts();
+      store.fail(job.id(), owner, problem(500, "Job failed", String.valueOf(e)), true);
+      log.warn(
+          "Job {} ({}) attempt {}/{} failed ({}): {}",
+          job.id(),
+          job.type(),
+          job.attempts(),
+          job.maxAttempts(),
+          retry ? "will retry" : "giving up",
+          e.toString(),
+          e);
+      if (!retry) {
+        events.finished(job.type(), JobStatus.FAILED, seconds(start));
+      }
+    } finally {
+      running.remove(job.id());
+      MDC.remove("jobId");
+      MDC.remove("jobType");
+    }
+  }
+
+  private void beat() {
+    try {
+      List<Long> cancelled = store.heartbeat(running.keySet(), owner, settings.leaseDuration());
+      cancelled.forEach(id -> Optional.ofNullable(running.get(id)).ifPresent(RunningJob::requestCancel));
+    } catch (RuntimeException e) {
+      log.warn("Heartbeat of worker {} failed: {}", owner, e.toString());
+    }
+  }
+
+  private ObjectNode problem(int status, String title, String detail) {
+    ObjectNode node = json.createObjectNode();
+    node.put("type", "about:blank");
+    node.put("title", title);
+    node.put("status", status);
+    node.put("detail", detail);
+    return node;
+  }
+
+  private static double seconds(long startNanos) {
+    return Math.round((System.nanoTime() - startNanos) / 1e6) / 1e3;
+  }
+
+  private static void sleepQuietly(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory named(String prefix) {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,101 @@
+package io.snmfservice.models;
+
+import io.snmfservice.web.ApiException;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The model registry: validates where weights are, records their shape, refuses duplicates. */
+@Service
+public class ModelService {
+
+  private static final Logger log = LoggerFactory.getLogger(ModelService.class);
+
+  private final ModelRepository models;
+  private final JdbcClient jdbc;
+  private final CheckpointInspector inspector;
+
+  public ModelService(ModelRepository models, JdbcClient jdbc, JsonMapper json) {
+    this.models = models;
+    this.jdbc = jdbc;
+    this.inspector = new CheckpointInspector(json);
+  }
+
+  @Transactional
+  public Model register(RegisterModelRequest request) {
+    Model model =
+        switch (request.source()) {
+          case "hf" -> fromHub(request);
+          case "local" -> fromFiles(request, ModelSource.LOCAL_DIR);
+          case "llama2c" -> fromFiles(request, ModelSource.LLAMA2C);
+          default -> throw ApiException.unprocessable("source must be one of hf, local, llama2c");
+        };
+    if (models.existsByName(model.getName())) {
+      throw ApiException.conflict("a model named '" + model.getName() + "' is already registered");
+    }
+    Model saved = models.saveAndFlush(model);
+    log.info("Registered model {} '{}' ({})", saved.getId(), saved.getName(), request.source());
+    return models.findById(saved.getId()).orElseThrow();
+  }
+
+  public Model get(long id) {
+    return models.findById(id).orElseThrow(() -> ApiException.notFound("model", id));
+  }
+
+  public Page<Model> list(int page, int size) {
+    return models.findAll(PageRequest.of(page, size, Sort.by("id")));
+  }
+
+  @Transactional
+  public void delete(long id) {
+    Model model = get(id);
+    long datasets =
+        jdbc.sql("SELECT count(*) FROM dataset WHERE model_id = ?").param(id).query(Long.class).single();
+    if (datasets > 0) {
+      throw ApiException.conflict(
+          "model " + id + " is used by " + datasets + " dataset(s); delete them first");
+    }
+    models.delete(model);
+    log.info("Deleted model {} '{}'", id, model.getName());
+  }
+
+  private Model fromHub(RegisterModelRequest r) {
+    if (r.repoId() == null) {
+      throw ApiException.badRequest("repoId is required for source 'hf'");
+    }
+    if (r.path() != null) {
+      throw ApiException.unprocessable("path is not used for source 'hf'; give repoId and revision");
+    }
+    String revision = r.revision() == null ? "main" : r.revision();
+    String name = r.name() != null ? r.name() : r.repoId().replace('/', '-');
+    return new Model(name, ModelSource.HF_HUB, r.repoId(), revision, null);
+  }
+
+  private Model fromFiles(RegisterModelRequest r, ModelSource source) {
+    if (r.path() == null || r.path().isBlank()) {
+      throw ApiException.badRequest("path is required for source '" + r.source() + "'");
+    }
+    if (r.repoId() != null) {
+      throw ApiException.unprocessable("repoId is only used for source 'hf'");
+    }
+    Path path = Path.of(r.path()).toAbsolutePath().normalize();
+    ModelShape shape;
+    try {
+      shape = source == ModelSource.LLAMA2C ? inspector.llama2c(path) : inspector.huggingFaceDirectory(path);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.unprocessable(e.getMessage());
+    }
+    String fileName = path.getFileName().toString();
+    String name = r.name() != null ? r.name() : fileName.replaceFirst("\\.bin$", "");
+    Model model = new Model(name, source, null, null, path.toString());
+    model.describe(shape);
+    return model;
+  }
+}

@@ -1,0 +1,21 @@
+package io.snmfservice.web;
+
+/** Validated page coordinates of a list request. */
+public record Paging(int page, int size) {
+
+  public static final int MAX_SIZE = 500;
+
+  public static Paging of(int page, int size) {
+    if (page < 0) {
+      throw ApiException.unprocessable("page must be >= 0, was " + page);
+    }
+    if (size < 1 || size > MAX_SIZE) {
+      throw ApiException.unprocessable("size must be between 1 and " + MAX_SIZE + ", was " + size);
+    }
+    return new Paging(page, size);
+  }
+
+  public int offset() {
+    return page * size;
+  }
+}

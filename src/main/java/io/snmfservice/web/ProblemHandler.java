@@ -1,0 +1,103 @@
+package io.snmfservice.web;
+
+import jakarta.validation.ConstraintViolationException;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Every error leaves as RFC 9457 {@code application/problem+json} with a detail that says what was wrong. Missing
+ * or malformed input is 400, values out of range 422, unknown ids 404, conflicts 409, over-size bodies 413.
+ */
+@RestControllerAdvice
+public class ProblemHandler extends ResponseEntityExceptionHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+  /** Constraints whose violation means "the field is missing" (400) rather than "out of range" (422). */
+  private static final Set<String> PRESENCE_CONSTRAINTS = Set.of("NotNull", "NotBlank", "NotEmpty");
+
+  @ExceptionHandler(ApiException.class)
+  ResponseEntity<ProblemDetail> api(ApiException e) {
+    return problem(e.status(), e.getMessage());
+  }
+
+  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+  ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
+    return problem(
+        HttpStatus.BAD_REQUEST, "parameter '" + e.getName() + "' has an invalid value '" + e.getValue() + "'");
+  }
+
+  @ExceptionHandler(ConstraintViolationException.class)
+  ResponseEntity<ProblemDetail> constraint(ConstraintViolationException e) {
+    String detail =
+        e.getConstraintViolations().stream()
+            .map(v -> leaf(v.getPropertyPath().toString()) + ": " + v.getMessage())
+            .sorted()
+            .collect(Collectors.joining("; "));
+    return problem(HttpStatus.UNPROCESSABLE_CONTENT, detail);
+  }
+
+  @ExceptionHandler(DataIntegrityViolationException.class)
+  ResponseEntity<ProblemDetail> integrity(DataIntegrityViolationException e) {
+    log.info("Rejected write that violates a database constraint: {}", e.getMostSpecificCause().getMessage());
+    return problem(HttpStatus.CONFLICT, "the request conflicts with existing data");
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleMethodArgumentNotValid(
+      MethodArgumentNotValidException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    List<FieldError> errors = e.getBindingResult().getFieldErrors();
+    boolean missing = errors.stream().anyMatch(f -> PRESENCE_CONSTRAINTS.contains(f.getCode()));
+    String detail =
+        errors.stream()
+            .map(f -> f.getField() + ": " + f.getDefaultMessage())
+            .sorted()
+            .collect(Collectors.joining("; "));
+    if (detail.isEmpty()) {
+      detail = "invalid request";
+    }
+    HttpStatus code = missing ? HttpStatus.BAD_REQUEST : HttpStatus.UNPROCESSABLE_CONTENT;
+    return ResponseEntity.status(code).body(body(code, detail));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleHttpMessageNotReadable(
+      HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    return ResponseEntity.badRequest().body(body(HttpStatus.BAD_REQUEST, RequestBodyErrors.describe(e)));
+  }
+
+  @ExceptionHandler(RuntimeException.class)
+  ResponseEntity<ProblemDetail> unexpected(RuntimeException e) {
+    log.error("Unhandled error", e);
+    return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal error");
+  }
+
+  static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {
+    return ResponseEntity.status(status).body(body(status, detail));
+  }
+
+  static ProblemDetail body(HttpStatusCode status, String detail) {
+    return ProblemDetail.forStatusAndDetail(status, detail);
+  }
+
+  private static String leaf(String path) {
+    int dot = path.lastIndexOf('.');
+    return dot < 0 ? path : path.substring(dot + 1);
+  }
+}

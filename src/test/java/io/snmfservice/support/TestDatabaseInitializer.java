@@ -1,0 +1,27 @@
+package io.snmfservice.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Points the application context at the test database and a temporary data directory. */
+public class TestDatabaseInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+  @Override
+  public void initialize(ConfigurableApplicationContext context) {
+    TestDatabase.Connection db = TestDatabase.get();
+    try {
+      TestPropertyValues.of(
+              "spring.datasource.url=" + db.url(),
+              "spring.datasource.username=" + db.username(),
+              "spring.datasource.password=" + db.password(),
+              "snmf.data-dir=" + Files.createTempDirectory("snmf-test-data"))
+          .applyTo(context);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
