@@ -40,6 +40,7 @@ public class WorkerPool {
   private final JobEvents events;
   private final Map<Long, RunningJob> running = new ConcurrentHashMap<>();
   private volatile boolean stopping;
+  private volatile boolean halted;
   private ExecutorService workers;
   private ScheduledExecutorService heartbeat;
 
@@ -109,8 +110,8 @@ public class WorkerPool {
    * to expire.
    */
   void halt() {
+    halted = true;
     stopping = true;
-    running.values().forEach(job -> job.requestStop("worker " + owner + " halted"));
     heartbeat.shutdownNow();
     workers.shutdownNow();
     workers = null;
@@ -147,6 +148,9 @@ public class WorkerPool {
     log.info("Job {} ({}) started, attempt {}/{}", job.id(), job.type(), job.attempts(), job.maxAttempts());
     try {
       JobResult result = handlers.get(job.type()).run(context);
+      if (halted) {
+        return;
+      }
       context.checkpoint();
       boolean done =
           Boolean.TRUE.equals(
@@ -168,41 +172,39 @@ public class WorkerPool {
       if (done) {
         events.finished(job.type(), JobStatus.SUCCEEDED, seconds(start));
       }
-    } catch (JobCancelledException e) {
-      store.cancelled(job.id(), owner);
-      log.info("Job {} ({}) cancelled after {} s", job.id(), job.type(), seconds(start));
-      events.finished(job.type(), JobStatus.CANCELLED, seconds(start));
-    } catch (WorkerStoppingException e) {
-      if (store.release(job.id(), owner)) {
-        log.info("Job {} ({}) handed back to the queue: {}", job.id(), job.type(), e.getMessage());
-      }
-    } catch (JobFailedException e) {
-      store.fail(job.id(), owner, problem(e.status(), "Job failed", e.getMessage()), false);
-      log.info("Job {} ({}) failed: {}", job.id(), job.type(), e.getMessage());
-      events.finished(job.type(), JobStatus.FAILED, seconds(start));
     } catch (Exception | Error e) {
-      if (stopping && store.release(job.id(), owner)) {
-        log.info("Job {} ({}) handed back to the queue after {}", job.id(), job.type(), e.toString());
-        return;
-      }
-      boolean retry = job.attempts() < job.maxAttempts();
-      store.fail(job.id(), owner, problem(500, "Job failed", String.valueOf(e)), true);
-      log.warn(
-          "Job {} ({}) attempt {}/{} failed ({}): {}",
-          job.id(),
-          job.type(),
-          job.attempts(),
-          job.maxAttempts(),
-          retry ? "will retry" : "giving up",
-          e.toString(),
-          e);
-      if (!retry) {
-        events.finished(job.type(), JobStatus.FAILED, seconds(start));
+      if (!halted) {
+        recordFailure(job, e, start);
       }
     } finally {
       running.remove(job.id());
       MDC.remove("jobId");
       MDC.remove("jobType");
+    }
+  }
+
+  /** Cancelled, handed back, failed for good, or failed to be retried: one outcome per kind of exception. */
+  private void recordFailure(Job job, Throwable e, long start) {
+    if (e instanceof JobCancelledException) {
+      store.cancelled(job.id(), owner);
+      log.info("Job {} ({}) cancelled after {} s", job.id(), job.type(), seconds(start));
+      events.finished(job.type(), JobStatus.CANCELLED, seconds(start));
+    } else if (e instanceof WorkerStoppingException || stopping) {
+      if (store.release(job.id(), owner)) {
+        log.info("Job {} ({}) handed back to the queue: {}", job.id(), job.type(), e.getMessage());
+      }
+    } else if (e instanceof JobFailedException f) {
+      store.fail(job.id(), owner, problem(f.status(), "Job failed", f.getMessage()), false);
+      log.info("Job {} ({}) failed: {}", job.id(), job.type(), f.getMessage());
+      events.finished(job.type(), JobStatus.FAILED, seconds(start));
+    } else {
+      boolean retry = job.attempts() < job.maxAttempts();
+      store.fail(job.id(), owner, problem(500, "Job failed", String.valueOf(e)), true);
+      log.warn("Job {} ({}) attempt {}/{} failed, {}: {}", job.id(), job.type(), job.attempts(),
+          job.maxAttempts(), retry ? "will retry" : "giving up", e.toString(), e);
+      if (!retry) {
+        events.finished(job.type(), JobStatus.FAILED, seconds(start));
+      }
     }
   }
 
