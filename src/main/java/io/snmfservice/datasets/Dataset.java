@@ -33,8 +33,8 @@ public class Dataset {
   @Column(name = "token_count")
   private Long tokenCount;
 
-  @Column(name = "created_at", insertable = false, updatable = false)
-  private Instant createdAt;
+  @Column(name = "created_at", updatable = false)
+  private Instant createdAt = Instant.now();
 
   protected Dataset() {}
 

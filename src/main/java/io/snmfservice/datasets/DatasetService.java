@@ -138,7 +138,7 @@ public class DatasetService {
     Dataset dataset = datasets.saveAndFlush(new Dataset(name, kind, modelId, docs.size(), tokenCount));
     documents.insert(dataset.getId(), docs);
     log.info("Created dataset {} '{}': {} documents, kind {}", dataset.getId(), name, docs.size(), kind);
-    return datasets.findById(dataset.getId()).orElseThrow();
+    return dataset;
   }
 
   private static void checkVocabulary(Model model, List<Document> docs) {

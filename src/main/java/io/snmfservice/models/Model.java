@@ -45,8 +45,8 @@ public class Model {
   @Column(name = "vocab_size")
   private Integer vocabSize;
 
-  @Column(name = "created_at", insertable = false, updatable = false)
-  private Instant createdAt;
+  @Column(name = "created_at", updatable = false)
+  private Instant createdAt = Instant.now();
 
   protected Model() {}
 

@@ -42,7 +42,7 @@ public class ModelService {
     }
     Model saved = models.saveAndFlush(model);
     log.info("Registered model {} '{}' ({})", saved.getId(), saved.getName(), request.source());
-    return models.findById(saved.getId()).orElseThrow();
+    return saved;
   }
 
   public Model get(long id) {
