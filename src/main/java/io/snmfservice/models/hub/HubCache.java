@@ -3,6 +3,7 @@ package io.snmfservice.models.hub;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -110,11 +111,20 @@ final class HubCache {
 
   /** Points a snapshot entry at its blob by a relative symbolic link; copies where links are not allowed. */
   static void link(Path pointer, Path blob) {
+    Path target = pointer.getParent().relativize(blob);
     try {
       Files.createDirectories(pointer.getParent());
+      if (Files.isSymbolicLink(pointer) && Files.readSymbolicLink(pointer).equals(target)) {
+        return;
+      }
       Files.deleteIfExists(pointer);
       try {
-        Files.createSymbolicLink(pointer, pointer.getParent().relativize(blob));
+        Files.createSymbolicLink(pointer, target);
+      } catch (FileAlreadyExistsException raced) {
+        // another download of the same snapshot linked it in the meantime
+        if (!Files.isSymbolicLink(pointer) || !Files.readSymbolicLink(pointer).equals(target)) {
+          throw raced;
+        }
       } catch (UnsupportedOperationException | IOException noLinks) {
         Files.copy(blob, pointer, StandardCopyOption.REPLACE_EXISTING);
       }

@@ -13,6 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,6 +94,28 @@ class HubClientTest {
     assertThat(second).isEqualTo(first);
     assertThat(byCommit).isEqualTo(first);
     assertThat(hub.requests()).isEmpty();
+  }
+
+  @Test
+  void concurrentRequestsForTheSameModelShareOneCopy() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      List<Future<Path>> results = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        results.add(pool.submit(() -> client().snapshot(REPO, "main", DownloadProgress.NONE)));
+      }
+      for (Future<Path> result : results) {
+        Path snapshot = result.get(30, TimeUnit.SECONDS);
+        assertThat(Files.isSymbolicLink(snapshot.resolve("model.safetensors"))).isTrue();
+        assertThat(Files.readAllBytes(snapshot.resolve("model.safetensors"))).isEqualTo(weights.content());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    try (var listing = Files.list(cacheDir.resolve("models--acme--tiny-llama/blobs"))) {
+      assertThat(listing.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder(config.etag(), weights.etag(), tokenizer.etag());
+    }
   }
 
   @Test
