@@ -112,7 +112,8 @@ public final class HubClient {
       throw new HubException("the hub sent no commit hash for " + what);
     }
     List<String> files = wantedFiles(info.path("siblings"), allowPatterns);
-    if (!files.contains("config.json")) {
+    boolean configWanted = matches(allowPatterns, "config.json");
+    if (configWanted && !files.contains("config.json")) {
       throw new HubNotFoundException(repo + " has no config.json at revision '" + rev
           + "': not a transformers model repository");
     }
@@ -167,17 +168,25 @@ public final class HubClient {
   }
 
   private static List<String> wantedFiles(JsonNode siblings, List<String> allowPatterns) {
-    List<PathMatcher> matchers = allowPatterns.stream()
-        .map(p -> FileSystems.getDefault().getPathMatcher("glob:" + p)).toList();
     List<String> wanted = new ArrayList<>();
     for (JsonNode sibling : siblings) {
       String name = sibling.path("rfilename").asString("");
-      if (!name.isEmpty() && !name.contains("/") && !name.contains("\\")
-          && matchers.stream().anyMatch(m -> m.matches(Path.of(name)))) {
+      if (!name.isEmpty() && !name.contains("/") && !name.contains("\\") && matches(allowPatterns, name)) {
         wanted.add(name);
       }
     }
     return wanted;
+  }
+
+  /** Glob match of a top-level file name ({@code *} does not cross {@code /}). */
+  private static boolean matches(List<String> allowPatterns, String name) {
+    for (String pattern : allowPatterns) {
+      PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+      if (matcher.matches(Path.of(name))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private URI resolveUri(String repo, String commit, String file) {

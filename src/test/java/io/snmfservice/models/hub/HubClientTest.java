@@ -247,6 +247,26 @@ class HubClientTest {
   }
 
   @Test
+  void revisionWithSlashesIsEncodedAndKeptAsNestedRef() throws IOException {
+    hub.addRepo(REPO, COMMIT, "refs/pr/1");
+
+    Path snapshot = client().snapshot(REPO, "refs/pr/1", DownloadProgress.NONE);
+
+    assertThat(snapshot.getFileName().toString()).isEqualTo(COMMIT);
+    assertThat(Files.readString(cacheDir.resolve("models--acme--tiny-llama/refs/refs/pr/1"))).isEqualTo(COMMIT);
+    assertThat(hub.requests()).anyMatch(r -> r.path().endsWith("/revision/refs%2Fpr%2F1"));
+  }
+
+  @Test
+  void customAllowPatternsFetchOnlyThoseFiles() throws IOException {
+    Path snapshot = client().snapshot(REPO, "main", List.of("tokenizer*.json"), DownloadProgress.NONE);
+
+    try (var listing = Files.list(snapshot)) {
+      assertThat(listing.map(p -> p.getFileName().toString())).containsExactly("tokenizer.json");
+    }
+  }
+
+  @Test
   void shardedCheckpointFetchesOnlyTheShardsItsIndexNames() throws IOException {
     String repo = "acme/sharded";
     String commit = "a".repeat(40);
