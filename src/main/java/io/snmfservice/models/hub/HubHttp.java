@@ -118,6 +118,8 @@ final class HubHttp {
     HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
         .timeout(REQUEST_TIMEOUT)
         .header("User-Agent", USER_AGENT)
+        // sizes and ranges refer to the stored bytes: ask for them uncompressed
+        .header("Accept-Encoding", "identity")
         .method(method, HttpRequest.BodyPublishers.noBody());
     range.ifPresent(r -> builder.header("Range", r));
     if (sameOrigin(uri, settings.endpoint())) {
