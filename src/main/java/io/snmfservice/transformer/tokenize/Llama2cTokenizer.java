@@ -226,10 +226,6 @@ public final class Llama2cTokenizer implements TextTokenizer {
     return OptionalInt.of(TokenIdTokenizer.EOS);
   }
 
-  float score(int id) {
-    return scores[id];
-  }
-
   private static String key(byte[] piece) {
     return new String(piece, StandardCharsets.ISO_8859_1);
   }
