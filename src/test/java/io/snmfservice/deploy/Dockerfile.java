@@ -70,7 +70,7 @@ record Dockerfile(List<Stage> stages) {
         continue;
       }
       pending.append(line);
-      String text = pending.toString().strip();
+      String text = pending.toString().strip().replaceAll("\\s+", " ");
       pending.setLength(0);
       if (!text.isEmpty()) {
         String[] parts = text.split("\\s+", 2);
