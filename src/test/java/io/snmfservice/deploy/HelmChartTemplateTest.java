@@ -145,6 +145,7 @@ class HelmChartTemplateTest {
       assertThat(worker.container().map("resources.requests")).containsEntry("nvidia.com/gpu", 1);
       assertThat(worker.container().map("resources.limits")).containsEntry("memory", "48Gi");
       assertThat(worker.env("SNMF_WORKERS_THREADS").get("value")).isEqualTo("1");
+      assertThat(worker.get("spec.strategy.rollingUpdate.maxSurge")).as("no surge pod waiting for a GPU").isEqualTo(0);
     }
 
     @Test
