@@ -468,6 +468,11 @@ public final class HookedTransformer implements AutoCloseable {
     return out;
   }
 
+  /** Native arrays currently owned by this model and its open child scopes (weights, live caches). */
+  int liveNativeArrays() {
+    return manager.getManagedArrays().size();
+  }
+
   /** Releases the weights' native memory. */
   @Override
   public void close() {
