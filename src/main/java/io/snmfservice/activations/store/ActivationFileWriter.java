@@ -1,0 +1,128 @@
+package io.snmfservice.activations.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Streams columns into an activation file (layout: {@link ActivationFileHeader}, then the columns
+ * back to back, each column its d values contiguous, little-endian). The header carries n = -1
+ * until {@link #close()} writes the final column count, so a crashed writer leaves a file that
+ * readers reject. Not thread-safe.
+ */
+public final class ActivationFileWriter implements AutoCloseable {
+
+  private final FileChannel channel;
+  private final int d;
+  private final DType dtype;
+  private final int chunkColumns;
+  private final ByteBuffer buffer;
+  private long n;
+  private boolean closed;
+
+  private ActivationFileWriter(FileChannel channel, int d, DType dtype, int chunkColumns) {
+    this.channel = channel;
+    this.d = d;
+    this.dtype = dtype;
+    this.chunkColumns = chunkColumns;
+    this.buffer = ByteBuffer.allocateDirect(d * dtype.bytes() * Math.max(1, Math.min(chunkColumns, 256)))
+        .order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** Creates (or truncates) the file and writes a provisional header. */
+  public static ActivationFileWriter create(Path path, int d, DType dtype, int chunkColumns) {
+    if (d <= 0 || chunkColumns <= 0) {
+      throw new IllegalArgumentException("d and chunkColumns must be positive");
+    }
+    try {
+      FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING);
+      ActivationFileWriter w = new ActivationFileWriter(ch, d, dtype, chunkColumns);
+      w.writeFully(new ActivationFileHeader(d, -1, dtype, chunkColumns).encode(), 0);
+      return w;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public int d() {
+    return d;
+  }
+
+  /** Columns written so far. */
+  public long n() {
+    return n;
+  }
+
+  /** Appends one column of d values. */
+  public void appendColumn(float[] column) {
+    if (column.length != d) {
+      throw new IllegalArgumentException("column has " + column.length + " values, expected " + d);
+    }
+    appendColumns(column, 1);
+  }
+
+  /** Appends {@code count} columns given column-major: column j is block[j*d .. j*d+d). */
+  public void appendColumns(float[] columnMajorBlock, int count) {
+    if (closed) {
+      throw new IllegalStateException("writer is closed");
+    }
+    if ((long) count * d > columnMajorBlock.length) {
+      throw new IllegalArgumentException("block holds fewer than " + count + " columns");
+    }
+    int total = count * d;
+    int i = 0;
+    while (i < total) {
+      buffer.clear();
+      while (i < total && buffer.remaining() >= dtype.bytes()) {
+        if (dtype == DType.FLOAT32) {
+          buffer.putFloat(columnMajorBlock[i]);
+        } else {
+          buffer.putShort(Float16.fromFloat(columnMajorBlock[i]));
+        }
+        i++;
+      }
+      buffer.flip();
+      writeFully(buffer, ActivationFileHeader.SIZE + bytesBefore(n) + bytesOfValues(i) - buffer.limit());
+    }
+    n += count;
+  }
+
+  private long bytesBefore(long columns) {
+    return columns * d * dtype.bytes();
+  }
+
+  private long bytesOfValues(long values) {
+    return values * dtype.bytes();
+  }
+
+  private void writeFully(ByteBuffer b, long position) {
+    try {
+      long p = position;
+      while (b.hasRemaining()) {
+        p += channel.write(b, p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes the final column count into the header and closes the file. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try (channel) {
+      writeFully(new ActivationFileHeader(d, n, dtype, chunkColumns).encode(), 0);
+      channel.force(true);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.snmfservice.snmf;
+
+/**
+ * One chunk of an SNMF iteration as a pure function (DESIGN §2):
+ * (F, FᵀF, A_c, G_c) → (G_c', A_c·G_c', G_c'ᵀ·G_c'). An iteration is a fold of this step over the
+ * chunks of A, summing the d×K and K×K outputs; the same step serves the in-memory case (one or
+ * more chunks of a matrix in memory) and the streaming case, so both give the same iterates.
+ */
+final class ChunkStep {
+
+  private ChunkStep() {}
+
+  /** F on the device with the split Gram matrix [FᵀF]⁺ and [FᵀF]⁻ (prepared once per pass). */
+  record Factor(Tensor f, Tensor ftfPos, Tensor ftfNeg) implements AutoCloseable {
+
+    static Factor upload(TensorOps ops, double[] f, int d, int k) {
+      double[] ftf = HostMatrices.gram(f, d, k);
+      return new Factor(ops.fromColumnMajor(f, d, k),
+          ops.fromColumnMajor(HostMatrices.positivePart(ftf), k, k),
+          ops.fromColumnMajor(HostMatrices.negativePart(ftf), k, k));
+    }
+
+    @Override
+    public void close() {
+      f.close();
+      ftfPos.close();
+      ftfNeg.close();
+    }
+  }
+
+  /** The new G block (owned by the caller) and the chunk's contributions to A·G and GᵀG. */
+  record Output(Tensor g, double[] ag, double[] gtg) {}
+
+  /**
+   * G_c' = G_c ⊙ sqrt(([A_cᵀF]⁺ + G_c[FᵀF]⁻) / ([A_cᵀF]⁻ + G_c[FᵀF]⁺ + ε)), then the sums.
+   *
+   * @param a the chunk A_c, d×n_c
+   * @param g the chunk's rows of G, n_c×K (not consumed)
+   */
+  static Output apply(TensorOps ops, Factor f, Tensor a, Tensor g, double eps) {
+    Tensor updated;
+    try (Tensor atf = ops.gemm(a, true, f.f(), false)) {
+      updated = ops.multiplicativeUpdate(g, atf, f.ftfPos(), f.ftfNeg(), eps);
+    }
+    return sums(ops, a, updated);
+  }
+
+  /** A_c·G_c (d×K) and G_cᵀG_c (K×K) for a given block, which the output then owns. */
+  static Output sums(TensorOps ops, Tensor a, Tensor g) {
+    double[] ag;
+    double[] gtg;
+    try (Tensor m = ops.gemm(a, false, g, false); Tensor s = ops.gemm(g, true, g, false)) {
+      ag = ops.toColumnMajorDouble(m);
+      gtg = ops.toColumnMajorDouble(s);
+    }
+    return new Output(g, ag, gtg);
+  }
+}

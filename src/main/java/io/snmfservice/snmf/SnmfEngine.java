@@ -1,0 +1,508 @@
+package io.snmfservice.snmf;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+
+/**
+ * Semi-nonnegative matrix factorization A ≈ F·Gᵀ (F mixed sign, G ≥ 0), exactly the paper's
+ * update order (DESIGN §2), computed as one streaming pass over A per iteration:
+ *
+ * <ol>
+ *   <li>F ← A G (GᵀG + εI)⁻¹, from the sums M = Σ A_c G_c and S = Σ G_cᵀ G_c of the previous pass;
+ *   <li>winner-take-all: keep the ⌈s·d⌉ largest |F_ik| of each column (ties kept);
+ *   <li>rescale f_k ← f_k ‖g_k‖, g_k ← g_k / ‖g_k‖ (‖g_k‖ = √S_kk, clamped at 1e-8; the G side is
+ *       applied lazily when the next pass reads each G block);
+ *   <li>the pass: for every chunk, G_c ← G_c ⊙ sqrt(([A_cᵀF]⁺ + G_c[FᵀF]⁻)/([A_cᵀF]⁻ + G_c[FᵀF]⁺ + ε))
+ *       and M, S accumulate;
+ *   <li>loss = ‖A‖² − 2 tr(FᵀM) + tr(FᵀF·S) = ‖A − FGᵀ‖²_F; keep the best (F, G); stop after
+ *       maxIterations or patience iterations without loss &lt; best − tolerance.
+ * </ol>
+ *
+ * An in-memory matrix is the same computation on chunks of an array (uploaded once and cached).
+ */
+public final class SnmfEngine {
+
+  /** Floor of ‖g_k‖ in the rescale, as in the official code. */
+  static final double NORM_FLOOR = 1e-8;
+  private static final int KMEANS_ITERATIONS = 15;
+  private static final int SLOTS = 3;
+
+  private final Function<SnmfPrecision, TensorOps> backend;
+
+  /** ND4J backend (CPU by default, CUDA with the {@code cuda} profile). */
+  public SnmfEngine() {
+    this(Nd4jTensorOps::new);
+  }
+
+  public SnmfEngine(Function<SnmfPrecision, TensorOps> backend) {
+    this.backend = backend;
+  }
+
+  public SnmfResult factorize(ActivationSource a, SnmfConfig cfg, SnmfProgressListener listener,
+      CancellationSignal cancel) {
+    return run(a, cfg, null, listener, cancel);
+  }
+
+  public SnmfResult factorize(ActivationSource a, SnmfConfig cfg) {
+    return run(a, cfg, null, SnmfProgressListener.NONE, CancellationSignal.NEVER);
+  }
+
+  /**
+   * Starts from a given G₀ (n×K row-major, ≥ 0) instead of cfg.init(). No F₀ is needed: the first
+   * step recomputes F from G.
+   */
+  public SnmfResult factorizeFrom(ActivationSource a, SnmfConfig cfg, double[] g0RowMajor,
+      SnmfProgressListener listener, CancellationSignal cancel) {
+    if (g0RowMajor.length != a.n() * cfg.k()) {
+      throw new SnmfValidationException("G0 must have n*K = " + a.n() * cfg.k() + " values");
+    }
+    return run(a, cfg, g0RowMajor, listener, cancel);
+  }
+
+  private SnmfResult run(ActivationSource a, SnmfConfig cfg, double[] g0, SnmfProgressListener listener,
+      CancellationSignal cancel) {
+    validateShape(a, cfg);
+    TensorOps ops = backend.apply(cfg.precision());
+    Run r = new Run(ops, a, cfg, listener, cancel);
+    try {
+      return r.execute(g0);
+    } catch (RuntimeException | Error e) {
+      r.closeAll();
+      throw e;
+    }
+  }
+
+  static void validateShape(ActivationSource a, SnmfConfig cfg) {
+    if (a.d() < 1 || a.n() < 1) {
+      throw new SnmfValidationException("A is empty (d=" + a.d() + ", n=" + a.n() + ")");
+    }
+    long limit = Math.min(a.d(), a.n());
+    if (cfg.k() > limit) {
+      throw new SnmfValidationException("k=" + cfg.k() + " exceeds min(d, n) = " + limit);
+    }
+  }
+
+  /** The state of one factorization. */
+  private static final class Run {
+    private final TensorOps ops;
+    private final ActivationSource source;
+    private final SnmfConfig cfg;
+    private final SnmfProgressListener listener;
+    private final CancellationSignal cancel;
+    private final int d;
+    private final int k;
+    private final ChunkLayout layout;
+    private final GStore store;
+    private final Tensor[] cachedChunks;
+    private final float[] hostChunk;
+    private final double[] hostChunkDouble;
+    private boolean validated;
+    private double normA2;
+    private int completedIterations;
+
+    Run(TensorOps ops, ActivationSource source, SnmfConfig cfg, SnmfProgressListener listener,
+        CancellationSignal cancel) {
+      this.ops = ops;
+      this.source = source;
+      this.cfg = cfg;
+      this.listener = listener;
+      this.cancel = cancel;
+      this.d = source.d();
+      this.k = cfg.k();
+      int chunk = (int) Math.min(cfg.chunkColumns(), source.n());
+      this.layout = new ChunkLayout(source.n(), chunk);
+      this.store = cfg.gSpillDirectory() == null
+          ? new MemoryGStore(SLOTS, layout.count())
+          : new DiskGStore(ops, cfg.gSpillDirectory(), SLOTS, layout, k);
+      this.cachedChunks = source.inMemory() ? new Tensor[layout.count()] : null;
+      boolean wide = cfg.precision() == SnmfPrecision.FLOAT64;
+      this.hostChunk = wide ? null : new float[Math.multiplyExact(d, chunk)];
+      this.hostChunkDouble = wide ? new double[Math.multiplyExact(d, chunk)] : null;
+    }
+
+    SnmfResult execute(double[] g0) {
+      Sums sums = initialPass(g0);
+      double[] gScale = ones(k);
+      int current = 0;
+      int bestSlot = -1;
+      double best = Double.POSITIVE_INFINITY;
+      double[] bestF = null;
+      int bestIteration = 0;
+      int stall = 0;
+      double[] losses = new double[cfg.maxIterations()];
+      int keep = cfg.keptPerColumn(d);
+      int t = 0;
+      while (t < cfg.maxIterations()) {
+        // steps 1-3 on the host: F = M (S + εI)⁻¹, winner-take-all, rescale
+        double[] f = HostMatrices.solveRight(sums.m, d, sums.s, k, cfg.epsilon());
+        HostMatrices.keepLargestPerColumn(f, d, k, keep);
+        for (int j = 0; j < k; j++) {
+          double norm = Math.max(Math.sqrt(Math.max(sums.s[j + j * k], 0)), NORM_FLOOR);
+          gScale[j] = 1 / norm;
+          for (int i = 0; i < d; i++) {
+            f[j * d + i] *= norm;
+          }
+        }
+        // step 4 as a pass over A, writing the new G into a slot that is neither read nor best
+        int target = freeSlot(current, bestSlot);
+        sums = updatePass(f, current, gScale, target);
+        double loss = normA2 - 2 * HostMatrices.dot(f, sums.m)
+            + HostMatrices.dot(HostMatrices.gram(f, d, k), sums.s);
+        losses[t] = loss;
+        t++;
+        completedIterations = t;
+        listener.onIteration(t, loss);
+        if (loss < best - cfg.tolerance()) {
+          best = loss;
+          bestF = f;
+          bestIteration = t;
+          bestSlot = target;
+          stall = 0;
+        } else {
+          stall++;
+        }
+        current = target;
+        if (stall >= cfg.patience()) {
+          break;
+        }
+      }
+      releaseChunkCache();
+      double relativeError = Math.sqrt(Math.max(best, 0) / normA2);
+      GFactor g = new GFactor(ops, store, bestSlot, layout, k);
+      AutoCloseable resources = () -> {
+        store.close();
+        ops.close();
+      };
+      return new SnmfResult(d, k, bestF, g, Arrays.copyOf(losses, t), bestIteration, relativeError,
+          resources);
+    }
+
+    private static int freeSlot(int current, int best) {
+      for (int s = 0; s < SLOTS; s++) {
+        if (s != current && s != best) {
+          return s;
+        }
+      }
+      throw new IllegalStateException("no free G slot");
+    }
+
+    /** M = A·G and S = GᵀG, accumulated in double. */
+    private final class Sums {
+      final double[] m = new double[d * k];
+      final double[] s = new double[k * k];
+
+      void add(ChunkStep.Output o) {
+        for (int i = 0; i < m.length; i++) {
+          m[i] += o.ag()[i];
+        }
+        for (int i = 0; i < s.length; i++) {
+          s[i] += o.gtg()[i];
+        }
+      }
+    }
+
+    private Sums updatePass(double[] f, int fromSlot, double[] gScale, int toSlot) {
+      Sums sums = new Sums();
+      try (ChunkStep.Factor factor = ChunkStep.Factor.upload(ops, f, d, k)) {
+        forEachChunk((chunk, a) -> {
+          Tensor stored = store.read(fromSlot, chunk);
+          ChunkStep.Output out;
+          try (Tensor g = ops.scaleColumns(stored, gScale)) {
+            out = ChunkStep.apply(ops, factor, a, g, cfg.epsilon());
+          } finally {
+            store.release(stored);
+          }
+          sums.add(out);
+          store.write(toSlot, chunk, out.g());
+        });
+      }
+      return sums;
+    }
+
+    /** Writes G₀ into slot 0 and returns its sums (the F of iteration 1 needs only G₀). */
+    private Sums initialPass(double[] g0) {
+      BlockSource blocks;
+      if (g0 != null) {
+        blocks = (chunk, a) -> ops.fromColumnMajor(rowsToColumnMajor(g0, layout.start(chunk), layout.size(chunk)),
+            layout.size(chunk), k);
+      } else {
+        blocks = switch (cfg.init()) {
+          case RANDOM -> randomInit();
+          case SVD -> svdInit();
+          case KMEANS -> kmeansInit();
+        };
+      }
+      Sums sums = new Sums();
+      forEachChunk((chunk, a) -> {
+        ChunkStep.Output out = ChunkStep.sums(ops, a, blocks.block(chunk, a));
+        sums.add(out);
+        store.write(0, chunk, out.g());
+      });
+      return sums;
+    }
+
+    private double[] rowsToColumnMajor(double[] rowMajor, long start, int rows) {
+      double[] cm = new double[rows * k];
+      for (int i = 0; i < rows; i++) {
+        for (int j = 0; j < k; j++) {
+          double v = rowMajor[(int) ((start + i) * k + j)];
+          if (!(v >= 0) || Double.isInfinite(v)) {
+            throw new SnmfValidationException("G0 must be finite and non-negative");
+          }
+          cm[i + j * rows] = v;
+        }
+      }
+      return cm;
+    }
+
+    /** G ~ U(0,1) clamped at 1e-6, drawn row by row so the values do not depend on chunking. */
+    private BlockSource randomInit() {
+      SplittableRandom rng = new SplittableRandom(cfg.seed());
+      return (chunk, a) -> {
+        int rows = layout.size(chunk);
+        double[] g = new double[rows * k];
+        for (int i = 0; i < rows; i++) {
+          for (int j = 0; j < k; j++) {
+            g[i + j * rows] = Math.max(rng.nextDouble(), 1e-6);
+          }
+        }
+        return ops.fromColumnMajor(g, rows, k);
+      };
+    }
+
+    /**
+     * Truncated SVD from the eigen-decomposition of AAᵀ = UΣ²Uᵀ (one pass), then per chunk
+     * G_c = max(A_cᵀ U_K Σ_K^{-1/2}, ε) = max((√Σ_K V_Kᵀ)ᵀ, ε).
+     */
+    private BlockSource svdInit() {
+      double[] aat = new double[d * d];
+      forEachChunk((chunk, a) -> {
+        try (Tensor c = ops.gemm(a, false, a, true)) {
+          double[] part = ops.toColumnMajorDouble(c);
+          for (int i = 0; i < aat.length; i++) {
+            aat[i] += part[i];
+          }
+        }
+      });
+      TensorOps.SymmetricEigen eig = ops.symmetricEigen(aat, d);
+      double top = Math.max(eig.values()[d - 1], 0);
+      double[] projection = new double[d * k];
+      for (int j = 0; j < k; j++) {
+        int col = d - 1 - j; // values ascend
+        double sigma = Math.sqrt(Math.max(eig.values()[col], 0));
+        double factor = sigma > 1e-12 * Math.sqrt(top) && sigma > 0 ? 1 / Math.sqrt(sigma) : 0;
+        for (int i = 0; i < d; i++) {
+          projection[j * d + i] = eig.vectors()[col * d + i] * factor;
+        }
+      }
+      Tensor u = ops.fromColumnMajor(projection, d, k);
+      return (chunk, a) -> {
+        double[] g;
+        try (Tensor v = ops.gemm(a, true, u, false)) {
+          g = ops.toColumnMajorDouble(v);
+        }
+        if (chunk == layout.count() - 1) {
+          u.close();
+        }
+        for (int i = 0; i < g.length; i++) {
+          g[i] = Math.max(g[i], cfg.epsilon());
+        }
+        return ops.fromColumnMajor(g, layout.size(chunk), k);
+      };
+    }
+
+    /** 15 Lloyd iterations from K distinct random columns; G = one-hot assignments clamped at ε. */
+    private BlockSource kmeansInit() {
+      SplittableRandom rng = new SplittableRandom(cfg.seed());
+      double[] centroids = new double[d * k];
+      long[] picks = rng.longs(0, source.n()).distinct().limit(k).toArray();
+      float[] column = new float[d];
+      for (int j = 0; j < k; j++) {
+        source.readColumns(picks[j], 1, column);
+        for (int i = 0; i < d; i++) {
+          centroids[j * d + i] = column[i];
+        }
+      }
+      for (int it = 0; it < KMEANS_ITERATIONS; it++) {
+        double[] sums = new double[d * k];
+        long[] counts = new long[k];
+        double[] current = centroids;
+        try (Tensor c = ops.fromColumnMajor(current, d, k)) {
+          double[] norms = columnNorms2(current);
+          forEachChunk((chunk, a) -> {
+            int[] assign = assign(a, c, norms);
+            double[] oneHot = new double[assign.length * k];
+            for (int i = 0; i < assign.length; i++) {
+              oneHot[i + assign[i] * assign.length] = 1;
+              counts[assign[i]]++;
+            }
+            try (Tensor h = ops.fromColumnMajor(oneHot, assign.length, k); Tensor s = ops.gemm(a, false, h, false)) {
+              double[] part = ops.toColumnMajorDouble(s);
+              for (int i = 0; i < part.length; i++) {
+                sums[i] += part[i];
+              }
+            }
+          });
+        }
+        for (int j = 0; j < k; j++) {
+          if (counts[j] == 0) {
+            source.readColumns(rng.nextLong(source.n()), 1, column);
+            for (int i = 0; i < d; i++) {
+              centroids[j * d + i] = column[i];
+            }
+          } else {
+            for (int i = 0; i < d; i++) {
+              centroids[j * d + i] = sums[j * d + i] / counts[j];
+            }
+          }
+        }
+      }
+      Tensor c = ops.fromColumnMajor(centroids, d, k);
+      double[] norms = columnNorms2(centroids);
+      return (chunk, a) -> {
+        int[] assign = assign(a, c, norms);
+        if (chunk == layout.count() - 1) {
+          c.close();
+        }
+        double[] g = new double[assign.length * k];
+        Arrays.fill(g, cfg.epsilon());
+        for (int i = 0; i < assign.length; i++) {
+          g[i + assign[i] * assign.length] = 1;
+        }
+        return ops.fromColumnMajor(g, assign.length, k);
+      };
+    }
+
+    private double[] columnNorms2(double[] c) {
+      double[] norms = new double[k];
+      for (int j = 0; j < k; j++) {
+        for (int i = 0; i < d; i++) {
+          norms[j] += c[j * d + i] * c[j * d + i];
+        }
+      }
+      return norms;
+    }
+
+    /** Nearest centroid of each column: argmin_k ‖c_k‖² − 2 a·c_k (lowest index on ties). */
+    private int[] assign(Tensor a, Tensor c, double[] norms2) {
+      double[] dots;
+      try (Tensor p = ops.gemm(a, true, c, false)) {
+        dots = ops.toColumnMajorDouble(p);
+      }
+      int rows = a.cols();
+      int[] out = new int[rows];
+      for (int i = 0; i < rows; i++) {
+        double best = Double.POSITIVE_INFINITY;
+        for (int j = 0; j < k; j++) {
+          double v = norms2[j] - 2 * dots[i + j * rows];
+          if (v < best) {
+            best = v;
+            out[i] = j;
+          }
+        }
+      }
+      return out;
+    }
+
+    @FunctionalInterface
+    private interface BlockSource {
+      /** G₀'s block for a chunk, n_c×K. */
+      Tensor block(int chunk, Tensor a);
+    }
+
+    @FunctionalInterface
+    private interface ChunkVisitor {
+      void visit(int chunk, Tensor a);
+    }
+
+    /**
+     * One pass over A in chunk order. The first pass also validates A (finite values) and
+     * measures ‖A‖²; in-memory sources keep their uploaded chunks for later passes.
+     */
+    private void forEachChunk(ChunkVisitor visitor) {
+      for (int c = 0; c < layout.count(); c++) {
+        if (cancel.isCancelled()) {
+          throw new SnmfCancelledException(completedIterations);
+        }
+        Tensor a = cachedChunks != null ? cachedChunks[c] : null;
+        boolean owned = false;
+        if (a == null) {
+          int count = layout.size(c);
+          if (hostChunk != null) {
+            source.readColumns(layout.start(c), count, hostChunk);
+          } else {
+            source.readColumns(layout.start(c), count, hostChunkDouble);
+          }
+          if (!validated) {
+            normA2 += checkedSumOfSquares(count, layout.start(c));
+          }
+          a = uploadChunk(count);
+          if (cachedChunks != null) {
+            cachedChunks[c] = a;
+          } else {
+            owned = true;
+          }
+        }
+        try {
+          visitor.visit(c, a);
+        } finally {
+          if (owned) {
+            a.close();
+          }
+        }
+      }
+      if (!validated) {
+        validated = true;
+        if (normA2 == 0) {
+          throw new SnmfValidationException("A is identically zero");
+        }
+      }
+    }
+
+    private Tensor uploadChunk(int count) {
+      if (hostChunk == null) {
+        double[] v = count * d == hostChunkDouble.length ? hostChunkDouble : Arrays.copyOf(hostChunkDouble, count * d);
+        return ops.fromColumnMajor(v, d, count);
+      }
+      float[] v = count * d == hostChunk.length ? hostChunk : Arrays.copyOf(hostChunk, count * d);
+      return ops.fromColumnMajor(v, d, count);
+    }
+
+    private double checkedSumOfSquares(int count, long firstColumn) {
+      double s = 0;
+      for (int i = 0; i < count * d; i++) {
+        double v = hostChunk != null ? hostChunk[i] : hostChunkDouble[i];
+        if (!Double.isFinite(v)) {
+          throw new SnmfValidationException("A contains " + v + " at row " + (i % d) + ", column "
+              + (firstColumn + i / d));
+        }
+        s += v * v;
+      }
+      return s;
+    }
+
+    private void releaseChunkCache() {
+      if (cachedChunks != null) {
+        for (int c = 0; c < cachedChunks.length; c++) {
+          if (cachedChunks[c] != null) {
+            cachedChunks[c].close();
+            cachedChunks[c] = null;
+          }
+        }
+      }
+    }
+
+    void closeAll() {
+      releaseChunkCache();
+      store.close();
+      ops.close();
+    }
+
+    private static double[] ones(int k) {
+      double[] v = new double[k];
+      Arrays.fill(v, 1);
+      return v;
+    }
+  }
+}

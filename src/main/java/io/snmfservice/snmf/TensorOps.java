@@ -1,0 +1,54 @@
+package io.snmfservice.snmf;
+
+/**
+ * The seam between the SNMF algorithm and a tensor engine: the few operations on large matrices
+ * (n-sized or d×n) that dominate the cost. Everything K×K or d×K (Gram matrices, the small
+ * symmetric solve, per-column top-k) runs on the host in double ({@link HostMatrices}): it is tiny
+ * and keeps the iterates deterministic. {@link Nd4jTensorOps} is the default; a DJL/PyTorch
+ * backend can implement the same interface. All arrays crossing the seam are column-major.
+ */
+public interface TensorOps extends AutoCloseable {
+
+  SnmfPrecision precision();
+
+  /** Uploads a column-major rows×cols matrix. */
+  Tensor fromColumnMajor(float[] values, int rows, int cols);
+
+  /** Uploads a column-major rows×cols matrix. */
+  Tensor fromColumnMajor(double[] values, int rows, int cols);
+
+  /** C = op(A)·op(B), op = transpose when the flag is set. */
+  Tensor gemm(Tensor a, boolean transposeA, Tensor b, boolean transposeB);
+
+  /**
+   * The semi-NMF update of G for fixed F (Ding et al.):
+   * G' = G ⊙ sqrt( ([AᵀF]⁺ + G·[FᵀF]⁻) / ([AᵀF]⁻ + G·[FᵀF]⁺ + ε) ), X⁺ = (|X|+X)/2, X⁻ = (|X|−X)/2.
+   *
+   * @param g n×K, ≥ 0
+   * @param atf AᵀF, n×K
+   * @param ftfPos [FᵀF]⁺, K×K
+   * @param ftfNeg [FᵀF]⁻, K×K
+   */
+  Tensor multiplicativeUpdate(Tensor g, Tensor atf, Tensor ftfPos, Tensor ftfNeg, double eps);
+
+  /** Returns T·diag(scale): column j multiplied by scale[j]. */
+  Tensor scaleColumns(Tensor t, double[] scale);
+
+  /** Column-major copy to the host. */
+  double[] toColumnMajorDouble(Tensor t);
+
+  /** Column-major copy to the host. */
+  float[] toColumnMajorFloat(Tensor t);
+
+  /**
+   * Eigen-decomposition of a symmetric n×n matrix (column-major): eigenvalues ascending, and the
+   * matching unit eigenvectors as columns.
+   */
+  SymmetricEigen symmetricEigen(double[] a, int n);
+
+  /** Eigenvalues (ascending) and eigenvectors (column-major n×n, column i for value i). */
+  record SymmetricEigen(double[] values, double[] vectors) {}
+
+  @Override
+  default void close() {}
+}

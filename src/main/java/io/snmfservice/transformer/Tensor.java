@@ -1,0 +1,76 @@
+package io.snmfservice.transformer;
+
+import java.util.Arrays;
+
+/** A float32 array with a row-major shape: how loaders hand weights to {@link HookedTransformer}. */
+public record Tensor(float[] data, long... shape) {
+
+  public Tensor {
+    long size = 1;
+    for (long s : shape) {
+      size *= s;
+    }
+    if (size != data.length) {
+      throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + size + " values, got " + data.length);
+    }
+  }
+
+  /** Size of dimension {@code i}. */
+  public int dim(int i) {
+    return (int) shape[i];
+  }
+
+  /** The transpose of a matrix: {@code out[j][i] = in[i][j]}. */
+  public Tensor transpose() {
+    if (shape.length != 2) {
+      throw new IllegalStateException("transpose needs a matrix, shape " + Arrays.toString(shape));
+    }
+    int rows = dim(0);
+    int cols = dim(1);
+    float[] out = new float[data.length];
+    int block = 64;
+    for (int i0 = 0; i0 < rows; i0 += block) {
+      for (int j0 = 0; j0 < cols; j0 += block) {
+        int iEnd = Math.min(rows, i0 + block);
+        int jEnd = Math.min(cols, j0 + block);
+        for (int i = i0; i < iEnd; i++) {
+          for (int j = j0; j < jEnd; j++) {
+            out[j * rows + i] = data[i * cols + j];
+          }
+        }
+      }
+    }
+    return new Tensor(out, cols, rows);
+  }
+
+  /** Matrices side by side: {@code [r, c1] | [r, c2] | … → [r, Σc]}. */
+  public static Tensor concatColumns(Tensor... parts) {
+    int rows = parts[0].dim(0);
+    int cols = 0;
+    for (Tensor p : parts) {
+      if (p.shape.length != 2 || p.dim(0) != rows) {
+        throw new IllegalArgumentException("column concatenation needs matrices with " + rows + " rows");
+      }
+      cols += p.dim(1);
+    }
+    float[] out = new float[rows * cols];
+    int offset = 0;
+    for (Tensor p : parts) {
+      int c = p.dim(1);
+      for (int i = 0; i < rows; i++) {
+        System.arraycopy(p.data, i * c, out, i * cols + offset, c);
+      }
+      offset += c;
+    }
+    return new Tensor(out, rows, cols);
+  }
+
+  /** Adds a constant to every element (Gemma-2 stores RMSNorm weights as w with the norm using 1 + w). */
+  public Tensor plus(float constant) {
+    float[] out = data.clone();
+    for (int i = 0; i < out.length; i++) {
+      out[i] += constant;
+    }
+    return new Tensor(out, shape);
+  }
+}

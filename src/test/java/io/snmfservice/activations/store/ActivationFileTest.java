@@ -1,0 +1,124 @@
+package io.snmfservice.activations.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ActivationFileTest {
+
+  @TempDir Path dir;
+
+  private static float[] randomColumns(int d, int n, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[] a = new float[d * n];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = (float) (r.nextGaussian() * 3);
+    }
+    return a;
+  }
+
+  @Test
+  void float32FileRoundTripsExactlyWithTheDocumentedLayout() throws IOException {
+    int d = 5;
+    int n = 23;
+    float[] a = randomColumns(d, n, 1);
+    Path file = dir.resolve("a.act");
+    try (ActivationFileWriter w = ActivationFileWriter.create(file, d, DType.FLOAT32, 8)) {
+      w.appendColumns(a, 10);
+      w.appendColumn(java.util.Arrays.copyOfRange(a, 10 * d, 11 * d));
+      w.appendColumns(java.util.Arrays.copyOfRange(a, 11 * d, n * d), n - 11);
+    }
+    // the layout, read by hand: 64-byte header, then column-major little-endian floats
+    ByteBuffer raw = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+    assertThat(raw.capacity()).isEqualTo(64 + d * n * 4);
+    assertThat(new String(raw.array(), 0, 8, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("SNMFACT1");
+    assertThat(raw.getInt(8)).isEqualTo(1);
+    assertThat(raw.getInt(12)).isEqualTo(0);
+    assertThat(raw.getInt(16)).isEqualTo(d);
+    assertThat(raw.getInt(20)).isEqualTo(8);
+    assertThat(raw.getLong(24)).isEqualTo(n);
+    assertThat(raw.getInt(32)).isEqualTo(64);
+    assertThat(raw.getFloat(64 + (7 * d + 3) * 4)).isEqualTo(a[7 * d + 3]);
+
+    try (ActivationFileReader r = ActivationFileReader.open(file)) {
+      assertThat(r.d()).isEqualTo(d);
+      assertThat(r.n()).isEqualTo(n);
+      assertThat(r.dtype()).isEqualTo(DType.FLOAT32);
+      assertThat(r.readColumns(0, n)).containsExactly(a);
+      assertThat(r.readColumns(9, 3)).containsExactly(java.util.Arrays.copyOfRange(a, 9 * d, 12 * d));
+      List<ActivationChunk> chunks = new ArrayList<>();
+      r.chunks().forEach(chunks::add);
+      assertThat(chunks).extracting(ActivationChunk::start).containsExactly(0L, 8L, 16L);
+      assertThat(chunks).extracting(ActivationChunk::count).containsExactly(8, 8, 7);
+      assertThat(chunks.get(2).values()).containsExactly(java.util.Arrays.copyOfRange(a, 16 * d, n * d));
+    }
+  }
+
+  @Test
+  void float16FileStoresHalvesAndReadsThemBackWithinHalfPrecision() {
+    int d = 7;
+    int n = 11;
+    float[] a = randomColumns(d, n, 2);
+    Path file = dir.resolve("h.act");
+    try (ActivationFileWriter w = ActivationFileWriter.create(file, d, DType.FLOAT16, 4)) {
+      w.appendColumns(a, n);
+    }
+    try (ActivationFileReader r = ActivationFileReader.open(file)) {
+      assertThat(r.dtype()).isEqualTo(DType.FLOAT16);
+      float[] back = r.readColumns(0, n);
+      for (int i = 0; i < a.length; i++) {
+        assertThat(back[i]).isEqualTo(Float16.toFloat(Float16.fromFloat(a[i])));
+        assertThat((double) back[i]).isCloseTo(a[i], org.assertj.core.data.Offset.offset(Math.abs(a[i]) * 1e-3 + 1e-7));
+      }
+    }
+    assertThat(file.toFile().length()).isEqualTo(64 + d * n * 2);
+  }
+
+  @Test
+  void rejectsAFileWhoseWriterWasNeverClosed() throws IOException {
+    Path file = dir.resolve("open.act");
+    ActivationFileWriter w = ActivationFileWriter.create(file, 3, DType.FLOAT32, 2);
+    w.appendColumn(new float[] {1, 2, 3});
+    Path copy = dir.resolve("copy.act");
+    Files.copy(file, copy);
+    w.close();
+    assertThatThrownBy(() -> ActivationFileReader.open(copy))
+        .isInstanceOf(ActivationFormatException.class).hasMessageContaining("incomplete");
+    assertThat(ActivationFileReader.open(file).n()).isEqualTo(1);
+  }
+
+  @Test
+  void rejectsForeignAndTruncatedFiles() throws IOException {
+    Path foreign = dir.resolve("x.bin");
+    Files.write(foreign, new byte[100]);
+    assertThatThrownBy(() -> ActivationFileReader.open(foreign)).hasMessageContaining("magic");
+    Path file = dir.resolve("t.act");
+    try (ActivationFileWriter w = ActivationFileWriter.create(file, 4, DType.FLOAT32, 2)) {
+      w.appendColumns(new float[16], 4);
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 4));
+    assertThatThrownBy(() -> ActivationFileReader.open(file)).hasMessageContaining("truncated");
+  }
+
+  @Test
+  void refusesReadsOutsideTheFile() {
+    Path file = dir.resolve("s.act");
+    try (ActivationFileWriter w = ActivationFileWriter.create(file, 2, DType.FLOAT32, 2)) {
+      w.appendColumns(new float[6], 3);
+    }
+    try (ActivationFileReader r = ActivationFileReader.open(file)) {
+      assertThatThrownBy(() -> r.readColumns(2, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package io.snmfservice.activations.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class Float16Test {
+
+  @Test
+  void decodesKnownBitPatterns() {
+    assertThat(Float16.toFloat((short) 0x3C00)).isEqualTo(1.0f);
+    assertThat(Float16.toFloat((short) 0xC000)).isEqualTo(-2.0f);
+    assertThat(Float16.toFloat((short) 0x7BFF)).isEqualTo(65504f);
+    assertThat(Float16.toFloat((short) 0x0001)).isEqualTo((float) Math.pow(2, -24));
+    assertThat(Float16.toFloat((short) 0x0400)).isEqualTo((float) Math.pow(2, -14));
+    assertThat(Float16.toFloat((short) 0x3555)).isEqualTo(0.333251953125f);
+    assertThat(Float16.toFloat((short) 0x7C00)).isEqualTo(Float.POSITIVE_INFINITY);
+    assertThat(Float16.toFloat((short) 0xFC00)).isEqualTo(Float.NEGATIVE_INFINITY);
+    assertThat(Float16.toFloat((short) 0x7E00)).isNaN();
+    assertThat(Float.floatToRawIntBits(Float16.toFloat((short) 0x8000))).isEqualTo(0x80000000);
+  }
+
+  @Test
+  void everyHalfValueSurvivesARoundTrip() {
+    for (int bits = 0; bits < 0x10000; bits++) {
+      float f = Float16.toFloat((short) bits);
+      if (Float.isNaN(f)) {
+        assertThat(Float.isNaN(Float16.toFloat(Float16.fromFloat(f)))).isTrue();
+      } else {
+        assertThat(Float16.fromFloat(f) & 0xFFFF).as("bits %04x", bits).isEqualTo(bits);
+      }
+    }
+  }
+
+  @Test
+  void roundsToNearestWithTiesToEven() {
+    // 1 + 2^-11 lies halfway between 1 and the next half (1 + 2^-10): ties go to the even 1.0
+    assertThat(Float16.fromFloat(1f + 0x1p-11f)).isEqualTo((short) 0x3C00);
+    // 1 + 3*2^-11 lies halfway between 1+2^-10 (odd) and 1+2^-9 (even)
+    assertThat(Float16.fromFloat(1f + 3 * 0x1p-11f)).isEqualTo((short) 0x3C02);
+    assertThat(Float16.fromFloat(1f + 0x1p-11f + 0x1p-20f)).isEqualTo((short) 0x3C01);
+    assertThat(Float16.fromFloat(65520f)).isEqualTo((short) 0x7C00); // rounds up past max
+    assertThat(Float16.fromFloat(65519f)).isEqualTo((short) 0x7BFF);
+    assertThat(Float16.fromFloat(0x1p-25f)).isEqualTo((short) 0x0000); // tie to even zero
+    assertThat(Float16.fromFloat(0x1.8p-25f)).isEqualTo((short) 0x0001);
+    assertThat(Float16.fromFloat(1e-10f)).isEqualTo((short) 0x0000);
+    assertThat(Float16.fromFloat(-0.1f)).isEqualTo((short) 0xAE66);
+  }
+
+  @Test
+  void nearestHalfIsNeverFartherThanAnyNeighbour() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+    for (int i = 0; i < 100_000; i++) {
+      float x = (float) ((r.nextDouble() - 0.5) * Math.pow(2, r.nextInt(-26, 17)));
+      short h = Float16.fromFloat(x);
+      double err = Math.abs(Float16.toFloat(h) - (double) x);
+      for (int delta : new int[] {-1, 1}) {
+        float other = Float16.toFloat((short) (h + delta));
+        if (!Float.isNaN(other) && !Float.isInfinite(other) && Math.signum(other) * Math.signum(x) >= 0) {
+          assertThat(err).as("x=%s", x).isLessThanOrEqualTo(Math.abs(other - (double) x));
+        }
+      }
+    }
+  }
+}
