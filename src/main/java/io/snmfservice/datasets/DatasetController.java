@@ -1,6 +1,7 @@
 package io.snmfservice.datasets;
 
 import io.snmfservice.config.ConditionalOnRole;
+import io.snmfservice.jobs.JobView;
 import io.snmfservice.web.ApiException;
 import io.snmfservice.web.PageView;
 import io.snmfservice.web.Paging;
@@ -19,6 +20,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
@@ -36,8 +38,14 @@ class DatasetController {
     this.datasets = datasets;
   }
 
+  /** 201 with the dataset; for {@code model-samples} 202 with the job that samples it. */
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<DatasetView> create(@Valid @RequestBody CreateDatasetRequest request) {
+  ResponseEntity<?> create(@Valid @RequestBody CreateDatasetRequest request,
+      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+    if (request.kind().equals("model-samples")) {
+      JobView job = JobView.of(datasets.submitSampling(request, idempotencyKey));
+      return ResponseEntity.accepted().location(URI.create("/v1/jobs/" + job.id())).body(job);
+    }
     return created(datasets.create(request));
   }
 

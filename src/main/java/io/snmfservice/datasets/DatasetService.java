@@ -1,6 +1,8 @@
 package io.snmfservice.datasets;
 
 import io.snmfservice.config.SnmfProperties;
+import io.snmfservice.jobs.Job;
+import io.snmfservice.jobs.JobService;
 import io.snmfservice.models.Model;
 import io.snmfservice.models.ModelService;
 import io.snmfservice.web.ApiException;
@@ -13,6 +15,7 @@ import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Creates datasets from uploads (all documents in one transaction), lists, pages and deletes them. */
 @Service
@@ -25,13 +28,18 @@ public class DatasetService {
   private final ModelService models;
   private final DocumentParser parser;
   private final int maxDocuments;
+  private final JobService jobs;
+  private final JsonMapper json;
 
   public DatasetService(
       DatasetRepository datasets,
       DocumentStore documents,
       ModelService models,
+      JobService jobs,
       JsonMapper json,
       SnmfProperties properties) {
+    this.jobs = jobs;
+    this.json = json;
     this.datasets = datasets;
     this.documents = documents;
     this.models = models;
@@ -60,9 +68,34 @@ public class DatasetService {
             forbid(r.texts() != null, "texts", "tokens");
             yield r.tokens() != null ? parser.tokens(r.tokens()) : parser.jsonlTokens(r.content());
           }
-          default -> throw ApiException.unprocessable("kind must be one of text, jsonl, tokens");
+          default -> throw ApiException.unprocessable("kind must be one of text, jsonl, tokens, model-samples");
         };
+    if (r.count() != null || r.length() != null || r.seed() != null) {
+      throw ApiException.unprocessable("count, length and seed are only used for kind 'model-samples'");
+    }
     return store(r.name(), r.kind(), r.modelId(), docs);
+  }
+
+  /** Validates a {@code model-samples} request and queues the job that samples it. */
+  public Job submitSampling(CreateDatasetRequest r, String idempotencyKey) {
+    if (r.modelId() == null || r.count() == null || r.length() == null) {
+      throw ApiException.badRequest("modelId, count and length are required for kind 'model-samples'");
+    }
+    forbid(r.content() != null || r.texts() != null || r.tokens() != null, "content/texts/tokens", "model-samples");
+    models.get(r.modelId());
+    if (idempotencyKey == null || jobs.findByIdempotencyKey(idempotencyKey).isEmpty()) {
+      requireNameFree(r.name());
+    }
+    ObjectNode params = json.createObjectNode()
+        .put("name", r.name())
+        .put("modelId", r.modelId())
+        .put("count", r.count())
+        .put("length", r.length())
+        .put("seed", r.seed() == null ? 0L : r.seed())
+        .put("temperature", r.temperature() == null ? 1.0 : r.temperature())
+        .put("topK", r.topK() == null ? 0 : r.topK())
+        .put("topP", r.topP() == null ? 1.0 : r.topP());
+    return jobs.submit(SampleDatasetJobHandler.TYPE, params, 0, idempotencyKey);
   }
 
   /** Parses and stores an uploaded file in one of the same formats. */

@@ -2,7 +2,6 @@ package io.snmfservice.jobs;
 
 import io.snmfservice.web.ApiException;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
@@ -43,6 +42,10 @@ public class JobService {
     return store.find(id).orElseThrow(() -> ApiException.notFound("job", id));
   }
 
+  public Optional<Job> findByIdempotencyKey(String key) {
+    return store.findByIdempotencyKey(key);
+  }
+
   public Optional<Job> find(long id) {
     return store.find(id);
   }
@@ -65,8 +68,8 @@ public class JobService {
     return get(id);
   }
 
-  private static Job sameRequestOrConflict(Job existing, String type, JsonNode params) {
-    if (!existing.type().equals(type) || !Objects.equals(existing.params(), params)) {
+  private Job sameRequestOrConflict(Job existing, String type, JsonNode params) {
+    if (!store.isSameRequest(existing.id(), type, params)) {
       throw ApiException.conflict(
           "Idempotency-Key was already used for a different request (job " + existing.id() + ")");
     }

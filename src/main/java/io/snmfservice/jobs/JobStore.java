@@ -51,6 +51,14 @@ public class JobStore {
                 .single());
   }
 
+  /** Whether job {@code id} has this type and these parameters (compared as jsonb: key order does not matter). */
+  public boolean isSameRequest(long id, String type, JsonNode params) {
+    return jdbc.sql("SELECT type = ? AND params = ?::jsonb FROM job WHERE id = ?")
+        .params(type, json.writeValueAsString(params), id)
+        .query(Boolean.class)
+        .single();
+  }
+
   public Optional<Job> find(long id) {
     return jdbc.sql("SELECT " + COLUMNS + " FROM job WHERE id = ?").param(id).query(rowMapper).optional();
   }

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -156,8 +157,8 @@ public class WorkerPool {
           Boolean.TRUE.equals(
               transactions.execute(
                   tx -> {
-                    result.writer().run();
-                    if (!store.succeed(job.id(), owner, result.summary())) {
+                    JsonNode summary = result.writer().get();
+                    if (!store.succeed(job.id(), owner, summary)) {
                       tx.setRollbackOnly();
                       return false;
                     }

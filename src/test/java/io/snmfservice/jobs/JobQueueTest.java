@@ -202,8 +202,10 @@ class JobQueueTest {
     q.pool("w", 1, Duration.ofSeconds(30), QueueFixture.handler(type, ctx -> {
       // another worker took the job over meanwhile
       q.jdbc.sql("UPDATE job SET lease_owner = 'someone-else' WHERE id = ?").param(ctx.jobId()).update();
-      return new JobResult(q.json.createObjectNode(), () ->
-          q.jdbc.sql("UPDATE job SET message = 'written by the loser' WHERE id = ?").param(ctx.jobId()).update());
+      return new JobResult(() -> {
+        q.jdbc.sql("UPDATE job SET message = 'written by the loser' WHERE id = ?").param(ctx.jobId()).update();
+        return q.json.createObjectNode();
+      });
     })).start();
     await().atMost(Duration.ofSeconds(10)).until(() -> "someone-else".equals(status(id).leaseOwner()));
     await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))

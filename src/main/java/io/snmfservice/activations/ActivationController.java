@@ -1,0 +1,64 @@
+package io.snmfservice.activations;
+
+import io.snmfservice.config.ConditionalOnRole;
+import io.snmfservice.jobs.JobService;
+import io.snmfservice.jobs.JobView;
+import jakarta.validation.Valid;
+import java.net.URI;
+import java.util.List;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+@RestController
+@RequestMapping("/v1/activations")
+@ConditionalOnRole(ConditionalOnRole.Half.API)
+class ActivationController {
+
+  private final ActivationSetService sets;
+  private final JobService jobs;
+  private final JsonMapper json;
+
+  ActivationController(ActivationSetService sets, JobService jobs, JsonMapper json) {
+    this.sets = sets;
+    this.jobs = jobs;
+    this.json = json;
+  }
+
+  /** Starts a {@code collect} job; 202 with the job. */
+  @PostMapping
+  ResponseEntity<JobView> collect(@Valid @RequestBody CollectRequest request,
+      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+    String hook = request.hook() == null ? HookName.MLP_POST : request.hook();
+    List<Integer> layers = request.layers().stream().distinct().sorted().toList();
+    sets.validate(request.modelId(), request.datasetId(), layers, hook);
+    ObjectNode params = json.createObjectNode()
+        .put("modelId", request.modelId())
+        .put("datasetId", request.datasetId())
+        .put("hook", hook)
+        .put("contextLength", request.contextLength() == null ? CollectRequest.DEFAULT_CONTEXT : request.contextLength())
+        .put("batchSize", request.batchSize() == null ? CollectRequest.DEFAULT_BATCH : request.batchSize());
+    layers.forEach(params.putArray("layers")::add);
+    JobView job = JobView.of(jobs.submit(CollectJobHandler.TYPE, params, 0, idempotencyKey));
+    return ResponseEntity.accepted().location(URI.create("/v1/jobs/" + job.id())).body(job);
+  }
+
+  @GetMapping
+  List<ActivationSetView> list(@RequestParam(required = false) Long modelId,
+      @RequestParam(required = false) Long datasetId) {
+    return sets.list(modelId, datasetId).stream().map(ActivationSetView::of).toList();
+  }
+
+  @GetMapping("/{id}")
+  ActivationSetView get(@PathVariable long id) {
+    return ActivationSetView.of(sets.get(id));
+  }
+}

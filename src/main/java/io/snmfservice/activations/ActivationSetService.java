@@ -1,0 +1,168 @@
+package io.snmfservice.activations;
+
+import io.snmfservice.config.SnmfProperties;
+import io.snmfservice.datasets.DatasetService;
+import io.snmfservice.jobs.JobContext;
+import io.snmfservice.jobs.JobFailedException;
+import io.snmfservice.models.LoadedModel;
+import io.snmfservice.models.Model;
+import io.snmfservice.models.ModelService;
+import io.snmfservice.transformer.TransformerConfig;
+import io.snmfservice.web.ApiException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * Activation sets: request validation, reuse of sets already recorded for the same model, dataset, layer, hook
+ * and context, collection of the missing ones into a job's directory, and their registration when the job
+ * completes.
+ */
+@Service
+public class ActivationSetService {
+
+  private static final Logger log = LoggerFactory.getLogger(ActivationSetService.class);
+
+  private final ActivationSetRepository sets;
+  private final ModelService models;
+  private final DatasetService datasets;
+  private final JdbcClient jdbc;
+  private final Path store;
+
+  public ActivationSetService(ActivationSetRepository sets, ModelService models, DatasetService datasets,
+      JdbcClient jdbc, SnmfProperties properties) {
+    this.sets = sets;
+    this.models = models;
+    this.datasets = datasets;
+    this.jdbc = jdbc;
+    this.store = properties.activationsDir();
+  }
+
+  /** Checks what can be checked before a job runs: ids exist (404), layers and hook are valid (422). */
+  public void validate(long modelId, long datasetId, List<Integer> layers, String hook) {
+    Model model = models.get(modelId);
+    datasets.get(datasetId);
+    if (!HookName.SUPPORTED.contains(hook)) {
+      throw ApiException.unprocessable("hook must be one of " + HookName.SUPPORTED + ", was '" + hook + "'");
+    }
+    Integer nLayers = model.getNLayers();
+    for (Integer layer : layers) {
+      if (nLayers != null && layer >= nLayers) {
+        throw ApiException.unprocessable(
+            "layer " + layer + " is out of range: model " + modelId + " has layers 0.." + (nLayers - 1));
+      }
+    }
+  }
+
+  public ActivationSet get(long id) {
+    return sets.findById(id).orElseThrow(() -> ApiException.notFound("activation set", id));
+  }
+
+  public List<ActivationSet> list(Long modelId, Long datasetId) {
+    return sets.findAll().stream()
+        .filter(s -> modelId == null || s.getModelId() == modelId)
+        .filter(s -> datasetId == null || s.getDatasetId() == datasetId)
+        .sorted(Comparator.comparing(ActivationSet::getId))
+        .toList();
+  }
+
+  /** The sets of a collection: those reused and those recorded by this job (registered at completion). */
+  public record Prepared(Map<Integer, ActivationSet> reused, Map<Integer, ActivationSet> recorded) {
+    public ActivationSet forLayer(int layer) {
+      return reused.containsKey(layer) ? reused.get(layer) : recorded.get(layer);
+    }
+  }
+
+  /**
+   * Returns the activation sets of {@code layers}, recording those that do not exist yet (progress in
+   * [from, to]). New sets are not registered yet: call {@link #register} in the job's completion transaction.
+   */
+  public Prepared prepare(JobContext job, LoadedModel model, long datasetId, List<Integer> layers, String hook,
+      int contextLength, int batchSize, double from, double to) {
+    TransformerConfig config = model.transformer().config();
+    for (int layer : layers) {
+      if (layer >= config.nLayers()) {
+        throw new JobFailedException("layer " + layer + " is out of range: the model has " + config.nLayers() + " layers");
+      }
+    }
+    if (contextLength > config.maxContext()) {
+      throw new JobFailedException(
+          "contextLength " + contextLength + " exceeds the model's context of " + config.maxContext());
+    }
+    long modelId = model.model().getId();
+    Map<Integer, ActivationSet> reused = new LinkedHashMap<>();
+    List<Integer> missing = new ArrayList<>();
+    for (int layer : layers) {
+      Optional<ActivationSet> existing =
+          sets.findByModelIdAndDatasetIdAndLayerAndHookAndContextLength(modelId, datasetId, layer, hook, contextLength);
+      existing.filter(s -> Files.exists(Path.of(s.getMatrixPath()))).ifPresentOrElse(
+          s -> reused.put(layer, s), () -> missing.add(layer));
+    }
+    Map<Integer, ActivationSet> recorded = new LinkedHashMap<>();
+    if (!missing.isEmpty()) {
+      job.report("collect", from, "recording layers " + missing);
+      Path dir = store.resolve("job-" + job.jobId());
+      deleteRecursively(dir); // leftovers of an earlier attempt of this job
+      List<String> hooks = missing.stream().map(l -> HookName.at(l, hook)).toList();
+      long start = System.nanoTime();
+      ActivationCollector.Collected collected =
+          new ActivationCollector(model, contextLength, batchSize)
+              .collect(datasets.allDocuments(datasetId), hooks, dir, job, from, to);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      for (int i = 0; i < missing.size(); i++) {
+        String name = hooks.get(i);
+        recorded.put(missing.get(i), new ActivationSet(modelId, datasetId, missing.get(i), hook, contextLength,
+            collected.widths().get(name), collected.n(), "float32", collected.files().get(name).toString(),
+            collected.index().toString(), job.jobId(), seconds));
+      }
+      log.info("Recorded {} tokens of model {} over dataset {} at layers {} ({} tokens/s)", collected.n(), modelId,
+          datasetId, missing, Math.round(collected.tokensPerSecond()));
+    }
+    return new Prepared(reused, recorded);
+  }
+
+  /** Registers newly recorded sets (inside the job's completion transaction); returns the ids per layer. */
+  public Map<Integer, Long> register(Prepared prepared) {
+    Map<Integer, Long> ids = new LinkedHashMap<>();
+    prepared.reused().forEach((layer, s) -> ids.put(layer, s.getId()));
+    prepared.recorded().forEach((layer, s) -> {
+      Optional<Long> id = jdbc.sql("INSERT INTO activation_set (model_id, dataset_id, layer, hook, context_length, d,"
+              + " n_tokens, dtype, matrix_path, index_path, job_id, seconds) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+              + " ON CONFLICT (model_id, dataset_id, layer, hook, context_length) DO UPDATE SET"
+              + " d = EXCLUDED.d, n_tokens = EXCLUDED.n_tokens, matrix_path = EXCLUDED.matrix_path,"
+              + " index_path = EXCLUDED.index_path, job_id = EXCLUDED.job_id, seconds = EXCLUDED.seconds"
+              + " RETURNING id")
+          .params(s.getModelId(), s.getDatasetId(), s.getLayer(), s.getHook(), s.getContextLength(), s.getD(),
+              s.getNTokens(), s.getDtype(), s.getMatrixPath(), s.getIndexPath(), s.getJobId(), s.getSeconds())
+          .query(Long.class)
+          .optional();
+      ids.put(layer, id.orElseThrow());
+    });
+    return ids;
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

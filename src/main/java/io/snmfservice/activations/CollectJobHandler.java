@@ -1,0 +1,59 @@
+package io.snmfservice.activations;
+
+import io.snmfservice.jobs.JobContext;
+import io.snmfservice.jobs.JobHandler;
+import io.snmfservice.jobs.JobResult;
+import io.snmfservice.models.ModelRuntime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Job type {@code collect}: records a model's activations over a dataset at the requested layers. */
+@Component
+class CollectJobHandler implements JobHandler {
+
+  static final String TYPE = "collect";
+
+  private final ModelRuntime runtime;
+  private final ActivationSetService sets;
+  private final JsonMapper json;
+
+  CollectJobHandler(ModelRuntime runtime, ActivationSetService sets, JsonMapper json) {
+    this.runtime = runtime;
+    this.sets = sets;
+    this.json = json;
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public JobResult run(JobContext job) {
+    JsonNode p = job.params();
+    long modelId = p.get("modelId").asLong();
+    long datasetId = p.get("datasetId").asLong();
+    List<Integer> layers = new ArrayList<>();
+    p.get("layers").forEach(l -> layers.add(l.asInt()));
+    job.report("load-model", 0);
+    try (ModelRuntime.Lease model = runtime.acquire(modelId,
+        (file, done, total) -> job.report("download", total > 0 ? 0.05 * done / total : 0, file))) {
+      ActivationSetService.Prepared prepared = sets.prepare(job, model.get(), datasetId, layers,
+          p.get("hook").asString(), p.get("contextLength").asInt(), p.get("batchSize").asInt(), 0.05, 1.0);
+      return new JobResult(() -> {
+        Map<Integer, Long> ids = sets.register(prepared);
+        ObjectNode summary = json.createObjectNode();
+        ObjectNode byLayer = summary.putObject("activationSets");
+        ids.forEach((layer, id) -> byLayer.put(Integer.toString(layer), id));
+        prepared.recorded().values().stream().findFirst().ifPresent(s -> summary.put("tokens", s.getNTokens()));
+        summary.put("reusedLayers", prepared.reused().size());
+        return summary;
+      });
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.snmfservice.datasets;
+
+import io.snmfservice.jobs.JobContext;
+import io.snmfservice.jobs.JobHandler;
+import io.snmfservice.jobs.JobResult;
+import io.snmfservice.models.ModelRuntime;
+import io.snmfservice.transformer.BatchGenerator;
+import io.snmfservice.transformer.HookedTransformer;
+import io.snmfservice.transformer.SamplingConfig;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Job type {@code sample-dataset}: a corpus sampled from a model (for models without a tokenizer, like
+ * stories260K). Each sequence starts after BOS and has its own seed ({@code seed + i}), so results do not depend
+ * on batching.
+ */
+@Component
+class SampleDatasetJobHandler implements JobHandler {
+
+  static final String TYPE = "sample-dataset";
+  private static final int BATCH = 64;
+
+  private final ModelRuntime runtime;
+  private final DatasetService datasets;
+  private final JsonMapper json;
+
+  SampleDatasetJobHandler(ModelRuntime runtime, DatasetService datasets, JsonMapper json) {
+    this.runtime = runtime;
+    this.datasets = datasets;
+    this.json = json;
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public JobResult run(JobContext job) {
+    JsonNode p = job.params();
+    long modelId = p.get("modelId").asLong();
+    int count = p.get("count").asInt();
+    int length = p.get("length").asInt();
+    long seed = p.get("seed").asLong();
+    SamplingConfig sampling = SamplingConfig.sample(
+        (float) p.get("temperature").asDouble(), p.get("topK").asInt(), (float) p.get("topP").asDouble());
+    job.report("load-model", 0);
+    List<Document> docs = new ArrayList<>(count);
+    try (ModelRuntime.Lease model = runtime.acquire(modelId, (f, d, t) -> job.report("download", 0))) {
+      HookedTransformer transformer = model.get().transformer();
+      int bos = transformer.config().bosId();
+      int[] prompt = bos >= 0 ? new int[] {bos} : new int[] {0};
+      BatchGenerator generator = new BatchGenerator(transformer);
+      for (int start = 0; start < count; start += BATCH) {
+        long[] seeds = new long[Math.min(BATCH, count - start)];
+        for (int i = 0; i < seeds.length; i++) {
+          seeds[i] = seed + start + i;
+        }
+        int[][] rows = generator.sample(prompt, length, sampling, seeds);
+        for (int[] row : rows) {
+          docs.add(Document.tokens(docs.size(), row));
+        }
+        job.report("sample", (double) docs.size() / count,
+            String.format("%,d/%,d sequences of %d tokens", docs.size(), count, length));
+      }
+    }
+    String name = p.get("name").asString();
+    return new JobResult(() -> {
+      Dataset dataset = datasets.storeGenerated(name, DatasetKind.MODEL_SAMPLES, modelId, docs);
+      return json.createObjectNode().put("datasetId", dataset.getId()).put("documents", docs.size());
+    });
+  }
+}

@@ -1,0 +1,158 @@
+package io.snmfservice.models;
+
+import io.snmfservice.models.hub.DownloadProgress;
+import io.snmfservice.models.hub.HubClient;
+import io.snmfservice.models.hub.HubSettings;
+import io.snmfservice.transformer.HookedTransformer;
+import io.snmfservice.transformer.loader.TransformerLoader;
+import io.snmfservice.transformer.tokenize.TextTokenizer;
+import io.snmfservice.transformer.tokenize.Tokenizers;
+import jakarta.annotation.PreDestroy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Loads registered models for jobs and keeps the most recently used ones in memory. A model is fetched from the
+ * Hugging Face hub into the local cache on first use. Loaded models are shared between threads (the forward
+ * pass is thread-safe) and closed only when evicted and no job holds them.
+ */
+@Component
+public class ModelRuntime {
+
+  private static final Logger log = LoggerFactory.getLogger(ModelRuntime.class);
+  private static final int CAPACITY = 2;
+
+  private final ModelService models;
+  private final HubClient hub;
+  private final Map<Long, Entry> loaded = new LinkedHashMap<>(4, 0.75f, true);
+
+  private static final class Entry {
+    final LoadedModel model;
+    int users;
+    boolean evicted;
+
+    Entry(LoadedModel model) {
+      this.model = model;
+    }
+  }
+
+  /** A loaded model held by a job; closing it releases the hold. */
+  public final class Lease implements AutoCloseable {
+    private final long id;
+    private final Entry entry;
+
+    private Lease(long id, Entry entry) {
+      this.id = id;
+      this.entry = entry;
+    }
+
+    public LoadedModel get() {
+      return entry.model;
+    }
+
+    @Override
+    public void close() {
+      release(id, entry);
+    }
+  }
+
+  public ModelRuntime(ModelService models) {
+    this.models = models;
+    this.hub = new HubClient(HubSettings.fromSystemEnvironment());
+  }
+
+  /** Loads (or reuses) the model; {@code progress} hears about hub downloads. */
+  public Lease acquire(long modelId, DownloadProgress progress) {
+    synchronized (this) {
+      Entry entry = loaded.get(modelId);
+      if (entry != null) {
+        entry.users++;
+        return new Lease(modelId, entry);
+      }
+    }
+    LoadedModel model = load(models.get(modelId), progress);
+    synchronized (this) {
+      Entry entry = loaded.get(modelId);
+      if (entry != null) {
+        close(model);
+      } else {
+        entry = new Entry(model);
+        loaded.put(modelId, entry);
+        evictBeyondCapacity();
+      }
+      entry.users++;
+      return new Lease(modelId, entry);
+    }
+  }
+
+  /** Where a model's files are, downloading hub models into the cache first. */
+  public Path files(Model model, DownloadProgress progress) {
+    return switch (model.getSource()) {
+      case LLAMA2C, LOCAL_DIR -> Path.of(model.getPath());
+      case HF_HUB -> hub.snapshot(model.getHfRepoId(), model.getHfRevision(), progress);
+    };
+  }
+
+  private LoadedModel load(Model model, DownloadProgress progress) {
+    long start = System.nanoTime();
+    Path files = files(model, progress);
+    HookedTransformer transformer = TransformerLoader.load(files);
+    try {
+      TextTokenizer tokenizer = Tokenizers.forModel(files, transformer.config().vocabSize());
+      log.info("Loaded model {} '{}' from {} in {} ms", model.getId(), model.getName(), files,
+          (System.nanoTime() - start) / 1_000_000);
+      return new LoadedModel(model, files, transformer, tokenizer);
+    } catch (IOException e) {
+      transformer.close();
+      throw new UncheckedIOException("cannot read the tokenizer of model " + model.getId(), e);
+    }
+  }
+
+  private void evictBeyondCapacity() {
+    Iterator<Map.Entry<Long, Entry>> it = loaded.entrySet().iterator();
+    while (loaded.size() > CAPACITY && it.hasNext()) {
+      Entry eldest = it.next().getValue();
+      it.remove();
+      eldest.evicted = true;
+      if (eldest.users == 0) {
+        close(eldest.model);
+      }
+    }
+  }
+
+  private synchronized void release(long id, Entry entry) {
+    entry.users--;
+    if (entry.evicted && entry.users == 0) {
+      close(entry.model);
+    }
+  }
+
+  /** Drops a model from memory, e.g. after it was deleted. */
+  public synchronized void forget(long modelId) {
+    Entry entry = loaded.remove(modelId);
+    if (entry != null) {
+      entry.evicted = true;
+      if (entry.users == 0) {
+        close(entry.model);
+      }
+    }
+  }
+
+  private static void close(LoadedModel model) {
+    model.transformer().close();
+    model.tokenizer().close();
+  }
+
+  @PreDestroy
+  synchronized void closeAll() {
+    loaded.values().forEach(e -> close(e.model));
+    loaded.clear();
+  }
+}
