@@ -16,6 +16,9 @@ public final class Nd4jTensorOps implements TensorOps {
   private final DataType type;
 
   public Nd4jTensorOps(SnmfPrecision precision) {
+    // every array here is closed explicitly; ND4J's periodic System.gc() would only stall the
+    // iterations (a full collection over the activation matrix)
+    Nd4j.getMemoryManager().togglePeriodicGc(false);
     this.precision = precision;
     this.type = precision == SnmfPrecision.FLOAT64 ? DataType.DOUBLE : DataType.FLOAT;
   }
@@ -88,12 +91,14 @@ public final class Nd4jTensorOps implements TensorOps {
         float[] gp = flatFloat(gPos);
         float[] gv = flatFloat(gg);
         float[] out = new float[gv.length];
-        for (int i = 0; i < out.length; i++) {
-          double x = p[i];
-          double num = (Math.abs(x) + x) / 2 + gn[i];
-          double den = (Math.abs(x) - x) / 2 + gp[i] + eps;
-          out[i] = (float) (gv[i] * Math.sqrt(num / den));
-        }
+        inParallelBlocks(out.length, (from, to) -> {
+          for (int i = from; i < to; i++) {
+            double x = p[i];
+            double num = (Math.abs(x) + x) / 2 + gn[i];
+            double den = (Math.abs(x) - x) / 2 + gp[i] + eps;
+            out[i] = (float) (gv[i] * Math.sqrt(num / den));
+          }
+        });
         return fromColumnMajor(out, rows, cols);
       }
       double[] p = flatDouble(array(atf));
@@ -101,18 +106,32 @@ public final class Nd4jTensorOps implements TensorOps {
       double[] gp = flatDouble(gPos);
       double[] gv = flatDouble(gg);
       double[] out = new double[gv.length];
-      for (int i = 0; i < out.length; i++) {
-        double x = p[i];
-        double num = (Math.abs(x) + x) / 2 + gn[i];
-        double den = (Math.abs(x) - x) / 2 + gp[i] + eps;
-        out[i] = gv[i] * Math.sqrt(num / den);
-      }
+      inParallelBlocks(out.length, (from, to) -> {
+        for (int i = from; i < to; i++) {
+          double x = p[i];
+          double num = (Math.abs(x) + x) / 2 + gn[i];
+          double den = (Math.abs(x) - x) / 2 + gp[i] + eps;
+          out[i] = gv[i] * Math.sqrt(num / den);
+        }
+      });
       return fromColumnMajor(out, rows, cols);
     }
   }
 
+  /** Runs body over [0, length) split into blocks on the common pool (elementwise, so deterministic). */
+  private static void inParallelBlocks(int length, java.util.function.BiConsumer<Integer, Integer> body) {
+    int block = 1 << 16;
+    int blocks = (length + block - 1) / block;
+    if (blocks <= 1) {
+      body.accept(0, length);
+      return;
+    }
+    java.util.stream.IntStream.range(0, blocks).parallel()
+        .forEach(b -> body.accept(b * block, Math.min(length, (b + 1) * block)));
+  }
+
   private static float[] flatFloat(INDArray a) {
-    if (a.ordering() == 'f' && !a.isView() && a.dataType() == DataType.FLOAT && a.data().length() == a.length()) {
+    if (a.ordering() == 'f' && !a.isView() && a.data().length() == a.length()) {
       return a.data().asFloat();
     }
     try (INDArray flat = Nd4j.toFlattened('f', a)) {
@@ -121,7 +140,7 @@ public final class Nd4jTensorOps implements TensorOps {
   }
 
   private static double[] flatDouble(INDArray a) {
-    if (a.ordering() == 'f' && !a.isView() && a.dataType() == DataType.DOUBLE && a.data().length() == a.length()) {
+    if (a.ordering() == 'f' && !a.isView() && a.data().length() == a.length()) {
       return a.data().asDouble();
     }
     try (INDArray flat = Nd4j.toFlattened('f', a)) {
