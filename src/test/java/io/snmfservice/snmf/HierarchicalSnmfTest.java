@@ -18,8 +18,10 @@ class HierarchicalSnmfTest {
     return best;
   }
 
-  @Test
-  void eachChildLinksMostStronglyToItsOwnParent() {
+  private double[][] parents;
+  private double[][] children;
+
+  private PlantedFeatures plantTwoLevels() {
     SplittableRandom r = new SplittableRandom(17);
     int d = 256;
     double[][] parents = new double[8][];
@@ -35,11 +37,44 @@ class HierarchicalSnmfTest {
         children[p * 4 + c] = PlantedFeatures.normalize(child);
       }
     }
-    PlantedFeatures data = PlantedFeatures.generate(children, 8000, 2.0 / 32, 0.01, 23);
-    SnmfConfig cfg = SnmfConfig.of(32).withSparsity(0.1).withSeed(3).withMaxIterations(150)
-        .withPatience(20);
-    try (HierarchyResult h = new HierarchicalSnmf().factorize(data.source(), new int[] {32, 8}, cfg,
+    this.parents = parents;
+    this.children = children;
+    return PlantedFeatures.generate(children, 8000, 2.0 / 32, 0.01, 23);
+  }
+
+  private static final SnmfConfig CFG = SnmfConfig.of(32).withSparsity(0.1).withSeed(3).withMaxIterations(150)
+      .withPatience(20);
+
+  @Test
+  void eachChildLinksMostStronglyToItsOwnParent() {
+    PlantedFeatures data = plantTwoLevels();
+    try (HierarchyResult h = new HierarchicalSnmf().factorize(data.source(), new int[] {32, 8}, CFG,
         SnmfProgressListener.NONE, CancellationSignal.NEVER)) {
+      assertThat(h.fineTuneMse()).isEmpty();
+      assertRecovered(h);
+    }
+  }
+
+  @Test
+  void jointFineTuneLowersTheErrorAndKeepsLinksNonNegativeAndCorrect() {
+    PlantedFeatures data = plantTwoLevels();
+    try (HierarchyResult h = new HierarchicalSnmf().factorize(data.source(), new int[] {32, 8}, CFG,
+        new FineTune(80, 1e-3), SnmfProgressListener.NONE, CancellationSignal.NEVER)) {
+      double[] mse = h.fineTuneMse();
+      System.out.printf("fine-tune mse %.6e -> %.6e%n", mse[0], mse[mse.length - 1]);
+      assertThat(mse).hasSize(80);
+      assertThat(mse[mse.length - 1]).isLessThan(mse[0]);
+      for (double[] row : h.tokens().g().toArray()) {
+        for (double v : row) {
+          assertThat(v).isGreaterThanOrEqualTo(0);
+        }
+      }
+      assertRecovered(h);
+    }
+  }
+
+  private void assertRecovered(HierarchyResult h) {
+    {
       HierarchyLevel fine = h.levels().get(0);
       HierarchyLevel coarse = h.levels().get(1);
       assertThat(h.links()).hasSize(1);
