@@ -13,8 +13,7 @@ final class ChunkStep {
   /** F on the device with the split Gram matrix [FᵀF]⁺ and [FᵀF]⁻ (prepared once per pass). */
   record Factor(Tensor f, Tensor ftfPos, Tensor ftfNeg) implements AutoCloseable {
 
-    static Factor upload(TensorOps ops, double[] f, int d, int k) {
-      double[] ftf = HostMatrices.gram(f, d, k);
+    static Factor upload(TensorOps ops, double[] f, double[] ftf, int d, int k) {
       return new Factor(ops.fromColumnMajor(f, d, k),
           ops.fromColumnMajor(HostMatrices.positivePart(ftf), k, k),
           ops.fromColumnMajor(HostMatrices.negativePart(ftf), k, k));

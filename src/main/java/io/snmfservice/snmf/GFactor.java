@@ -52,6 +52,21 @@ public final class GFactor {
     return out;
   }
 
+  /** Replaces all of G (row-major n×K), chunk by chunk; used by the hierarchy fine-tune. */
+  void overwrite(double[] rowMajor) {
+    for (int c = 0; c < layout.count(); c++) {
+      int rows = layout.size(c);
+      long start = layout.start(c);
+      double[] cm = new double[rows * k];
+      for (int i = 0; i < rows; i++) {
+        for (int j = 0; j < k; j++) {
+          cm[i + j * rows] = rowMajor[(int) ((start + i) * k + j)];
+        }
+      }
+      store.write(slot, c, ops.fromColumnMajor(cm, rows, k));
+    }
+  }
+
   /** The whole of G as rows (only for modest n). */
   public double[][] toArray() {
     int n = Math.toIntExact(n());

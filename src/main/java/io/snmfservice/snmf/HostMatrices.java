@@ -1,7 +1,5 @@
 package io.snmfservice.snmf;
 
-import java.util.Arrays;
-
 /**
  * Small dense kernels on the host, in double, on column-major arrays: the d×K and K×K work of an
  * SNMF iteration (cheap next to the d×n products, and deterministic).
@@ -15,12 +13,24 @@ final class HostMatrices {
     double[] c = new double[k * k];
     for (int a = 0; a < k; a++) {
       for (int b = a; b < k; b++) {
-        double s = 0;
         int oa = a * rows;
         int ob = b * rows;
-        for (int i = 0; i < rows; i++) {
-          s += x[oa + i] * x[ob + i];
+        // four partial sums: independent chains the CPU can overlap
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < rows; i += 4) {
+          s0 += x[oa + i] * x[ob + i];
+          s1 += x[oa + i + 1] * x[ob + i + 1];
+          s2 += x[oa + i + 2] * x[ob + i + 2];
+          s3 += x[oa + i + 3] * x[ob + i + 3];
         }
+        for (; i < rows; i++) {
+          s0 += x[oa + i] * x[ob + i];
+        }
+        double s = (s0 + s1) + (s2 + s3);
         c[a + b * k] = s;
         c[b + a * k] = s;
       }
@@ -68,27 +78,36 @@ final class HostMatrices {
     double[] x = new double[rows * k];
     double[] rhs = new double[k];
     if (l != null) {
-      for (int r = 0; r < rows; r++) {
-        for (int j = 0; j < k; j++) {
-          rhs[j] = m[r + j * rows];
-        }
-        // L y = b, then Lᵀ x = y
-        for (int i = 0; i < k; i++) {
-          double v = rhs[i];
-          for (int j = 0; j < i; j++) {
-            v -= l[i + j * k] * rhs[j];
+      // X L Lᵀ = M, one whole column (all rows) at a time so the inner loops run over contiguous
+      // memory: Y = M L⁻ᵀ forwards in j, then X = Y L⁻¹ backwards in j
+      double[] y = m.clone();
+      for (int j = 0; j < k; j++) {
+        int oj = j * rows;
+        for (int p = 0; p < j; p++) {
+          double ljp = l[j + p * k];
+          int op = p * rows;
+          for (int r = 0; r < rows; r++) {
+            y[oj + r] -= y[op + r] * ljp;
           }
-          rhs[i] = v / l[i + i * k];
         }
-        for (int i = k - 1; i >= 0; i--) {
-          double v = rhs[i];
-          for (int j = i + 1; j < k; j++) {
-            v -= l[j + i * k] * rhs[j];
+        double inv = l[j + j * k];
+        for (int r = 0; r < rows; r++) {
+          y[oj + r] /= inv;
+        }
+      }
+      for (int j = k - 1; j >= 0; j--) {
+        int oj = j * rows;
+        System.arraycopy(y, oj, x, oj, rows);
+        for (int p = j + 1; p < k; p++) {
+          double lpj = l[p + j * k];
+          int op = p * rows;
+          for (int r = 0; r < rows; r++) {
+            x[oj + r] -= x[op + r] * lpj;
           }
-          rhs[i] = v / l[i + i * k];
         }
-        for (int j = 0; j < k; j++) {
-          x[r + j * rows] = rhs[j];
+        double inv = l[j + j * k];
+        for (int r = 0; r < rows; r++) {
+          x[oj + r] /= inv;
         }
       }
       return x;
@@ -195,6 +214,41 @@ final class HostMatrices {
     }
   }
 
+  /** The keep-th largest value of v (v is reordered): Hoare selection, expected O(n). */
+  static double kthLargest(double[] v, int keep) {
+    int target = v.length - keep; // index in ascending order
+    int lo = 0;
+    int hi = v.length - 1;
+    while (lo < hi) {
+      double pivot = v[(lo + hi) >>> 1];
+      int i = lo;
+      int j = hi;
+      while (i <= j) {
+        while (v[i] < pivot) {
+          i++;
+        }
+        while (v[j] > pivot) {
+          j--;
+        }
+        if (i <= j) {
+          double t = v[i];
+          v[i] = v[j];
+          v[j] = t;
+          i++;
+          j--;
+        }
+      }
+      if (target <= j) {
+        hi = j;
+      } else if (target >= i) {
+        lo = i;
+      } else {
+        return v[target];
+      }
+    }
+    return v[target];
+  }
+
   /**
    * Winner-take-all on each column of F (rows×k, in place): the threshold is the keep-th largest
    * |value| of the column, and every entry with |value| ≥ threshold survives (ties are kept).
@@ -209,8 +263,7 @@ final class HostMatrices {
       for (int i = 0; i < rows; i++) {
         abs[i] = Math.abs(f[o + i]);
       }
-      Arrays.sort(abs);
-      double threshold = abs[rows - keep];
+      double threshold = kthLargest(abs, keep);
       for (int i = 0; i < rows; i++) {
         if (Math.abs(f[o + i]) < threshold) {
           f[o + i] = 0;

@@ -4,7 +4,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.eigen.Eigen;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * {@link TensorOps} on ND4J: the CPU backend (OpenBLAS GEMM) by default, the CUDA backend when
@@ -17,6 +16,9 @@ public final class Nd4jTensorOps implements TensorOps {
   private final DataType type;
 
   public Nd4jTensorOps(SnmfPrecision precision) {
+    // every array here is closed explicitly; ND4J's periodic System.gc() would only stall the
+    // iterations (a full collection over the activation matrix)
+    Nd4j.getMemoryManager().togglePeriodicGc(false);
     this.precision = precision;
     this.type = precision == SnmfPrecision.FLOAT64 ? DataType.DOUBLE : DataType.FLOAT;
   }
@@ -72,45 +74,111 @@ public final class Nd4jTensorOps implements TensorOps {
     return new Nd4jTensor(c);
   }
 
+  /**
+   * The two K-wide products run as GEMMs; the elementwise part runs as one host loop over the
+   * n_c×K entries (libnd4j's chain of elementwise ops on column-major arrays costs several times
+   * more than this single fused pass, and n_c×K is d times smaller than the chunk).
+   */
   @Override
   public Tensor multiplicativeUpdate(Tensor g, Tensor atf, Tensor ftfPos, Tensor ftfNeg, double eps) {
     INDArray gg = array(g);
-    INDArray p = array(atf);
-    INDArray num = Transforms.relu(p, true);
-    INDArray den = Transforms.relu(p.neg(), false);
-    INDArray gNeg = gg.mmul(array(ftfNeg));
-    INDArray gPos = gg.mmul(array(ftfPos));
-    num.addi(gNeg);
-    den.addi(gPos).addi(eps);
-    INDArray ratio = Transforms.sqrt(num.divi(den), false);
-    INDArray out = ratio.muli(gg);
-    den.close();
-    gNeg.close();
-    gPos.close();
-    return new Nd4jTensor(out.ordering() == 'f' ? out : out.dup('f'));
+    int rows = (int) gg.rows();
+    int cols = (int) gg.columns();
+    try (INDArray gNeg = fGemm(gg, array(ftfNeg)); INDArray gPos = fGemm(gg, array(ftfPos))) {
+      if (type == DataType.FLOAT) {
+        float[] p = flatFloat(array(atf));
+        float[] gn = flatFloat(gNeg);
+        float[] gp = flatFloat(gPos);
+        float[] gv = flatFloat(gg);
+        float[] out = new float[gv.length];
+        inParallelBlocks(out.length, (from, to) -> {
+          for (int i = from; i < to; i++) {
+            double x = p[i];
+            double num = (Math.abs(x) + x) / 2 + gn[i];
+            double den = (Math.abs(x) - x) / 2 + gp[i] + eps;
+            out[i] = (float) (gv[i] * Math.sqrt(num / den));
+          }
+        });
+        return fromColumnMajor(out, rows, cols);
+      }
+      double[] p = flatDouble(array(atf));
+      double[] gn = flatDouble(gNeg);
+      double[] gp = flatDouble(gPos);
+      double[] gv = flatDouble(gg);
+      double[] out = new double[gv.length];
+      inParallelBlocks(out.length, (from, to) -> {
+        for (int i = from; i < to; i++) {
+          double x = p[i];
+          double num = (Math.abs(x) + x) / 2 + gn[i];
+          double den = (Math.abs(x) - x) / 2 + gp[i] + eps;
+          out[i] = gv[i] * Math.sqrt(num / den);
+        }
+      });
+      return fromColumnMajor(out, rows, cols);
+    }
   }
 
-  @Override
-  public Tensor scaleColumns(Tensor t, double[] scale) {
-    INDArray a = array(t);
-    INDArray s = Nd4j.create(scale, new long[] {1, scale.length}).castTo(type);
-    INDArray out = a.mulRowVector(s);
-    s.close();
-    return new Nd4jTensor(out.ordering() == 'f' ? out : out.dup('f'));
+  /** Runs body over [0, length) split into blocks on the common pool (elementwise, so deterministic). */
+  private static void inParallelBlocks(int length, java.util.function.BiConsumer<Integer, Integer> body) {
+    int block = 1 << 16;
+    int blocks = (length + block - 1) / block;
+    if (blocks <= 1) {
+      body.accept(0, length);
+      return;
+    }
+    java.util.stream.IntStream.range(0, blocks).parallel()
+        .forEach(b -> body.accept(b * block, Math.min(length, (b + 1) * block)));
   }
 
-  @Override
-  public double[] toColumnMajorDouble(Tensor t) {
-    try (INDArray flat = Nd4j.toFlattened('f', array(t))) {
+  private static float[] flatFloat(INDArray a) {
+    if (a.ordering() == 'f' && !a.isView() && a.data().length() == a.length()) {
+      return a.data().asFloat();
+    }
+    try (INDArray flat = Nd4j.toFlattened('f', a)) {
+      return flat.toFloatVector();
+    }
+  }
+
+  private static double[] flatDouble(INDArray a) {
+    if (a.ordering() == 'f' && !a.isView() && a.data().length() == a.length()) {
+      return a.data().asDouble();
+    }
+    try (INDArray flat = Nd4j.toFlattened('f', a)) {
       return flat.toDoubleVector();
     }
   }
 
+  /** C = X·Y into a fresh column-major array (keeps every operand 'f', the fast path of libnd4j). */
+  private INDArray fGemm(INDArray x, INDArray y) {
+    INDArray c = Nd4j.createUninitialized(type, new long[] {x.rows(), y.columns()}, 'f');
+    Nd4j.gemm(x, y, c, false, false, 1.0, 0.0);
+    return c;
+  }
+
+  /**
+   * T·diag(scale) as a GEMM: every output entry is one product plus exact zeros, so it equals the
+   * elementwise product, and it avoids libnd4j's slow broadcast path for column-major arrays.
+   */
+  @Override
+  public Tensor scaleColumns(Tensor t, double[] scale) {
+    int k = scale.length;
+    double[] diag = new double[k * k];
+    for (int j = 0; j < k; j++) {
+      diag[j + j * k] = scale[j];
+    }
+    try (Tensor dt = fromColumnMajor(diag, k, k)) {
+      return new Nd4jTensor(fGemm(array(t), array(dt)));
+    }
+  }
+
+  @Override
+  public double[] toColumnMajorDouble(Tensor t) {
+    return flatDouble(array(t));
+  }
+
   @Override
   public float[] toColumnMajorFloat(Tensor t) {
-    try (INDArray flat = Nd4j.toFlattened('f', array(t))) {
-      return flat.toFloatVector();
-    }
+    return flatFloat(array(t));
   }
 
   @Override

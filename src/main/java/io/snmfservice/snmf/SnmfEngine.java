@@ -146,9 +146,10 @@ public final class SnmfEngine {
         }
         // step 4 as a pass over A, writing the new G into a slot that is neither read nor best
         int target = freeSlot(current, bestSlot);
-        sums = updatePass(f, current, gScale, target);
+        double[] ftf = HostMatrices.gram(f, d, k);
+        sums = updatePass(f, ftf, current, gScale, target);
         double loss = normA2 - 2 * HostMatrices.dot(f, sums.m)
-            + HostMatrices.dot(HostMatrices.gram(f, d, k), sums.s);
+            + HostMatrices.dot(ftf, sums.s);
         losses[t] = loss;
         t++;
         completedIterations = t;
@@ -202,9 +203,9 @@ public final class SnmfEngine {
       }
     }
 
-    private Sums updatePass(double[] f, int fromSlot, double[] gScale, int toSlot) {
+    private Sums updatePass(double[] f, double[] ftf, int fromSlot, double[] gScale, int toSlot) {
       Sums sums = new Sums();
-      try (ChunkStep.Factor factor = ChunkStep.Factor.upload(ops, f, d, k)) {
+      try (ChunkStep.Factor factor = ChunkStep.Factor.upload(ops, f, ftf, d, k)) {
         forEachChunk((chunk, a) -> {
           Tensor stored = store.read(fromSlot, chunk);
           ChunkStep.Output out;

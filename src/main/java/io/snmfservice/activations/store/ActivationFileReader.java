@@ -98,8 +98,7 @@ public final class ActivationFileReader implements AutoCloseable {
     int total = count * d;
     // read in slices of at most 8 MiB so a huge request needs no huge direct buffer
     int sliceValues = Math.max(d, (8 << 20) / bytes / d * d);
-    ByteBuffer buf = ByteBuffer.allocateDirect(Math.min(total, sliceValues) * bytes)
-        .order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buf = buffer(Math.min(total, sliceValues) * bytes);
     int done = 0;
     while (done < total) {
       int values = Math.min(sliceValues, total - done);
@@ -115,6 +114,19 @@ public final class ActivationFileReader implements AutoCloseable {
       }
       done += values;
     }
+  }
+
+  /** A reusable direct buffer per thread (direct so the channel reads without an extra copy). */
+  private final ThreadLocal<ByteBuffer> buffers = new ThreadLocal<>();
+
+  private ByteBuffer buffer(int capacity) {
+    ByteBuffer b = buffers.get();
+    if (b == null || b.capacity() < capacity) {
+      b = ByteBuffer.allocateDirect(capacity).order(ByteOrder.LITTLE_ENDIAN);
+      buffers.set(b);
+    }
+    b.clear();
+    return b;
   }
 
   private void readFully(ByteBuffer b, long position) {
