@@ -1,0 +1,123 @@
+package io.snmfservice.features;
+
+import io.snmfservice.config.ConditionalOnRole;
+import io.snmfservice.jobs.JobView;
+import io.snmfservice.web.ApiException;
+import io.snmfservice.web.PageView;
+import io.snmfservice.web.Paging;
+import jakarta.validation.Valid;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import tools.jackson.databind.json.JsonMapper;
+
+@RestController
+@RequestMapping("/v1/factorizations")
+@ConditionalOnRole(ConditionalOnRole.Half.API)
+class FactorizationController {
+
+  private final FactorizationService factorizations;
+  private final FeatureQueries queries;
+  private final JsonMapper json;
+
+  FactorizationController(FactorizationService factorizations, FeatureQueries queries, JsonMapper json) {
+    this.factorizations = factorizations;
+    this.queries = queries;
+    this.json = json;
+  }
+
+  /** Starts a {@code factorize} job; 202 with the job. */
+  @PostMapping
+  ResponseEntity<JobView> create(@Valid @RequestBody FactorizeRequest request,
+      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+    JobView job = JobView.of(factorizations.submit(request, idempotencyKey));
+    return ResponseEntity.accepted().location(URI.create("/v1/jobs/" + job.id())).body(job);
+  }
+
+  @GetMapping
+  PageView<FeatureViews.Factorization> list(@RequestParam(required = false) Long modelId,
+      @RequestParam(required = false) Long datasetId, @RequestParam(defaultValue = "0") int page,
+      @RequestParam(defaultValue = "20") int size) {
+    Paging paging = Paging.of(page, size);
+    return new PageView<>(queries.factorizations(modelId, datasetId, paging.offset(), paging.size()), paging.page(),
+        paging.size(), queries.countFactorizations(modelId, datasetId));
+  }
+
+  @GetMapping("/{id}")
+  FeatureViews.Factorization get(@PathVariable long id) {
+    return queries.factorization(id);
+  }
+
+  @GetMapping("/{id}/features")
+  PageView<FeatureViews.FeatureSummary> features(@PathVariable long id,
+      @RequestParam(defaultValue = "0") int level, @RequestParam(defaultValue = "index") String sort,
+      @RequestParam(defaultValue = "asc") String order, @RequestParam(defaultValue = "0") int page,
+      @RequestParam(defaultValue = "20") int size) {
+    Paging paging = Paging.of(page, size);
+    FeatureViews.Factorization f = queries.factorization(id);
+    if (level < 0 || level >= f.levels().size()) {
+      throw ApiException.unprocessable("level must be between 0 and " + (f.levels().size() - 1));
+    }
+    if (!FeatureQueries.SORTS.containsKey(sort)) {
+      throw ApiException.badRequest("sort must be one of " + FeatureQueries.SORTS.keySet());
+    }
+    if (!order.equals("asc") && !order.equals("desc")) {
+      throw ApiException.badRequest("order must be asc or desc");
+    }
+    return new PageView<>(queries.features(id, level, sort, order.equals("desc"), paging.offset(), paging.size()),
+        paging.page(), paging.size(), queries.countFeatures(id, level));
+  }
+
+  /** Features by token (in the vocabulary projection or as a top-activating token) or by text in their contexts. */
+  @GetMapping("/{id}/features/search")
+  List<FeatureViews.FeatureSummary> search(@PathVariable long id, @RequestParam(required = false) String token,
+      @RequestParam(required = false) String text, @RequestParam(defaultValue = "50") int limit) {
+    queries.factorization(id);
+    if ((token == null || token.isBlank()) && (text == null || text.isBlank())) {
+      throw ApiException.badRequest("give token or text to search for");
+    }
+    if (limit < 1 || limit > Paging.MAX_SIZE) {
+      throw ApiException.unprocessable("limit must be between 1 and " + Paging.MAX_SIZE);
+    }
+    return queries.search(id, blankToNull(token), blankToNull(text), limit);
+  }
+
+  /** F, G and the token index as .npy files in a zip ({@code format=npy}) or one safetensors file. */
+  @GetMapping("/{id}/export")
+  ResponseEntity<StreamingResponseBody> export(@PathVariable long id,
+      @RequestParam(defaultValue = "npy") String format) {
+    Path dir = Path.of(queries.factorDir(id));
+    if (!Files.isDirectory(dir)) {
+      throw ApiException.notFound("factor files of factorization", id);
+    }
+    return switch (format) {
+      case "npy" -> ResponseEntity.ok()
+          .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"factorization-" + id + ".zip\"")
+          .contentType(MediaType.parseMediaType("application/zip"))
+          .body(out -> FactorExport.zip(dir, out));
+      case "safetensors" -> ResponseEntity.ok()
+          .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"factorization-" + id + ".safetensors\"")
+          .contentType(MediaType.APPLICATION_OCTET_STREAM)
+          .body(out -> FactorExport.safetensors(dir, json, Map.of("factorization", Long.toString(id)), out));
+      default -> throw ApiException.badRequest("format must be npy or safetensors");
+    };
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}

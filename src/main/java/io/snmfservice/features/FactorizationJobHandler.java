@@ -1,0 +1,127 @@
+package io.snmfservice.features;
+
+import io.snmfservice.activations.ActivationSet;
+import io.snmfservice.activations.ActivationSetService;
+import io.snmfservice.activations.HookName;
+import io.snmfservice.activations.TokenIndex;
+import io.snmfservice.activations.store.ActivationFileReader;
+import io.snmfservice.config.SnmfProperties;
+import io.snmfservice.jobs.JobContext;
+import io.snmfservice.jobs.JobFailedException;
+import io.snmfservice.jobs.JobHandler;
+import io.snmfservice.jobs.JobResult;
+import io.snmfservice.models.LoadedModel;
+import io.snmfservice.models.ModelRuntime;
+import io.snmfservice.snmf.ActivationSource;
+import io.snmfservice.snmf.HierarchicalSnmf;
+import io.snmfservice.snmf.HierarchyResult;
+import io.snmfservice.snmf.SnmfConfig;
+import io.snmfservice.snmf.SnmfInit;
+import io.snmfservice.snmf.SnmfPrecision;
+import io.snmfservice.snmf.SnmfValidationException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Job type {@code factorize}: tokenize → collect (or reuse recorded activations) → factorize (SNMF, optionally
+ * hierarchical) → interpret (statistics, top inputs with context, vocabulary projection, links) → store, all
+ * results in one transaction with the job's completion.
+ */
+@Component
+class FactorizationJobHandler implements JobHandler {
+
+  static final String TYPE = "factorize";
+  private static final Logger log = LoggerFactory.getLogger(FactorizationJobHandler.class);
+
+  private final ModelRuntime runtime;
+  private final ActivationSetService activations;
+  private final FactorizationWriter writer;
+  private final JsonMapper json;
+  private final Path store;
+
+  FactorizationJobHandler(ModelRuntime runtime, ActivationSetService activations, FactorizationWriter writer,
+      JsonMapper json, SnmfProperties properties) {
+    this.runtime = runtime;
+    this.activations = activations;
+    this.writer = writer;
+    this.json = json;
+    this.store = properties.dataDir().resolve("factorizations");
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public JobResult run(JobContext job) {
+    FactorizationSettings s = FactorizationSettings.fromJson(json, job.params());
+    job.report("load-model", 0);
+    try (ModelRuntime.Lease lease = runtime.acquire(s.modelId(),
+        (file, done, total) -> job.report("download", total > 0 ? 0.02 * done / total : 0, file))) {
+      LoadedModel model = lease.get();
+      long t0 = System.nanoTime();
+      ActivationSetService.Prepared prepared = activations.prepare(job, model, s.datasetId(), List.of(s.layer()),
+          s.hook(), s.contextLength(), s.batchSize(), 0.02, 0.30);
+      ActivationSet set = prepared.forLayer(s.layer());
+      double collectSeconds = seconds(t0);
+      if (s.k() > set.getNTokens() || s.k() > set.getD()) {
+        throw new JobFailedException("k = " + s.k() + " is larger than the activation matrix allows (d = "
+            + set.getD() + ", tokens = " + set.getNTokens() + ")");
+      }
+
+      long t1 = System.nanoTime();
+      HierarchyResult factors = factorize(job, s, set);
+      double factorizeSeconds = seconds(t1);
+      try {
+        long t2 = System.nanoTime();
+        job.report("interpret", 0.85, "statistics and top inputs");
+        TokenIndex index = TokenIndex.read(Path.of(set.getIndexPath()));
+        Interpretation interpretation = new Interpreter(model, s, index, job).interpret(factors);
+        job.report("interpret", 0.95, "writing factor files");
+        Path dir = FactorFiles.write(store.resolve("job-" + job.jobId()), factors, index);
+        double interpretSeconds = seconds(t2);
+        job.report("store", 0.97);
+        Timings timings = new Timings(collectSeconds, factorizeSeconds, interpretSeconds);
+        log.info("Factorized layer {} of model {} (K = {}): relative error {}, {} iterations in {} s",
+            s.layer(), s.modelId(), s.k(), String.format(Locale.ROOT, "%.4f", factors.tokens().relativeError()),
+            factors.tokens().iterations(), Math.round(factorizeSeconds));
+        return new JobResult(() -> writer.write(job.jobId(), s, prepared, set, factors, interpretation, timings, dir));
+      } finally {
+        factors.close();
+      }
+    }
+  }
+
+  private HierarchyResult factorize(JobContext job, FactorizationSettings s, ActivationSet set) {
+    SnmfConfig config = new SnmfConfig(s.k(), s.sparsity(), SnmfInit.valueOf(s.init().toUpperCase(Locale.ROOT)),
+        s.seed(), s.maxIterations(), s.patience(), SnmfConfig.DEFAULT_EPSILON, SnmfConfig.DEFAULT_TOLERANCE,
+        4096, SnmfPrecision.FLOAT32, null);
+    int[] ks = s.levels().stream().mapToInt(Integer::intValue).toArray();
+    job.report("factorize", 0.30, "starting SNMF with K = " + s.k());
+    try (ActivationFileReader reader = ActivationFileReader.open(Path.of(set.getMatrixPath()))) {
+      return new HierarchicalSnmf().factorize(ActivationSource.of(reader), ks, config,
+          (iteration, loss) -> job.report("factorize", 0.30 + 0.55 * iteration / s.maxIterations(),
+              String.format(Locale.ROOT, "iteration %d/%d, loss %.6g", iteration, s.maxIterations(), loss)),
+          () -> {
+            job.checkpoint();
+            return false;
+          });
+    } catch (SnmfValidationException e) {
+      throw new JobFailedException(e.getMessage());
+    }
+  }
+
+  private static double seconds(long start) {
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  /** Wall time of each stage, stored with the factorization. */
+  record Timings(double collectSeconds, double factorizeSeconds, double interpretSeconds) {}
+}

@@ -1,0 +1,85 @@
+package io.snmfservice.features;
+
+import io.snmfservice.activations.ActivationSetService;
+import io.snmfservice.activations.HookName;
+import io.snmfservice.datasets.Dataset;
+import io.snmfservice.datasets.DatasetService;
+import io.snmfservice.jobs.Job;
+import io.snmfservice.jobs.JobService;
+import io.snmfservice.models.Model;
+import io.snmfservice.models.ModelService;
+import io.snmfservice.web.ApiException;
+import java.util.List;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Validates factorization requests before any job exists, and queues them. */
+@Service
+public class FactorizationService {
+
+  private final ModelService models;
+  private final DatasetService datasets;
+  private final ActivationSetService activations;
+  private final JobService jobs;
+  private final JsonMapper json;
+
+  public FactorizationService(ModelService models, DatasetService datasets, ActivationSetService activations,
+      JobService jobs, JsonMapper json) {
+    this.models = models;
+    this.datasets = datasets;
+    this.activations = activations;
+    this.jobs = jobs;
+    this.json = json;
+  }
+
+  public Job submit(FactorizeRequest r, String idempotencyKey) {
+    List<Integer> levels = levels(r);
+    FactorizationSettings s = FactorizationSettings.withDefaults(r, levels);
+    activations.validate(s.modelId(), s.datasetId(), List.of(s.layer()), s.hook());
+    Model model = models.get(s.modelId());
+    Integer d = s.hook().equals(HookName.MLP_POST) ? model.getDMlp() : model.getDModel();
+    if (d != null && s.k() > d) {
+      throw ApiException.unprocessable("k = " + s.k() + " exceeds the width d = " + d + " of " + s.hook());
+    }
+    Long tokens = knownTokenCount(s);
+    if (tokens != null && s.k() > tokens) {
+      throw ApiException.unprocessable(
+          "k = " + s.k() + " exceeds the number of tokens (" + tokens + ") of dataset " + s.datasetId());
+    }
+    if (s.patience() > s.maxIterations()) {
+      throw ApiException.unprocessable("patience must not exceed maxIterations");
+    }
+    return jobs.submit(FactorizationJobHandler.TYPE, s.toJson(json), 0, idempotencyKey);
+  }
+
+  private static List<Integer> levels(FactorizeRequest r) {
+    if (r.levels() == null) {
+      if (r.k() == null) {
+        throw ApiException.badRequest("k (or levels) is required");
+      }
+      return List.of(r.k());
+    }
+    for (int i = 1; i < r.levels().size(); i++) {
+      if (r.levels().get(i) >= r.levels().get(i - 1)) {
+        throw ApiException.unprocessable("levels must be strictly decreasing, got " + r.levels());
+      }
+    }
+    if (r.k() != null && !r.k().equals(r.levels().get(0))) {
+      throw ApiException.unprocessable("k must equal the first of levels, got k = " + r.k() + " and " + r.levels());
+    }
+    return r.levels();
+  }
+
+  /** Tokens of the activation matrix when known before collecting: from recorded activations or a token dataset. */
+  private Long knownTokenCount(FactorizationSettings s) {
+    return activations.list(s.modelId(), s.datasetId()).stream()
+        .filter(a -> a.getLayer() == s.layer() && a.getHook().equals(s.hook())
+            && a.getContextLength() == s.contextLength())
+        .map(a -> a.getNTokens())
+        .findFirst()
+        .orElseGet(() -> {
+          Dataset dataset = datasets.get(s.datasetId());
+          return dataset.getTokenCount();
+        });
+  }
+}

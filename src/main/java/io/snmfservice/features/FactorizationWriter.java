@@ -1,0 +1,201 @@
+package io.snmfservice.features;
+
+import io.snmfservice.activations.ActivationSet;
+import io.snmfservice.activations.ActivationSetService;
+import io.snmfservice.snmf.HierarchyResult;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Stores a factorization with all its features, top inputs, vocabulary projections and links. Runs inside the
+ * job's completion transaction: either everything is stored together with the SUCCEEDED status, or nothing.
+ */
+@Component
+class FactorizationWriter {
+
+  private final JdbcTemplate jdbc;
+  private final ActivationSetService activations;
+  private final JsonMapper json;
+
+  FactorizationWriter(JdbcTemplate jdbc, ActivationSetService activations, JsonMapper json) {
+    this.jdbc = jdbc;
+    this.activations = activations;
+    this.json = json;
+  }
+
+  JsonNode write(long jobId, FactorizationSettings s, ActivationSetService.Prepared prepared, ActivationSet set,
+      HierarchyResult factors, Interpretation interpretation, FactorizationJobHandler.Timings timings, Path dir) {
+    Map<Integer, Long> setIds = activations.register(prepared);
+    long factorizationId = jdbc.queryForObject(
+        "INSERT INTO factorization (job_id, model_id, dataset_id, activation_set_id, layer, hook, settings, levels,"
+            + " d, n_tokens, iterations, best_iteration, loss_curve, relative_error, timings, factor_dir)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) RETURNING id",
+        Long.class,
+        jobId, s.modelId(), s.datasetId(), setIds.get(s.layer()), s.layer(), s.hook(),
+        json.writeValueAsString(s), array("integer", s.levels().toArray()), set.getD(), set.getNTokens(),
+        factors.tokens().iterations(), factors.tokens().bestIteration(),
+        array("float8", box(factors.tokens().losses())), factors.tokens().relativeError(),
+        json.writeValueAsString(timings), dir.toString());
+
+    List<long[]> ids = new ArrayList<>();
+    for (List<Interpretation.Feature> level : interpretation.levels()) {
+      long[] levelIds = new long[level.size()];
+      for (Interpretation.Feature f : level) {
+        levelIds[f.index()] = insertFeature(factorizationId, f);
+      }
+      ids.add(levelIds);
+      insertTopInputs(level, levelIds);
+      insertVocab(level, levelIds);
+    }
+    for (int l = 0; l < interpretation.links().size(); l++) {
+      insertLinks(interpretation.links().get(l), ids.get(l), ids.get(l + 1));
+    }
+    ObjectNode summary = json.createObjectNode();
+    summary.put("factorizationId", factorizationId);
+    summary.put("activationSetId", setIds.get(s.layer()));
+    summary.put("features", ids.stream().mapToInt(a -> a.length).sum());
+    summary.put("iterations", factors.tokens().iterations());
+    summary.put("relativeError", factors.tokens().relativeError());
+    return summary;
+  }
+
+  private long insertFeature(long factorizationId, Interpretation.Feature f) {
+    FeatureStatistics.Stats st = f.stats();
+    ObjectNode histogram = json.createObjectNode();
+    var edges = histogram.putArray("binEdges");
+    for (double e : st.binEdges()) {
+      edges.add(e);
+    }
+    var counts = histogram.putArray("counts");
+    for (long c : st.counts()) {
+      counts.add(c);
+    }
+    return jdbc.queryForObject(
+        "INSERT INTO feature (factorization_id, level, index, direction, frequency, mean_activation, max_activation,"
+            + " histogram) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb) RETURNING id",
+        Long.class,
+        factorizationId, f.level(), f.index(), array("real", box(f.direction())), st.frequency(), st.mean(), st.max(),
+        json.writeValueAsString(histogram));
+  }
+
+  private void insertTopInputs(List<Interpretation.Feature> level, long[] ids) {
+    List<Object[]> rows = new ArrayList<>();
+    for (Interpretation.Feature f : level) {
+      for (Interpretation.TopInput t : f.topInputs()) {
+        rows.add(new Object[] {ids[f.index()], t.rank(), t.document(), t.position(), t.tokenId(), clean(t.tokenText()),
+            t.activation(), t.contextStart(), t.contextTokenIds(), clean(t.contextTokens()), t.contextActivations(),
+            clean(t.contextText())});
+      }
+    }
+    jdbc.batchUpdate(
+        "INSERT INTO feature_top_input (feature_id, rank, document, position, token_id, token_text, activation,"
+            + " context_start, context_token_ids, context_tokens, context_activations, context_text)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows, 500, (ps, r) -> {
+          Connection c = ps.getConnection();
+          ps.setLong(1, (Long) r[0]);
+          ps.setInt(2, (Integer) r[1]);
+          ps.setInt(3, (Integer) r[2]);
+          ps.setInt(4, (Integer) r[3]);
+          ps.setInt(5, (Integer) r[4]);
+          ps.setString(6, (String) r[5]);
+          ps.setFloat(7, (Float) r[6]);
+          ps.setInt(8, (Integer) r[7]);
+          ps.setArray(9, c.createArrayOf("integer", box((int[]) r[8])));
+          ps.setArray(10, c.createArrayOf("text", (String[]) r[9]));
+          ps.setArray(11, c.createArrayOf("real", box((float[]) r[10])));
+          ps.setString(12, (String) r[11]);
+        });
+  }
+
+  private void insertVocab(List<Interpretation.Feature> level, long[] ids) {
+    List<Object[]> rows = new ArrayList<>();
+    for (Interpretation.Feature f : level) {
+      for (Interpretation.VocabEntry v : f.promoted()) {
+        rows.add(new Object[] {ids[f.index()], 1, v});
+      }
+      for (Interpretation.VocabEntry v : f.suppressed()) {
+        rows.add(new Object[] {ids[f.index()], -1, v});
+      }
+    }
+    jdbc.batchUpdate(
+        "INSERT INTO feature_vocab (feature_id, sign, rank, token_id, token_text, value) VALUES (?, ?, ?, ?, ?, ?)",
+        rows, 1000, (PreparedStatement ps, Object[] r) -> {
+          Interpretation.VocabEntry v = (Interpretation.VocabEntry) r[2];
+          ps.setLong(1, (Long) r[0]);
+          ps.setInt(2, (Integer) r[1]);
+          ps.setInt(3, v.rank());
+          ps.setInt(4, v.tokenId());
+          ps.setString(5, clean(v.tokenText()));
+          ps.setFloat(6, v.value());
+        });
+  }
+
+  private void insertLinks(double[][] links, long[] children, long[] parents) {
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < links.length; i++) {
+      for (int j = 0; j < links[i].length; j++) {
+        if (links[i][j] > 0) {
+          rows.add(new Object[] {children[i], parents[j], (float) links[i][j]});
+        }
+      }
+    }
+    jdbc.batchUpdate("INSERT INTO feature_link (child_id, parent_id, weight) VALUES (?, ?, ?)", rows, 1000,
+        (ps, r) -> {
+          ps.setLong(1, (Long) r[0]);
+          ps.setLong(2, (Long) r[1]);
+          ps.setFloat(3, (Float) r[2]);
+        });
+  }
+
+  /** PostgreSQL text cannot hold NUL; byte-level tokens may decode to it. */
+  private static String clean(String text) {
+    return text.replace('\u0000', '\uFFFD');
+  }
+
+  private static String[] clean(String[] texts) {
+    String[] out = new String[texts.length];
+    for (int i = 0; i < texts.length; i++) {
+      out[i] = clean(texts[i]);
+    }
+    return out;
+  }
+
+  private java.sql.Array array(String type, Object[] values) {
+    return jdbc.execute((Connection c) -> c.createArrayOf(type, values));
+  }
+
+  private static Double[] box(double[] values) {
+    Double[] out = new Double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i];
+    }
+    return out;
+  }
+
+  private static Float[] box(float[] values) {
+    Float[] out = new Float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i];
+    }
+    return out;
+  }
+
+  private static Integer[] box(int[] values) {
+    Integer[] out = new Integer[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i];
+    }
+    return out;
+  }
+}

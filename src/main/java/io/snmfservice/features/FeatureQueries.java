@@ -1,0 +1,165 @@
+package io.snmfservice.features;
+
+import io.snmfservice.web.ApiException;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Reads of stored factorizations and features for the API: paged, sorted, searchable. */
+@Repository
+class FeatureQueries {
+
+  /** Sort keys of the feature list and their columns (whitelisted: they go into SQL). */
+  static final Map<String, String> SORTS = Map.of(
+      "index", "index", "frequency", "frequency", "maxActivation", "max_activation",
+      "meanActivation", "mean_activation");
+
+  private static final String SUMMARY = "f.id, f.factorization_id, f.level, f.index, f.frequency, f.mean_activation,"
+      + " f.max_activation, (SELECT array_agg(v.token_text ORDER BY v.rank) FROM feature_vocab v"
+      + " WHERE v.feature_id = f.id AND v.sign = 1 AND v.rank < 5) AS promoted";
+
+  private final JdbcTemplate jdbc;
+  private final JsonMapper json;
+  private final RowMapper<FeatureViews.FeatureSummary> summaryRow = (rs, i) -> new FeatureViews.FeatureSummary(
+      rs.getLong("id"), rs.getLong("factorization_id"), rs.getInt("level"), rs.getInt("index"),
+      rs.getDouble("frequency"), rs.getDouble("mean_activation"), rs.getDouble("max_activation"),
+      strings(rs.getArray("promoted")));
+
+  FeatureQueries(JdbcTemplate jdbc, JsonMapper json) {
+    this.jdbc = jdbc;
+    this.json = json;
+  }
+
+  FeatureViews.Factorization factorization(long id) {
+    return jdbc.query("SELECT *, settings::text AS settings_json, timings::text AS timings_json FROM factorization"
+            + " WHERE id = ?", this::factorizationRow, id)
+        .stream().findFirst().orElseThrow(() -> ApiException.notFound("factorization", id));
+  }
+
+  List<FeatureViews.Factorization> factorizations(Long modelId, Long datasetId, int offset, int limit) {
+    return jdbc.query("SELECT *, settings::text AS settings_json, timings::text AS timings_json FROM factorization"
+            + " WHERE (?::bigint IS NULL OR model_id = ?) AND (?::bigint IS NULL OR dataset_id = ?)"
+            + " ORDER BY id OFFSET ? LIMIT ?",
+        this::factorizationRow, modelId, modelId, datasetId, datasetId, offset, limit);
+  }
+
+  long countFactorizations(Long modelId, Long datasetId) {
+    return jdbc.queryForObject("SELECT count(*) FROM factorization WHERE (?::bigint IS NULL OR model_id = ?)"
+        + " AND (?::bigint IS NULL OR dataset_id = ?)", Long.class, modelId, modelId, datasetId, datasetId);
+  }
+
+  String factorDir(long id) {
+    factorization(id);
+    return jdbc.queryForObject("SELECT factor_dir FROM factorization WHERE id = ?", String.class, id);
+  }
+
+  List<FeatureViews.FeatureSummary> features(long factorizationId, int level, String sort, boolean descending,
+      int offset, int limit) {
+    String column = SORTS.get(sort);
+    return jdbc.query("SELECT " + SUMMARY + " FROM feature f WHERE f.factorization_id = ? AND f.level = ?"
+            + " ORDER BY " + column + (descending ? " DESC" : " ASC") + ", f.index OFFSET ? LIMIT ?",
+        summaryRow, factorizationId, level, offset, limit);
+  }
+
+  long countFeatures(long factorizationId, int level) {
+    return jdbc.queryForObject("SELECT count(*) FROM feature WHERE factorization_id = ? AND level = ?", Long.class,
+        factorizationId, level);
+  }
+
+  /** Features whose vocabulary projection or top-input tokens contain {@code token}, or whose contexts contain {@code text}. */
+  List<FeatureViews.FeatureSummary> search(long factorizationId, String token, String text, int limit) {
+    String tokenKey = token == null ? null : token.strip().toLowerCase(Locale.ROOT);
+    return jdbc.query("SELECT " + SUMMARY + " FROM feature f WHERE f.factorization_id = ? AND ("
+            + " (?::text IS NOT NULL AND (EXISTS (SELECT 1 FROM feature_vocab v WHERE v.feature_id = f.id AND v.sign = 1"
+            + "   AND lower(btrim(v.token_text)) = ?)"
+            + "  OR EXISTS (SELECT 1 FROM feature_top_input t WHERE t.feature_id = f.id AND lower(btrim(t.token_text)) = ?)))"
+            + " OR (?::text IS NOT NULL AND EXISTS (SELECT 1 FROM feature_top_input t WHERE t.feature_id = f.id"
+            + "   AND t.context_text ILIKE '%' || ? || '%')))"
+            + " ORDER BY f.level, f.index LIMIT ?",
+        summaryRow, factorizationId, tokenKey, tokenKey, tokenKey, text, escapeLike(text), limit);
+  }
+
+  FeatureViews.FeatureDetail feature(long id) {
+    return jdbc.query("SELECT f.*, f.histogram::text AS histogram_json,"
+            + " (SELECT count(*) FROM feature_link WHERE child_id = f.id) AS parents,"
+            + " (SELECT count(*) FROM feature_link WHERE parent_id = f.id) AS children FROM feature f WHERE f.id = ?",
+        (rs, i) -> new FeatureViews.FeatureDetail(rs.getLong("id"), rs.getLong("factorization_id"), rs.getInt("level"),
+            rs.getInt("index"), rs.getDouble("frequency"), rs.getDouble("mean_activation"),
+            rs.getDouble("max_activation"), json.readTree(rs.getString("histogram_json")),
+            floats(rs.getArray("direction")), rs.getInt("parents"), rs.getInt("children")), id)
+        .stream().findFirst().orElseThrow(() -> ApiException.notFound("feature", id));
+  }
+
+  List<FeatureViews.TopInput> topInputs(long featureId) {
+    feature(featureId);
+    return jdbc.query("SELECT * FROM feature_top_input WHERE feature_id = ? ORDER BY rank",
+        (rs, i) -> new FeatureViews.TopInput(rs.getInt("rank"), rs.getInt("document"), rs.getInt("position"),
+            rs.getInt("token_id"), rs.getString("token_text"), rs.getFloat("activation"), rs.getInt("context_start"),
+            ints(rs.getArray("context_token_ids")), strings(rs.getArray("context_tokens")),
+            floats(rs.getArray("context_activations")), rs.getString("context_text")), featureId);
+  }
+
+  FeatureViews.VocabProjection vocab(long featureId) {
+    feature(featureId);
+    RowMapper<FeatureViews.VocabToken> row = (rs, i) -> new FeatureViews.VocabToken(rs.getInt("rank"),
+        rs.getInt("token_id"), rs.getString("token_text"), rs.getFloat("value"));
+    String sql = "SELECT * FROM feature_vocab WHERE feature_id = ? AND sign = ? ORDER BY rank";
+    return new FeatureViews.VocabProjection(featureId, jdbc.query(sql, row, featureId, 1),
+        jdbc.query(sql, row, featureId, -1));
+  }
+
+  List<FeatureViews.Link> parents(long featureId) {
+    feature(featureId);
+    return links("SELECT " + SUMMARY + ", l.weight FROM feature_link l JOIN feature f ON f.id = l.parent_id"
+        + " WHERE l.child_id = ? ORDER BY l.weight DESC", featureId);
+  }
+
+  List<FeatureViews.Link> children(long featureId) {
+    feature(featureId);
+    return links("SELECT " + SUMMARY + ", l.weight FROM feature_link l JOIN feature f ON f.id = l.child_id"
+        + " WHERE l.parent_id = ? ORDER BY l.weight DESC", featureId);
+  }
+
+  private List<FeatureViews.Link> links(String sql, long featureId) {
+    return jdbc.query(sql, (rs, i) -> new FeatureViews.Link(summaryRow.mapRow(rs, i), rs.getFloat("weight")), featureId);
+  }
+
+  private FeatureViews.Factorization factorizationRow(ResultSet rs, int i) throws SQLException {
+    long jobId = rs.getLong("job_id");
+    return new FeatureViews.Factorization(rs.getLong("id"), rs.wasNull() ? null : jobId, rs.getLong("model_id"),
+        rs.getLong("dataset_id"), rs.getLong("activation_set_id"), rs.getInt("layer"), rs.getString("hook"),
+        ints(rs.getArray("levels")), json.readTree(rs.getString("settings_json")), rs.getInt("d"),
+        rs.getLong("n_tokens"), rs.getInt("iterations"), rs.getInt("best_iteration"),
+        doubles(rs.getArray("loss_curve")), rs.getDouble("relative_error"), json.readTree(rs.getString("timings_json")),
+        rs.getTimestamp("created_at").toInstant());
+  }
+
+  private static String escapeLike(String text) {
+    return text == null ? null : text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+
+  private static List<String> strings(Array a) throws SQLException {
+    return a == null ? List.of() : Arrays.asList((String[]) a.getArray());
+  }
+
+  private static List<Integer> ints(Array a) throws SQLException {
+    return a == null ? List.of() : Arrays.asList((Integer[]) a.getArray());
+  }
+
+  private static List<Float> floats(Array a) throws SQLException {
+    return a == null ? List.of() : Arrays.asList((Float[]) a.getArray());
+  }
+
+  private static List<Double> doubles(Array a) throws SQLException {
+    return a == null ? List.of() : new ArrayList<>(Arrays.asList((Double[]) a.getArray()));
+  }
+}

@@ -1,0 +1,19 @@
+package io.snmfservice.features;
+
+import java.util.List;
+
+/** Everything interpretation derived from a factorization, ready to be stored. */
+record Interpretation(List<List<Feature>> levels, List<double[][]> links) {
+
+  /** One feature: its direction, statistics, top-activating inputs, and vocabulary projection. */
+  record Feature(int level, int index, float[] direction, FeatureStatistics.Stats stats, List<TopInput> topInputs,
+      List<VocabEntry> promoted, List<VocabEntry> suppressed) {}
+
+  /** A top-activating token with its context window and the feature's activation on each context token. */
+  record TopInput(int rank, int document, int position, int tokenId, String tokenText, float activation,
+      int contextStart, int[] contextTokenIds, String[] contextTokens, float[] contextActivations,
+      String contextText) {}
+
+  /** A vocabulary token of the feature's projection and its logit. */
+  record VocabEntry(int rank, int tokenId, String tokenText, float value) {}
+}
