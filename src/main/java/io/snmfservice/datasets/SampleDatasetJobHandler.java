@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 class SampleDatasetJobHandler implements JobHandler {
 
   static final String TYPE = "sample-dataset";
-  private static final int BATCH = 256;
+  private static final int BATCH = 64;
 
   private final ModelRuntime runtime;
   private final DatasetService datasets;
