@@ -54,7 +54,7 @@ class BadInputTest {
   }
 
   private List<Long> counts() {
-    return List.of("model", "dataset", "document", "job").stream()
+    return List.of("model", "dataset", "document", "job", "activation_set", "factorization").stream()
         .map(t -> jdbc.sql("SELECT count(*) FROM " + t).query(Long.class).single())
         .toList();
   }
@@ -120,6 +120,48 @@ class BadInputTest {
     rejects(404, "does not exist", () -> api.get("/v1/datasets/987654321/documents"));
     rejects(404, "does not exist", () -> api.delete("/v1/datasets/987654321"));
     rejects(422, "size must be between", () -> api.get("/v1/datasets/" + tokensDataset + "/documents?size=501"));
+  }
+
+  @Test
+  void factorizationRequestsRejectBadInputWithoutCreatingAJob() {
+    String base = "\"modelId\":" + stories + ",\"datasetId\":" + tokensDataset + ",\"layer\":2";
+    rejects(404, "model 987654321", () -> api.post("/v1/factorizations",
+        "{\"modelId\":987654321,\"datasetId\":" + tokensDataset + ",\"layer\":0,\"k\":1}"));
+    rejects(404, "dataset 987654321", () -> api.post("/v1/factorizations",
+        "{\"modelId\":" + stories + ",\"datasetId\":987654321,\"layer\":0,\"k\":1}"));
+    rejects(422, "layer 5 is out of range", () -> api.post("/v1/factorizations",
+        "{\"modelId\":" + stories + ",\"datasetId\":" + tokensDataset + ",\"layer\":5,\"k\":1}"));
+    rejects(422, "exceeds the number of tokens", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":3}"));
+    rejects(422, "exceeds the width", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":173}"));
+    rejects(422, "sparsity", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":1,\"sparsity\":0}"));
+    rejects(422, "sparsity", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":1,\"sparsity\":1.5}"));
+    rejects(422, "strictly decreasing", () -> api.post("/v1/factorizations", "{" + base + ",\"levels\":[1,2]}"));
+    rejects(422, "strictly decreasing", () -> api.post("/v1/factorizations", "{" + base + ",\"levels\":[2,2]}"));
+    rejects(422, "k must equal", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":2,\"levels\":[1]}"));
+    rejects(400, "k (or levels) is required", () -> api.post("/v1/factorizations", "{" + base + "}"));
+    rejects(400, "layer", () -> api.post("/v1/factorizations", "{\"modelId\":" + stories + ",\"datasetId\":1}"));
+    rejects(422, "init: must be one of", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":1,\"init\":\"pca\"}"));
+    rejects(422, "hook must be one of", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":1,\"hook\":\"attn\"}"));
+    rejects(404, "does not exist", () -> api.get("/v1/factorizations/987654321"));
+    rejects(404, "does not exist", () -> api.get("/v1/features/987654321/top-inputs"));
+  }
+
+  @Test
+  void collectionAndSamplingRequestsRejectBadInput() {
+    rejects(422, "layer 9 is out of range", () -> api.post("/v1/activations",
+        "{\"modelId\":" + stories + ",\"datasetId\":" + tokensDataset + ",\"layers\":[1,9]}"));
+    rejects(400, "layers", () -> api.post("/v1/activations",
+        "{\"modelId\":" + stories + ",\"datasetId\":" + tokensDataset + "}"));
+    rejects(422, "contextLength", () -> api.post("/v1/activations",
+        "{\"modelId\":" + stories + ",\"datasetId\":" + tokensDataset + ",\"layers\":[1],\"contextLength\":1}"));
+    rejects(400, "modelId, count and length are required", () -> api.post("/v1/datasets",
+        "{\"name\":\"s\",\"kind\":\"model-samples\",\"modelId\":" + stories + "}"));
+    rejects(422, "count", () -> api.post("/v1/datasets",
+        "{\"name\":\"s\",\"kind\":\"model-samples\",\"modelId\":" + stories + ",\"count\":0,\"length\":4}"));
+    rejects(404, "does not exist", () -> api.post("/v1/datasets",
+        "{\"name\":\"s\",\"kind\":\"model-samples\",\"modelId\":987654321,\"count\":2,\"length\":4}"));
+    rejects(409, "already exists", () -> api.post("/v1/datasets", "{\"name\":\"d-" + suffix
+        + "\",\"kind\":\"model-samples\",\"modelId\":" + stories + ",\"count\":2,\"length\":4}"));
   }
 
   @Test
