@@ -4,6 +4,7 @@ import io.snmfservice.config.SnmfProperties;
 import io.snmfservice.datasets.DatasetService;
 import io.snmfservice.jobs.JobContext;
 import io.snmfservice.jobs.JobFailedException;
+import io.snmfservice.jobs.PipelineMetrics;
 import io.snmfservice.models.LoadedModel;
 import io.snmfservice.models.Model;
 import io.snmfservice.models.ModelService;
@@ -40,9 +41,11 @@ public class ActivationSetService {
   private final DatasetService datasets;
   private final JdbcClient jdbc;
   private final Path store;
+  private final PipelineMetrics metrics;
 
   public ActivationSetService(ActivationSetRepository sets, ModelService models, DatasetService datasets,
-      JdbcClient jdbc, SnmfProperties properties) {
+      JdbcClient jdbc, SnmfProperties properties, PipelineMetrics metrics) {
+    this.metrics = metrics;
     this.sets = sets;
     this.models = models;
     this.datasets = datasets;
@@ -127,6 +130,7 @@ public class ActivationSetService {
             collected.widths().get(name), collected.n(), "float32", collected.files().get(name).toString(),
             collected.index().toString(), job.jobId(), seconds));
       }
+      metrics.collected(collected.tokensPerSecond());
       log.info("Recorded {} tokens of model {} over dataset {} at layers {} ({} tokens/s)", collected.n(), modelId,
           datasetId, missing, Math.round(collected.tokensPerSecond()));
     }

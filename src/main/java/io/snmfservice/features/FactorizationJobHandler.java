@@ -10,6 +10,7 @@ import io.snmfservice.jobs.JobContext;
 import io.snmfservice.jobs.JobFailedException;
 import io.snmfservice.jobs.JobHandler;
 import io.snmfservice.jobs.JobResult;
+import io.snmfservice.jobs.PipelineMetrics;
 import io.snmfservice.models.LoadedModel;
 import io.snmfservice.models.ModelRuntime;
 import io.snmfservice.snmf.ActivationSource;
@@ -20,6 +21,7 @@ import io.snmfservice.snmf.SnmfInit;
 import io.snmfservice.snmf.SnmfPrecision;
 import io.snmfservice.snmf.SnmfValidationException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -44,9 +46,11 @@ class FactorizationJobHandler implements JobHandler {
   private final FactorizationWriter writer;
   private final JsonMapper json;
   private final Path store;
+  private final PipelineMetrics metrics;
 
   FactorizationJobHandler(ModelRuntime runtime, ActivationSetService activations, FactorizationWriter writer,
-      JsonMapper json, SnmfProperties properties) {
+      JsonMapper json, SnmfProperties properties, PipelineMetrics metrics) {
+    this.metrics = metrics;
     this.runtime = runtime;
     this.activations = activations;
     this.writer = writer;
@@ -105,10 +109,16 @@ class FactorizationJobHandler implements JobHandler {
         4096, SnmfPrecision.FLOAT32, null);
     int[] ks = s.levels().stream().mapToInt(Integer::intValue).toArray();
     job.report("factorize", 0.30, "starting SNMF with K = " + s.k());
+    long[] last = {System.nanoTime()};
     try (ActivationFileReader reader = ActivationFileReader.open(Path.of(set.getMatrixPath()))) {
       return new HierarchicalSnmf().factorize(ActivationSource.of(reader), ks, config,
-          (iteration, loss) -> job.report("factorize", 0.30 + 0.55 * iteration / s.maxIterations(),
-              String.format(Locale.ROOT, "iteration %d/%d, loss %.6g", iteration, s.maxIterations(), loss)),
+          (iteration, loss) -> {
+            long now = System.nanoTime();
+            metrics.iteration(Duration.ofNanos(now - last[0]), loss);
+            last[0] = now;
+            job.report("factorize", 0.30 + 0.55 * iteration / s.maxIterations(),
+                String.format(Locale.ROOT, "iteration %d/%d, loss %.6g", iteration, s.maxIterations(), loss));
+          },
           () -> {
             job.checkpoint();
             return false;

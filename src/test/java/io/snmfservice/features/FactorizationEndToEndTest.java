@@ -141,6 +141,11 @@ class FactorizationEndToEndTest {
         .readTree(new String(safetensors, 8, (int) headerLength, StandardCharsets.UTF_8));
     assertThat(header.get("G").get("shape").get(0).asInt()).isEqualTo(2000 * 31);
     assertThat(header.get("tokens").get("dtype").asString()).isEqualTo("I32");
+
+    String metrics = api.raw().get("/actuator/prometheus").body();
+    assertThat(metrics).contains("snmf_jobs_duration_seconds_count{status=\"SUCCEEDED\",type=\"factorize\"}",
+        "snmf_jobs_submitted_total{type=\"factorize\"}", "snmf_factorization_iteration_seconds_count",
+        "snmf_factorization_loss", "snmf_collect_tokens_per_second_count");
   }
 
   @Test
