@@ -28,6 +28,8 @@ class KillAndRestartTest {
 
   @TempDir Path dataDir;
   private final List<Process> processes = new ArrayList<>();
+  /** Its own database: no other test's workers may take its jobs. */
+  private final TestDatabase.Connection db = TestDatabase.createDatabase("kill_restart_" + System.nanoTime());
 
   @AfterEach
   void stopAll() {
@@ -62,7 +64,6 @@ class KillAndRestartTest {
   }
 
   private Process start(int port) throws IOException {
-    TestDatabase.Connection db = TestDatabase.get();
     ProcessBuilder builder = new ProcessBuilder(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx2g", "-Dai.djl.offline=true",
@@ -129,8 +130,7 @@ class KillAndRestartTest {
     throw new AssertionError("job " + job + " did not reach " + status + "; last " + j);
   }
 
-  private static long countRows(String sql) throws SQLException {
-    TestDatabase.Connection db = TestDatabase.get();
+  private long countRows(String sql) throws SQLException {
     try (Connection c = DriverManager.getConnection(db.url(), db.username(), db.password());
         ResultSet rs = c.createStatement().executeQuery(sql)) {
       rs.next();

@@ -31,6 +31,23 @@ public final class TestDatabase {
     return connection;
   }
 
+  /**
+   * A fresh, empty database on the same server, for tests whose service processes must not share a queue with
+   * the application contexts of other tests.
+   */
+  public static Connection createDatabase(String name) {
+    Connection server = get();
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection(server.url(), server.username(), server.password());
+        java.sql.Statement st = c.createStatement()) {
+      st.execute("CREATE DATABASE " + name);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("could not create database " + name, e);
+    }
+    String url = server.url().replaceFirst("(jdbc:postgresql://[^/]+/)[^?]*", "$1" + name);
+    return new Connection(url, server.username(), server.password(), server.kind());
+  }
+
   private static Connection start() {
     String url = System.getenv("SNMF_TEST_DATABASE_URL");
     if (url != null && !url.isBlank()) {
