@@ -38,6 +38,17 @@ class GenerationTest {
   }
 
   @Test
+  void batchedGenerationIsReproducibleAndGreedyRowsAgreeWithSingleGeneration() {
+    int[] single = model.generate(PROMPT, 30, SamplingConfig.greedy(), HookSpec.none(), 0L);
+    int[][] greedyRows = model.generate(PROMPT, 3, 30, SamplingConfig.greedy(), HookSpec.none(), 0L);
+    assertThat(greedyRows).isEqualTo(new int[][] {single, single, single});
+    SamplingConfig sampling = SamplingConfig.sample(1f, 30, 0.9f);
+    int[][] sampled = model.generate(PROMPT, 4, 30, sampling, HookSpec.none(), 99L);
+    assertThat(model.generate(PROMPT, 4, 30, sampling, HookSpec.none(), 99L)).isEqualTo(sampled);
+    assertThat(Arrays.stream(sampled).map(Arrays::toString).distinct().count()).as("distinct rows").isGreaterThan(1);
+  }
+
+  @Test
   void topKOfOneIsGreedy() {
     assertThat(model.generate(PROMPT, 20, SamplingConfig.sample(0.7f, 1, 1f), HookSpec.none(), 5L))
         .isEqualTo(model.generate(PROMPT, 20, SamplingConfig.greedy(), HookSpec.none(), 0L));
