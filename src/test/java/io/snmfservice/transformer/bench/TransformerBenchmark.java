@@ -221,7 +221,7 @@ public final class TransformerBenchmark {
         .append(rows.get(0).torchBlas()).append("` (Debian builds it without MKL/OpenBLAS GEMM), so much of the gap on the"
             + " GEMM-bound GPT-2 shape is the matrix-multiply library, not eager-mode overhead; libtorch 2.7.1 in DJL"
             + " ships an optimised CPU GEMM. Two threads are slower than one on this machine because the two cores are"
-            + " shared with other jobs (see the load average). Numbers are from one run and move by ±20 % between runs.\n");
+            + " shared with other jobs (see the load average). Numbers are from one run: single-thread figures repeated within ~20 % across runs, two-thread figures vary several-fold with the other jobs' load.\n");
     md.append("\nReproduce (writes this file):\n\n```\n"
         + "mvn -o -q test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test\n"
         + "java -Xmx8g -Dai.djl.offline=true -cp target/test-classes:target/classes:$(cat target/test-classpath.txt) \\\n"
