@@ -55,9 +55,9 @@ public final class HookedTransformer implements AutoCloseable {
       NDArray attnOutBias, NDArray postAttnNormWeight, NDArray mlpNormWeight, NDArray mlpNormBias, NDArray mlpIn,
       NDArray mlpInBias, NDArray mlpOut, NDArray mlpOutBias, NDArray postMlpNormWeight) {}
 
-  private HookedTransformer(CanonicalWeights weights) {
+  private HookedTransformer(CanonicalWeights weights, Device device) {
     this.config = weights.config();
-    this.manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+    this.manager = NDManager.newBaseManager(device, "PyTorch");
     this.tokenEmbedding = upload(weights.tokenEmbedding());
     this.positionEmbedding = upload(weights.positionEmbedding());
     this.finalNormWeight = upload(weights.finalNormWeight());
@@ -78,7 +78,15 @@ public final class HookedTransformer implements AutoCloseable {
 
   /** Builds the model from canonical weights (loaders call this; see {@code TransformerLoader}). */
   public static HookedTransformer fromWeights(CanonicalWeights weights) {
-    return new HookedTransformer(weights);
+    return new HookedTransformer(weights, Device.cpu());
+  }
+
+  /**
+   * Builds the model on a given device (a GPU needs a CUDA build of libtorch on the classpath instead of
+   * {@code pytorch-native-cpu}); every array of a pass lives on that device, results come back as Java arrays.
+   */
+  public static HookedTransformer fromWeights(CanonicalWeights weights, Device device) {
+    return new HookedTransformer(weights, device);
   }
 
   public TransformerConfig config() {
@@ -414,25 +422,56 @@ public final class HookedTransformer implements AutoCloseable {
    * @return prompt followed by the generated ids
    */
   public int[] generate(int[] prompt, int maxNewTokens, SamplingConfig sampling, HookSpec hooks, long seed) {
+    return generate(prompt, 1, maxNewTokens, sampling, hooks, seed)[0];
+  }
+
+  /**
+   * Generates {@code count} continuations of one prompt together (one batch, one KV cache), e.g. the n steered
+   * samples of a steering run. Row r draws from its own generator seeded with {@code seed + r}; the same
+   * arguments give the same rows.
+   *
+   * @return per row: prompt followed by its generated ids (shorter rows stopped at EOS when asked)
+   */
+  public int[][] generate(int[] prompt, int count, int maxNewTokens, SamplingConfig sampling, HookSpec hooks, long seed) {
+    if (prompt.length == 0 || count < 1) {
+      throw new IllegalArgumentException("need a non-empty prompt and count ≥ 1");
+    }
     HookSpec steps = new HookSpec(java.util.Set.of(), hooks.interventions(), LogitsMode.LAST);
-    TokenSampler sampler = new TokenSampler(sampling, seed);
-    int budget = Math.min(maxNewTokens, config.maxContext() - prompt.length);
-    int[] out = java.util.Arrays.copyOf(prompt, prompt.length + Math.max(budget, 0));
-    int produced = 0;
-    try (KvCache cache = newKvCache(1)) {
-      float[] logits = forward(TokenBatch.single(prompt), steps, cache).lastLogits(0);
-      while (produced < budget) {
-        int next = sampler.next(logits);
-        out[prompt.length + produced++] = next;
-        if (sampling.stopAtEos() && next == config.eosId()) {
+    int budget = Math.max(0, Math.min(maxNewTokens, config.maxContext() - prompt.length));
+    TokenSampler[] samplers = new TokenSampler[count];
+    int[][] rows = new int[count][];
+    int[][] out = new int[count][];
+    for (int r = 0; r < count; r++) {
+      samplers[r] = new TokenSampler(sampling, seed + r);
+      rows[r] = prompt;
+      out[r] = java.util.Arrays.copyOf(prompt, prompt.length + budget);
+    }
+    int[] produced = new int[count];
+    boolean[] finished = new boolean[count];
+    try (KvCache cache = newKvCache(count)) {
+      ForwardResult result = forward(TokenBatch.rightPadded(rows), steps, cache);
+      for (int step = 0; step < budget; step++) {
+        int[][] next = new int[count][1];
+        boolean allFinished = true;
+        for (int r = 0; r < count; r++) {
+          int token = samplers[r].next(result.lastLogits(r));
+          next[r][0] = token;
+          if (!finished[r]) {
+            out[r][prompt.length + produced[r]++] = token;
+            finished[r] = sampling.stopAtEos() && token == config.eosId();
+          }
+          allFinished &= finished[r];
+        }
+        if (allFinished || step == budget - 1) {
           break;
         }
-        if (produced < budget) {
-          logits = forward(TokenBatch.single(next), steps, cache).lastLogits(0);
-        }
+        result = forward(TokenBatch.rightPadded(next), steps, cache);
       }
     }
-    return java.util.Arrays.copyOf(out, prompt.length + produced);
+    for (int r = 0; r < count; r++) {
+      out[r] = java.util.Arrays.copyOf(out[r], prompt.length + produced[r]);
+    }
+    return out;
   }
 
   /**

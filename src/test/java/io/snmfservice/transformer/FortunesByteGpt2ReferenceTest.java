@@ -9,11 +9,13 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.snmfservice.transformer.loader.TransformerLoader;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The trained byte-level GPT-2 against its PyTorch reference: forward pass, hooks, steering, greedy decoding. */
+@ExtendWith(SingleThreadedTorch.class)
 class FortunesByteGpt2ReferenceTest {
 
   private static HookedTransformer model;

@@ -9,6 +9,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.snmfservice.transformer.loader.TransformerLoader;
 import java.nio.file.Path;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Tiny random GPT-2, Llama-3 (GQA, llama3 rope scaling, untied head) and Gemma-2 (soft-caps, sliding window,
  * pre/post norms) checkpoints against plain PyTorch reference forward passes (fixtures/hf-tiny).
  */
+@ExtendWith(SingleThreadedTorch.class)
 class HfTinyReferenceTest {
 
   @ParameterizedTest

@@ -8,11 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.snmfservice.transformer.loader.TransformerLoader;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** stories260K against llama2.c's own C forward pass (fixtures/stories260K-reference.json). */
+@ExtendWith(SingleThreadedTorch.class)
 class Stories260kReferenceTest {
 
   private static HookedTransformer model;

@@ -51,6 +51,9 @@ public final class HfCheckpointLoader {
       default -> throw new IllegalArgumentException(hf.path() + ": unsupported activation " + activation);
     };
     RopeScaling scaling = ropeScaling(hf);
+    if (gemma) {
+      requireSlidingOnEvenLayers(hf, nLayers);
+    }
     boolean tied = hf.flag("tie_word_embeddings", gemma) || !w.contains("lm_head.weight");
     float attnScale = gemma
         ? (float) Math.pow(hf.number("query_pre_attn_scalar", 256), -0.5)
@@ -85,6 +88,21 @@ public final class HfCheckpointLoader {
     Tensor embedding = w.read("model.embed_tokens.weight");
     Tensor unembedding = tied ? embedding : w.read("lm_head.weight");
     return new CanonicalWeights(config, embedding, null, layers, norm(w, "model.norm.weight", gemma), null, unembedding);
+  }
+
+  /** Gemma-2 slides on even layers; newer configs spell this out as {@code layer_types}: refuse anything else. */
+  private static void requireSlidingOnEvenLayers(HfConfig hf, int nLayers) {
+    if (!hf.has("layer_types")) {
+      return;
+    }
+    var types = hf.array("layer_types");
+    for (int l = 0; l < Math.min(nLayers, types.size()); l++) {
+      String expected = l % 2 == 0 ? "sliding_attention" : "full_attention";
+      if (!types.get(l).getAsString().equals(expected)) {
+        throw new IllegalArgumentException(hf.path() + ": layer_types[" + l + "] is " + types.get(l).getAsString()
+            + "; only Gemma-2's alternation (sliding on even layers) is supported");
+      }
+    }
   }
 
   private static RopeScaling ropeScaling(HfConfig hf) {

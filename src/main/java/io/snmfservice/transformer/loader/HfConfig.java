@@ -63,6 +63,10 @@ final class HfConfig {
     return has(key) ? json.get(key).getAsString() : fallback;
   }
 
+  com.google.gson.JsonArray array(String key) {
+    return has(key) && json.get(key).isJsonArray() ? json.getAsJsonArray(key) : new com.google.gson.JsonArray();
+  }
+
   JsonObject object(String key) {
     return has(key) && json.get(key).isJsonObject() ? json.getAsJsonObject(key) : null;
   }

@@ -1,5 +1,6 @@
 package io.snmfservice.transformer.loader;
 
+import ai.djl.Device;
 import io.snmfservice.transformer.CanonicalWeights;
 import io.snmfservice.transformer.HookedTransformer;
 import java.io.IOException;
@@ -17,9 +18,14 @@ public final class TransformerLoader {
 
   private TransformerLoader() {}
 
-  /** Loads and uploads a model; the caller closes it. */
+  /** Loads and uploads a model to the CPU; the caller closes it. */
   public static HookedTransformer load(Path dirOrBin) {
     return HookedTransformer.fromWeights(loadWeights(dirOrBin));
+  }
+
+  /** Loads and uploads a model to a device; the caller closes it. */
+  public static HookedTransformer load(Path dirOrBin, Device device) {
+    return HookedTransformer.fromWeights(loadWeights(dirOrBin), device);
   }
 
   /** Reads and translates a checkpoint into the canonical layout without creating native arrays. */

@@ -10,6 +10,7 @@ import io.snmfservice.transformer.ForwardResult;
 import io.snmfservice.transformer.HookSpec;
 import io.snmfservice.transformer.HookedTransformer;
 import io.snmfservice.transformer.Reference;
+import io.snmfservice.transformer.SingleThreadedTorch;
 import io.snmfservice.transformer.Tensor;
 import io.snmfservice.transformer.TokenBatch;
 import java.nio.ByteBuffer;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code [out, in]} linears, wq/wk rows permuted from interleaved RoPE pairs to rotate-half) must load through
  * the HF path and reproduce llama2.c's logits — checking the HF Llama loader independently of the llama2.c one.
  */
+@ExtendWith(SingleThreadedTorch.class)
 class Stories260kAsHfLlamaTest {
 
   private static final int DIM = 64;
