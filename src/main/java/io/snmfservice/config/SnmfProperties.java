@@ -16,6 +16,7 @@ import org.springframework.validation.annotation.Validated;
  * @param dataDir root of the service's files: embedded PostgreSQL data, activation store
  * @param workers the in-process worker pool and its leases
  * @param limits request size limits
+ * @param torchThreads PyTorch intra-op threads for model inference; 0 picks cores / worker threads
  */
 @Validated
 @ConfigurationProperties("snmf")
@@ -23,7 +24,8 @@ public record SnmfProperties(
     @DefaultValue("all") @NotNull Role role,
     @DefaultValue("./data") @NotNull Path dataDir,
     @DefaultValue @Valid Workers workers,
-    @DefaultValue @Valid Limits limits) {
+    @DefaultValue @Valid Limits limits,
+    @DefaultValue("0") @Min(0) int torchThreads) {
 
   public enum Role {
     ALL, API, WORKER;
@@ -60,6 +62,15 @@ public record SnmfProperties(
   public record Limits(
       @DefaultValue("67108864") @Min(1) long maxRequestBytes,
       @DefaultValue("1000000") @Min(1) int maxDocuments) {}
+
+  /** The PyTorch thread count to use: as configured, or the cores shared out among the worker threads. */
+  public int effectiveTorchThreads() {
+    if (torchThreads > 0) {
+      return torchThreads;
+    }
+    int cores = Runtime.getRuntime().availableProcessors();
+    return Math.max(1, cores / Math.max(1, workers.threads()));
+  }
 
   public Path postgresDir() {
     return dataDir.resolve("postgres");

@@ -4,10 +4,11 @@ import io.snmfservice.jobs.JobContext;
 import io.snmfservice.jobs.JobHandler;
 import io.snmfservice.jobs.JobResult;
 import io.snmfservice.models.ModelRuntime;
-import io.snmfservice.transformer.BatchGenerator;
+import io.snmfservice.transformer.HookSpec;
 import io.snmfservice.transformer.HookedTransformer;
 import io.snmfservice.transformer.SamplingConfig;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -54,15 +55,10 @@ class SampleDatasetJobHandler implements JobHandler {
       HookedTransformer transformer = model.get().transformer();
       int bos = transformer.config().bosId();
       int[] prompt = bos >= 0 ? new int[] {bos} : new int[] {0};
-      BatchGenerator generator = new BatchGenerator(transformer);
       for (int start = 0; start < count; start += BATCH) {
-        long[] seeds = new long[Math.min(BATCH, count - start)];
-        for (int i = 0; i < seeds.length; i++) {
-          seeds[i] = seed + start + i;
-        }
-        int[][] rows = generator.sample(prompt, length, sampling, seeds);
-        for (int[] row : rows) {
-          docs.add(Document.tokens(docs.size(), row));
+        int rows = Math.min(BATCH, count - start);
+        for (int[] row : transformer.generate(prompt, rows, length, sampling, HookSpec.none(), seed + start)) {
+          docs.add(Document.tokens(docs.size(), Arrays.copyOfRange(row, prompt.length, row.length)));
         }
         job.report("sample", (double) docs.size() / count,
             String.format("%,d/%,d sequences of %d tokens", docs.size(), count, length));
