@@ -143,6 +143,11 @@ public class DatasetService {
   @Transactional
   public void delete(long id) {
     Dataset dataset = get(id);
+    long uses = documents.usesOf(id);
+    if (uses > 0) {
+      throw ApiException.conflict(
+          "dataset " + id + " is used by " + uses + " activation set(s) or factorization(s); delete them first");
+    }
     datasets.delete(dataset);
     log.info("Deleted dataset {} '{}'", id, dataset.getName());
   }

@@ -56,6 +56,12 @@ public class DocumentStore {
         "SELECT ordinal, text, token_ids FROM document WHERE dataset_id = ? ORDER BY ordinal", ROW, datasetId);
   }
 
+  /** Activation sets and factorizations built from a dataset. */
+  public long usesOf(long datasetId) {
+    return jdbc.queryForObject("SELECT (SELECT count(*) FROM activation_set WHERE dataset_id = ?)"
+        + " + (SELECT count(*) FROM factorization WHERE dataset_id = ?)", Long.class, datasetId, datasetId);
+  }
+
   private static Integer[] boxed(int[] ids) {
     return Arrays.stream(ids).boxed().toArray(Integer[]::new);
   }

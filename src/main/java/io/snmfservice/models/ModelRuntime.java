@@ -78,6 +78,7 @@ public class ModelRuntime {
       }
     }
     LoadedModel model = load(models.get(modelId), progress);
+    models.recordShapeIfUnknown(modelId, model.transformer().config());
     synchronized (this) {
       Entry entry = loaded.get(modelId);
       if (entry != null) {

@@ -1,5 +1,6 @@
 package io.snmfservice.models;
 
+import io.snmfservice.transformer.TransformerConfig;
 import io.snmfservice.web.ApiException;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -45,6 +46,17 @@ public class ModelService {
     return saved;
   }
 
+  /** Hub models are registered before their files exist; once loaded, their shape is recorded for validation. */
+  @Transactional
+  public void recordShapeIfUnknown(long id, TransformerConfig config) {
+    models.findById(id).filter(m -> m.getNLayers() == null).ifPresent(m -> {
+      m.describe(new ModelShape(config.architectureName(), config.nLayers(), config.dModel(), config.dMlp(),
+          config.vocabSize()));
+      log.info("Recorded the shape of model {} '{}': {} layers, d_mlp {}", id, m.getName(), config.nLayers(),
+          config.dMlp());
+    });
+  }
+
   public Model get(long id) {
     return models.findById(id).orElseThrow(() -> ApiException.notFound("model", id));
   }
@@ -56,11 +68,13 @@ public class ModelService {
   @Transactional
   public void delete(long id) {
     Model model = get(id);
-    long datasets =
-        jdbc.sql("SELECT count(*) FROM dataset WHERE model_id = ?").param(id).query(Long.class).single();
-    if (datasets > 0) {
-      throw ApiException.conflict(
-          "model " + id + " is used by " + datasets + " dataset(s); delete them first");
+    long uses = jdbc.sql("SELECT (SELECT count(*) FROM dataset WHERE model_id = ?)"
+            + " + (SELECT count(*) FROM activation_set WHERE model_id = ?)"
+            + " + (SELECT count(*) FROM factorization WHERE model_id = ?)")
+        .params(id, id, id).query(Long.class).single();
+    if (uses > 0) {
+      throw ApiException.conflict("model " + id + " is used by " + uses
+          + " dataset(s), activation set(s) or factorization(s); delete them first");
     }
     models.delete(model);
     log.info("Deleted model {} '{}'", id, model.getName());
