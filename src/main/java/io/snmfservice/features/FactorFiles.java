@@ -31,15 +31,31 @@ final class FactorFiles {
     return "links_level" + level + ".npy";
   }
 
-  static Path write(Path dir, HierarchyResult factors, TokenIndex index) {
+  /** Removes a factor directory; a missing one is fine. */
+  static void deleteQuietly(Path dir) {
     try {
-      if (Files.exists(dir)) {
-        try (Stream<Path> old = Files.walk(dir)) {
-          for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
-            Files.delete(p);
-          }
-        }
+      delete(dir);
+    } catch (UncheckedIOException e) {
+      // files left behind do no harm; the rows are gone
+    }
+  }
+
+  private static void delete(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> old = Files.walk(dir)) {
+      for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Path write(Path dir, HierarchyResult factors, TokenIndex index) {
+    delete(dir);
+    try {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -60,6 +61,15 @@ class FactorizationController {
   @GetMapping("/{id}")
   FeatureViews.Factorization get(@PathVariable long id) {
     return queries.factorization(id);
+  }
+
+  /** Deletes the factorization, its features and its factor files (the recorded activations stay). */
+  @DeleteMapping("/{id}")
+  ResponseEntity<Void> delete(@PathVariable long id) {
+    Path dir = Path.of(queries.factorDir(id));
+    queries.delete(id);
+    FactorFiles.deleteQuietly(dir);
+    return ResponseEntity.noContent().build();
   }
 
   @GetMapping("/{id}/features")

@@ -57,6 +57,10 @@ class FeatureQueries {
         + " AND (?::bigint IS NULL OR dataset_id = ?)", Long.class, modelId, modelId, datasetId, datasetId);
   }
 
+  void delete(long id) {
+    jdbc.update("DELETE FROM factorization WHERE id = ?", id);
+  }
+
   String factorDir(long id) {
     factorization(id);
     return jdbc.queryForObject("SELECT factor_dir FROM factorization WHERE id = ?", String.class, id);

@@ -170,6 +170,10 @@ class FactorizationEndToEndTest {
     assertThat(linked).isPositive();
     JsonNode parents = api.get("/v1/features/" + fine.get("items").get(0).get("id").asLong() + "/parents").json();
     parents.forEach(p -> assertThat(p.get("feature").get("level").asInt()).isEqualTo(1));
+
+    assertThat(api.delete("/v1/factorizations/" + id).status()).isEqualTo(204);
+    assertThat(api.get("/v1/factorizations/" + id).status()).isEqualTo(404);
+    assertThat(api.get("/v1/features/" + parents.get(0).get("feature").get("id").asLong()).status()).isEqualTo(404);
   }
 
   private byte[] download(String path) throws IOException, InterruptedException {
