@@ -173,7 +173,7 @@ class FactorizationEndToEndTest {
 
     assertThat(api.delete("/v1/factorizations/" + id).status()).isEqualTo(204);
     assertThat(api.get("/v1/factorizations/" + id).status()).isEqualTo(404);
-    assertThat(api.get("/v1/features/" + parents.get(0).get("feature").get("id").asLong()).status()).isEqualTo(404);
+    assertThat(api.get("/v1/features/" + coarse.get("items").get(0).get("id").asLong()).status()).isEqualTo(404);
   }
 
   private byte[] download(String path) throws IOException, InterruptedException {
