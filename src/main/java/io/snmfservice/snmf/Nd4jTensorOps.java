@@ -35,32 +35,65 @@ public final class Nd4jTensorOps implements TensorOps {
 
   @Override
   public Tensor fromColumnMajor(float[] values, int rows, int cols) {
-    INDArray a;
+    INDArray a = Nd4j.createUninitialized(type, new long[] {rows, cols}, 'f');
+    int length = rows * cols;
     if (type == DataType.FLOAT) {
-      a = Nd4j.create(values, new long[] {rows, cols}, 'f');
+      // bulk copy into the native buffer (Nd4j.create(float[]) copies element by element)
+      a.data().asNioFloat().put(values, 0, length);
     } else {
-      double[] wide = new double[rows * cols];
-      for (int i = 0; i < wide.length; i++) {
+      double[] wide = new double[length];
+      for (int i = 0; i < length; i++) {
         wide[i] = values[i];
       }
-      a = Nd4j.create(wide, new long[] {rows, cols}, 'f');
+      a.data().asNioDouble().put(wide, 0, length);
     }
     return new Nd4jTensor(a);
   }
 
   @Override
   public Tensor fromColumnMajor(double[] values, int rows, int cols) {
-    INDArray a;
+    INDArray a = Nd4j.createUninitialized(type, new long[] {rows, cols}, 'f');
+    int length = rows * cols;
     if (type == DataType.DOUBLE) {
-      a = Nd4j.create(values, new long[] {rows, cols}, 'f');
+      a.data().asNioDouble().put(values, 0, length);
     } else {
-      float[] narrow = new float[rows * cols];
-      for (int i = 0; i < narrow.length; i++) {
+      float[] narrow = new float[length];
+      for (int i = 0; i < length; i++) {
         narrow[i] = (float) values[i];
       }
-      a = Nd4j.create(narrow, new long[] {rows, cols}, 'f');
+      a.data().asNioFloat().put(narrow, 0, length);
     }
     return new Nd4jTensor(a);
+  }
+
+  @Override
+  public void copyInto(Tensor target, float[] values) {
+    INDArray a = array(target);
+    int length = (int) a.length();
+    if (type == DataType.FLOAT) {
+      a.data().asNioFloat().put(values, 0, length);
+    } else {
+      double[] wide = new double[length];
+      for (int i = 0; i < length; i++) {
+        wide[i] = values[i];
+      }
+      a.data().asNioDouble().put(wide, 0, length);
+    }
+  }
+
+  @Override
+  public void copyInto(Tensor target, double[] values) {
+    INDArray a = array(target);
+    int length = (int) a.length();
+    if (type == DataType.DOUBLE) {
+      a.data().asNioDouble().put(values, 0, length);
+    } else {
+      float[] narrow = new float[length];
+      for (int i = 0; i < length; i++) {
+        narrow[i] = (float) values[i];
+      }
+      a.data().asNioFloat().put(narrow, 0, length);
+    }
   }
 
   @Override
@@ -80,11 +113,12 @@ public final class Nd4jTensorOps implements TensorOps {
    * more than this single fused pass, and n_c×K is d times smaller than the chunk).
    */
   @Override
-  public Tensor multiplicativeUpdate(Tensor g, Tensor atf, Tensor ftfPos, Tensor ftfNeg, double eps) {
+  public Tensor multiplicativeUpdate(Tensor g, double[] scale, Tensor atf, Tensor scaledFtfPos,
+      Tensor scaledFtfNeg, double eps) {
     INDArray gg = array(g);
     int rows = (int) gg.rows();
     int cols = (int) gg.columns();
-    try (INDArray gNeg = fGemm(gg, array(ftfNeg)); INDArray gPos = fGemm(gg, array(ftfPos))) {
+    try (INDArray gNeg = fGemm(gg, array(scaledFtfNeg)); INDArray gPos = fGemm(gg, array(scaledFtfPos))) {
       if (type == DataType.FLOAT) {
         float[] p = flatFloat(array(atf));
         float[] gn = flatFloat(gNeg);
@@ -96,7 +130,7 @@ public final class Nd4jTensorOps implements TensorOps {
             double x = p[i];
             double num = (Math.abs(x) + x) / 2 + gn[i];
             double den = (Math.abs(x) - x) / 2 + gp[i] + eps;
-            out[i] = (float) (gv[i] * Math.sqrt(num / den));
+            out[i] = (float) (gv[i] * scale[i / rows] * Math.sqrt(num / den));
           }
         });
         return fromColumnMajor(out, rows, cols);
@@ -111,7 +145,7 @@ public final class Nd4jTensorOps implements TensorOps {
           double x = p[i];
           double num = (Math.abs(x) + x) / 2 + gn[i];
           double den = (Math.abs(x) - x) / 2 + gp[i] + eps;
-          out[i] = gv[i] * Math.sqrt(num / den);
+          out[i] = gv[i] * scale[i / rows] * Math.sqrt(num / den);
         }
       });
       return fromColumnMajor(out, rows, cols);
@@ -131,8 +165,10 @@ public final class Nd4jTensorOps implements TensorOps {
   }
 
   private static float[] flatFloat(INDArray a) {
-    if (a.ordering() == 'f' && !a.isView() && a.data().length() == a.length()) {
-      return a.data().asFloat();
+    if (a.ordering() == 'f' && !a.isView() && a.data().length() == a.length() && a.dataType() == DataType.FLOAT) {
+      float[] out = new float[(int) a.length()];
+      a.data().asNioFloat().get(out);
+      return out;
     }
     try (INDArray flat = Nd4j.toFlattened('f', a)) {
       return flat.toFloatVector();
@@ -141,6 +177,11 @@ public final class Nd4jTensorOps implements TensorOps {
 
   private static double[] flatDouble(INDArray a) {
     if (a.ordering() == 'f' && !a.isView() && a.data().length() == a.length()) {
+      if (a.dataType() == DataType.DOUBLE) {
+        double[] out = new double[(int) a.length()];
+        a.data().asNioDouble().get(out);
+        return out;
+      }
       return a.data().asDouble();
     }
     try (INDArray flat = Nd4j.toFlattened('f', a)) {
@@ -153,22 +194,6 @@ public final class Nd4jTensorOps implements TensorOps {
     INDArray c = Nd4j.createUninitialized(type, new long[] {x.rows(), y.columns()}, 'f');
     Nd4j.gemm(x, y, c, false, false, 1.0, 0.0);
     return c;
-  }
-
-  /**
-   * T·diag(scale) as a GEMM: every output entry is one product plus exact zeros, so it equals the
-   * elementwise product, and it avoids libnd4j's slow broadcast path for column-major arrays.
-   */
-  @Override
-  public Tensor scaleColumns(Tensor t, double[] scale) {
-    int k = scale.length;
-    double[] diag = new double[k * k];
-    for (int j = 0; j < k; j++) {
-      diag[j + j * k] = scale[j];
-    }
-    try (Tensor dt = fromColumnMajor(diag, k, k)) {
-      return new Nd4jTensor(fGemm(array(t), array(dt)));
-    }
   }
 
   @Override

@@ -97,6 +97,8 @@ public final class SnmfEngine {
     private final Tensor[] cachedChunks;
     private final float[] hostChunk;
     private final double[] hostChunkDouble;
+    /** Reused device buffer for full-size chunks of a source that is not cached. */
+    private Tensor staging;
     private boolean validated;
     private double normA2;
     private int completedIterations;
@@ -205,12 +207,12 @@ public final class SnmfEngine {
 
     private Sums updatePass(double[] f, double[] ftf, int fromSlot, double[] gScale, int toSlot) {
       Sums sums = new Sums();
-      try (ChunkStep.Factor factor = ChunkStep.Factor.upload(ops, f, ftf, d, k)) {
+      try (ChunkStep.Factor factor = ChunkStep.Factor.upload(ops, f, ftf, gScale, d, k)) {
         forEachChunk((chunk, a) -> {
           Tensor stored = store.read(fromSlot, chunk);
           ChunkStep.Output out;
-          try (Tensor g = ops.scaleColumns(stored, gScale)) {
-            out = ChunkStep.apply(ops, factor, a, g, cfg.epsilon());
+          try {
+            out = ChunkStep.apply(ops, factor, a, stored, cfg.epsilon());
           } finally {
             store.release(stored);
           }
@@ -438,10 +440,21 @@ public final class SnmfEngine {
           if (!validated) {
             normA2 += checkedSumOfSquares(count, layout.start(c));
           }
-          a = uploadChunk(count);
           if (cachedChunks != null) {
+            a = uploadChunk(count);
             cachedChunks[c] = a;
+          } else if (count == layout.chunkColumns()) {
+            // allocating a fresh chunk-sized native buffer every time costs as much as a GEMM
+            if (staging == null) {
+              staging = uploadChunk(count);
+            } else if (hostChunk != null) {
+              ops.copyInto(staging, hostChunk);
+            } else {
+              ops.copyInto(staging, hostChunkDouble);
+            }
+            a = staging;
           } else {
+            a = uploadChunk(count);
             owned = true;
           }
         }
@@ -484,6 +497,10 @@ public final class SnmfEngine {
     }
 
     private void releaseChunkCache() {
+      if (staging != null) {
+        staging.close();
+        staging = null;
+      }
       if (cachedChunks != null) {
         for (int c = 0; c < cachedChunks.length; c++) {
           if (cachedChunks[c] != null) {
