@@ -19,6 +19,7 @@ public final class Nd4jTensorOps implements TensorOps {
     // every array here is closed explicitly; ND4J's periodic System.gc() would only stall the
     // iterations (a full collection over the activation matrix)
     Nd4j.getMemoryManager().togglePeriodicGc(false);
+    OpenBlasCoreCheck.warnIfSlowKernels();
     this.precision = precision;
     this.type = precision == SnmfPrecision.FLOAT64 ? DataType.DOUBLE : DataType.FLOAT;
   }
