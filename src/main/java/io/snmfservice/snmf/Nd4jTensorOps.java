@@ -14,6 +14,8 @@ public final class Nd4jTensorOps implements TensorOps {
 
   private final SnmfPrecision precision;
   private final DataType type;
+  /** Host-memory arrays: bulk copies straight into the buffers are safe (not so on CUDA). */
+  private final boolean cpu;
 
   public Nd4jTensorOps(SnmfPrecision precision) {
     // every array here is closed explicitly; ND4J's periodic System.gc() would only stall the
@@ -22,6 +24,7 @@ public final class Nd4jTensorOps implements TensorOps {
     OpenBlasCoreCheck.warnIfSlowKernels();
     this.precision = precision;
     this.type = precision == SnmfPrecision.FLOAT64 ? DataType.DOUBLE : DataType.FLOAT;
+    this.cpu = Nd4j.getEnvironment().isCPU();
   }
 
   @Override
@@ -36,6 +39,10 @@ public final class Nd4jTensorOps implements TensorOps {
 
   @Override
   public Tensor fromColumnMajor(float[] values, int rows, int cols) {
+    if (!cpu) {
+      float[] exact = values.length == rows * cols ? values : java.util.Arrays.copyOf(values, rows * cols);
+      return new Nd4jTensor(Nd4j.create(exact, new long[] {rows, cols}, 'f').castTo(type));
+    }
     INDArray a = Nd4j.createUninitialized(type, new long[] {rows, cols}, 'f');
     int length = rows * cols;
     if (type == DataType.FLOAT) {
@@ -53,6 +60,10 @@ public final class Nd4jTensorOps implements TensorOps {
 
   @Override
   public Tensor fromColumnMajor(double[] values, int rows, int cols) {
+    if (!cpu) {
+      double[] exact = values.length == rows * cols ? values : java.util.Arrays.copyOf(values, rows * cols);
+      return new Nd4jTensor(Nd4j.create(exact, new long[] {rows, cols}, 'f').castTo(type));
+    }
     INDArray a = Nd4j.createUninitialized(type, new long[] {rows, cols}, 'f');
     int length = rows * cols;
     if (type == DataType.DOUBLE) {
@@ -70,6 +81,12 @@ public final class Nd4jTensorOps implements TensorOps {
   @Override
   public void copyInto(Tensor target, float[] values) {
     INDArray a = array(target);
+    if (!cpu) {
+      try (Tensor t = fromColumnMajor(values, (int) a.rows(), (int) a.columns())) {
+        a.assign(array(t));
+      }
+      return;
+    }
     int length = (int) a.length();
     if (type == DataType.FLOAT) {
       a.data().asNioFloat().put(values, 0, length);
@@ -85,6 +102,12 @@ public final class Nd4jTensorOps implements TensorOps {
   @Override
   public void copyInto(Tensor target, double[] values) {
     INDArray a = array(target);
+    if (!cpu) {
+      try (Tensor t = fromColumnMajor(values, (int) a.rows(), (int) a.columns())) {
+        a.assign(array(t));
+      }
+      return;
+    }
     int length = (int) a.length();
     if (type == DataType.DOUBLE) {
       a.data().asNioDouble().put(values, 0, length);
@@ -165,8 +188,8 @@ public final class Nd4jTensorOps implements TensorOps {
         .forEach(b -> body.accept(b * block, Math.min(length, (b + 1) * block)));
   }
 
-  private static float[] flatFloat(INDArray a) {
-    if (a.ordering() == 'f' && !a.isView() && a.data().length() == a.length() && a.dataType() == DataType.FLOAT) {
+  private float[] flatFloat(INDArray a) {
+    if (cpu && a.ordering() == 'f' && !a.isView() && a.data().length() == a.length() && a.dataType() == DataType.FLOAT) {
       float[] out = new float[(int) a.length()];
       a.data().asNioFloat().get(out);
       return out;
@@ -176,8 +199,8 @@ public final class Nd4jTensorOps implements TensorOps {
     }
   }
 
-  private static double[] flatDouble(INDArray a) {
-    if (a.ordering() == 'f' && !a.isView() && a.data().length() == a.length()) {
+  private double[] flatDouble(INDArray a) {
+    if (cpu && a.ordering() == 'f' && !a.isView() && a.data().length() == a.length()) {
       if (a.dataType() == DataType.DOUBLE) {
         double[] out = new double[(int) a.length()];
         a.data().asNioDouble().get(out);
