@@ -13,28 +13,27 @@ final class ChunkStep {
 
   /**
    * F on the device with the split Gram matrix, rows scaled by the pending G column scale s:
-   * diag(s)[FᵀF]⁺ and diag(s)[FᵀF]⁻ (prepared once per pass), so that G̃·[FᵀF]^± = G·diag(s)[FᵀF]^±.
+   * diag(s)·[[FᵀF]⁺ | [FᵀF]⁻] (K×2K, prepared once per pass), so that G·diag(s)[FᵀF]^± = G̃·[FᵀF]^±.
    */
-  record Factor(Tensor f, double[] scale, Tensor ftfPos, Tensor ftfNeg) implements AutoCloseable {
+  record Factor(Tensor f, double[] scale, Tensor ftfSplit) implements AutoCloseable {
 
     static Factor upload(TensorOps ops, double[] f, double[] ftf, double[] scale, int d, int k) {
       double[] pos = HostMatrices.positivePart(ftf);
       double[] neg = HostMatrices.negativePart(ftf);
+      double[] split = new double[2 * k * k];
       for (int j = 0; j < k; j++) {
         for (int i = 0; i < k; i++) {
-          pos[i + j * k] *= scale[i];
-          neg[i + j * k] *= scale[i];
+          split[i + j * k] = pos[i + j * k] * scale[i];
+          split[i + (k + j) * k] = neg[i + j * k] * scale[i];
         }
       }
-      return new Factor(ops.fromColumnMajor(f, d, k), scale.clone(), ops.fromColumnMajor(pos, k, k),
-          ops.fromColumnMajor(neg, k, k));
+      return new Factor(ops.fromColumnMajor(f, d, k), scale.clone(), ops.fromColumnMajor(split, k, 2 * k));
     }
 
     @Override
     public void close() {
       f.close();
-      ftfPos.close();
-      ftfNeg.close();
+      ftfSplit.close();
     }
   }
 
@@ -51,7 +50,7 @@ final class ChunkStep {
   static Output apply(TensorOps ops, Factor f, Tensor a, Tensor g, double eps) {
     Tensor updated;
     try (Tensor atf = ops.gemm(a, true, f.f(), false)) {
-      updated = ops.multiplicativeUpdate(g, f.scale(), atf, f.ftfPos(), f.ftfNeg(), eps);
+      updated = ops.multiplicativeUpdate(g, f.scale(), atf, f.ftfSplit(), eps);
     }
     return sums(ops, a, updated);
   }

@@ -137,38 +137,36 @@ public final class Nd4jTensorOps implements TensorOps {
    * more than this single fused pass, and n_c×K is d times smaller than the chunk).
    */
   @Override
-  public Tensor multiplicativeUpdate(Tensor g, double[] scale, Tensor atf, Tensor scaledFtfPos,
-      Tensor scaledFtfNeg, double eps) {
+  public Tensor multiplicativeUpdate(Tensor g, double[] scale, Tensor atf, Tensor scaledFtfSplit, double eps) {
     INDArray gg = array(g);
     int rows = (int) gg.rows();
     int cols = (int) gg.columns();
-    try (INDArray gNeg = fGemm(gg, array(scaledFtfNeg)); INDArray gPos = fGemm(gg, array(scaledFtfPos))) {
+    int negOffset = rows * cols; // G·[P | N]: the N half starts after K columns
+    try (INDArray both = fGemm(gg, array(scaledFtfSplit))) {
       if (type == DataType.FLOAT) {
         float[] p = flatFloat(array(atf));
-        float[] gn = flatFloat(gNeg);
-        float[] gp = flatFloat(gPos);
+        float[] gpn = flatFloat(both);
         float[] gv = flatFloat(gg);
         float[] out = new float[gv.length];
         inParallelBlocks(out.length, (from, to) -> {
           for (int i = from; i < to; i++) {
             double x = p[i];
-            double num = (Math.abs(x) + x) / 2 + gn[i];
-            double den = (Math.abs(x) - x) / 2 + gp[i] + eps;
+            double num = (Math.abs(x) + x) / 2 + gpn[negOffset + i];
+            double den = (Math.abs(x) - x) / 2 + gpn[i] + eps;
             out[i] = (float) (gv[i] * scale[i / rows] * Math.sqrt(num / den));
           }
         });
         return fromColumnMajor(out, rows, cols);
       }
       double[] p = flatDouble(array(atf));
-      double[] gn = flatDouble(gNeg);
-      double[] gp = flatDouble(gPos);
+      double[] gpn = flatDouble(both);
       double[] gv = flatDouble(gg);
       double[] out = new double[gv.length];
       inParallelBlocks(out.length, (from, to) -> {
         for (int i = from; i < to; i++) {
           double x = p[i];
-          double num = (Math.abs(x) + x) / 2 + gn[i];
-          double den = (Math.abs(x) - x) / 2 + gp[i] + eps;
+          double num = (Math.abs(x) + x) / 2 + gpn[negOffset + i];
+          double den = (Math.abs(x) - x) / 2 + gpn[i] + eps;
           out[i] = gv[i] * scale[i / rows] * Math.sqrt(num / den);
         }
       });

@@ -29,16 +29,15 @@ public interface TensorOps extends AutoCloseable {
   /**
    * The semi-NMF update of G for fixed F (Ding et al.), applied to the column-scaled G̃ = G·diag(s):
    * G' = G̃ ⊙ sqrt( ([AᵀF]⁺ + G̃·[FᵀF]⁻) / ([AᵀF]⁻ + G̃·[FᵀF]⁺ + ε) ), X⁺ = (|X|+X)/2, X⁻ = (|X|−X)/2.
-   * Callers pass diag(s)·[FᵀF]^± (rows scaled), so G̃ itself is never materialised.
+   * Callers pass diag(s)·[[FᵀF]⁺ | [FᵀF]⁻] (rows scaled, side by side: K×2K), so G̃ itself is
+   * never materialised and both products come from one GEMM.
    *
    * @param g stored G, n×K, ≥ 0
    * @param scale s, the pending column scale of G (K values)
    * @param atf AᵀF, n×K
-   * @param scaledFtfPos diag(s)·[FᵀF]⁺, K×K
-   * @param scaledFtfNeg diag(s)·[FᵀF]⁻, K×K
+   * @param scaledFtfSplit diag(s)·[[FᵀF]⁺ | [FᵀF]⁻], K×2K
    */
-  Tensor multiplicativeUpdate(Tensor g, double[] scale, Tensor atf, Tensor scaledFtfPos, Tensor scaledFtfNeg,
-      double eps);
+  Tensor multiplicativeUpdate(Tensor g, double[] scale, Tensor atf, Tensor scaledFtfSplit, double eps);
 
   /** Column-major copy to the host. */
   double[] toColumnMajorDouble(Tensor t);
