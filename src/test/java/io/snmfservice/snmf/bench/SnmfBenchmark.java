@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.snmfservice.snmf.ActivationSource;
+import io.snmfservice.snmf.DjlTensorOps;
 import io.snmfservice.snmf.SnmfConfig;
 import io.snmfservice.snmf.SnmfEngine;
 import io.snmfservice.snmf.SnmfResult;
@@ -18,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Seconds per SNMF iteration next to the GEMM bound: the time of the two products of an
  * iteration, A·G (d×n·n×K) and Aᵀ·F (n×d·d×K), alone, measured with ND4J and with DJL/libtorch in
- * the same run. Arguments: d n K iterations chunkColumns.
+ * the same run. Arguments: d n K iterations chunkColumns [nd4j|djl] (the engine's backend).
  */
 public final class SnmfBenchmark {
 
@@ -39,6 +40,8 @@ public final class SnmfBenchmark {
     int k = Integer.parseInt(args[2]);
     int iterations = Integer.parseInt(args[3]);
     int chunk = Integer.parseInt(args[4]);
+    boolean djlEngine = args.length > 5 && args[5].equals("djl");
+    SnmfEngine engine = djlEngine ? new SnmfEngine(DjlTensorOps::new) : new SnmfEngine();
     float[] a = GemmProbe.random(d * n, 7); // column-major d×n
     SplittableRandom r = new SplittableRandom(3);
     float[] f = new float[d * k];
@@ -83,7 +86,7 @@ public final class SnmfBenchmark {
       long[] stamps = new long[iterations + 1];
       SnmfConfig cfg = SnmfConfig.of(k).withMaxIterations(iterations).withPatience(iterations).withChunkColumns(chunk);
       long start = System.nanoTime();
-      try (SnmfResult res = new SnmfEngine().factorize(ActivationSource.ofColumnMajor(a, d, n), cfg,
+      try (SnmfResult res = engine.factorize(ActivationSource.ofColumnMajor(a, d, n), cfg,
           (it, loss) -> stamps[it] = System.nanoTime(), CancellationSignal.NEVER)) {
         for (int t = 2; t <= iterations; t++) {
           perIteration[t - 1] = (stamps[t] - stamps[t - 1]) / 1e9;
@@ -101,10 +104,10 @@ public final class SnmfBenchmark {
     double median = median(steady);
     double fastest = Math.min(boundNd4j, boundDjl);
     double fastestMin = Math.min(best(nd4j), best(djl));
-    System.out.printf("RESULT d=%d n=%d K=%d chunk=%d: engine median %.3f / min %.3f s per iteration (%d iterations;"
+    System.out.printf("RESULT d=%d n=%d K=%d chunk=%d backend=%s: engine median %.3f / min %.3f s per iteration (%d iterations;"
             + " first incl. init %.3f s); GEMM bound median/min ND4J %.3f/%.3f s (%.0f GFLOP/s at median),"
             + " DJL %.3f/%.3f s (%.0f GFLOP/s); engine / faster bound: %.2f by median, %.2f by minimum%n",
-        d, n, k, chunk, median, best(steady), steady.size(), perIteration[0], boundNd4j, best(nd4j),
+        d, n, k, chunk, djlEngine ? "djl" : "nd4j", median, best(steady), steady.size(), perIteration[0], boundNd4j, best(nd4j),
         4.0 * d * n * k / boundNd4j / 1e9, boundDjl, best(djl), 4.0 * d * n * k / boundDjl / 1e9, median / fastest,
         best(steady) / fastestMin);
   }
