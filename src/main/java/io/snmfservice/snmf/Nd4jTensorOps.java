@@ -143,6 +143,24 @@ public final class Nd4jTensorOps implements TensorOps {
     int cols = (int) gg.columns();
     int negOffset = rows * cols; // G·[P | N]: the N half starts after K columns
     try (INDArray both = fGemm(gg, array(scaledFtfSplit))) {
+      INDArray p0 = array(atf);
+      if (cpu && type == DataType.FLOAT && plain(p0) && plain(both) && plain(gg)) {
+        // read and write the native buffers in place: no copies of the n×K operands
+        java.nio.FloatBuffer p = p0.data().asNioFloat();
+        java.nio.FloatBuffer gpn = both.data().asNioFloat();
+        java.nio.FloatBuffer gv = gg.data().asNioFloat();
+        INDArray result = Nd4j.createUninitialized(type, new long[] {rows, cols}, 'f');
+        java.nio.FloatBuffer out = result.data().asNioFloat();
+        inParallelBlocks(rows * cols, (from, to) -> {
+          for (int i = from; i < to; i++) {
+            double x = p.get(i);
+            double num = (Math.abs(x) + x) / 2 + gpn.get(negOffset + i);
+            double den = (Math.abs(x) - x) / 2 + gpn.get(i) + eps;
+            out.put(i, (float) (gv.get(i) * scale[i / rows] * Math.sqrt(num / den)));
+          }
+        });
+        return new Nd4jTensor(result);
+      }
       if (type == DataType.FLOAT) {
         float[] p = flatFloat(array(atf));
         float[] gpn = flatFloat(both);
@@ -184,6 +202,11 @@ public final class Nd4jTensorOps implements TensorOps {
     }
     java.util.stream.IntStream.range(0, blocks).parallel()
         .forEach(b -> body.accept(b * block, Math.min(length, (b + 1) * block)));
+  }
+
+  /** A dense column-major array that owns its whole buffer from offset 0. */
+  private static boolean plain(INDArray a) {
+    return a.ordering() == 'f' && !a.isView() && a.offset() == 0 && a.data().length() == a.length();
   }
 
   private float[] flatFloat(INDArray a) {
