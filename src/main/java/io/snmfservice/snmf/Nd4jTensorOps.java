@@ -121,6 +121,18 @@ public final class Nd4jTensorOps implements TensorOps {
   }
 
   @Override
+  public java.nio.ByteBuffer float32HostBytes(Tensor t) {
+    INDArray a = array(t);
+    if (!cpu || type != DataType.FLOAT || !plain(a)
+        || java.nio.ByteOrder.nativeOrder() != java.nio.ByteOrder.LITTLE_ENDIAN) {
+      return null;
+    }
+    java.nio.ByteBuffer b = a.data().asNio();
+    b.order(java.nio.ByteOrder.LITTLE_ENDIAN).position(0).limit((int) a.length() * 4);
+    return b;
+  }
+
+  @Override
   public Tensor gemm(Tensor a, boolean transposeA, Tensor b, boolean transposeB) {
     INDArray x = array(a);
     INDArray y = array(b);

@@ -430,7 +430,9 @@ public final class SnmfEngine {
         }
         Tensor a = cachedChunks != null ? cachedChunks[c] : null;
         boolean owned = false;
-        if (a == null) {
+        if (a == null && cachedChunks == null && validated && readDirect(c)) {
+          a = staging; // the file was read straight into the device buffer
+        } else if (a == null) {
           int count = layout.size(c);
           if (hostChunk != null) {
             source.readColumns(layout.start(c), count, hostChunk);
@@ -472,6 +474,19 @@ public final class SnmfEngine {
           throw new SnmfValidationException("A is identically zero");
         }
       }
+    }
+
+    /**
+     * Reads a full-size chunk from the source straight into the staging tensor's memory when both
+     * sides allow it (float32 file, host-memory float32 tensor); after the first, validating pass.
+     */
+    private boolean readDirect(int chunk) {
+      int count = layout.size(chunk);
+      if (staging == null || count != layout.chunkColumns()) {
+        return false;
+      }
+      java.nio.ByteBuffer bytes = ops.float32HostBytes(staging);
+      return bytes != null && source.readFloat32Bytes(layout.start(chunk), count, bytes);
     }
 
     private Tensor uploadChunk(int count) {

@@ -23,6 +23,14 @@ public interface TensorOps extends AutoCloseable {
   /** Overwrites a tensor of the same shape with column-major values (reuses its memory). */
   void copyInto(Tensor target, double[] values);
 
+  /**
+   * The tensor's own memory as little-endian float32 bytes in column-major order, when it lives in
+   * host memory with that layout (so a file can be read straight into it); null otherwise.
+   */
+  default java.nio.ByteBuffer float32HostBytes(Tensor t) {
+    return null;
+  }
+
   /** C = op(A)·op(B), op = transpose when the flag is set. */
   Tensor gemm(Tensor a, boolean transposeA, Tensor b, boolean transposeB);
 
