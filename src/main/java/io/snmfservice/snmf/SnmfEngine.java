@@ -44,6 +44,11 @@ public final class SnmfEngine {
     return run(a, cfg, null, listener, cancel);
   }
 
+  /** A fresh backend of this engine (the hierarchy fine-tune runs on the same one). */
+  TensorOps newOps(SnmfPrecision precision) {
+    return backend.apply(precision);
+  }
+
   public SnmfResult factorize(ActivationSource a, SnmfConfig cfg) {
     return run(a, cfg, null, SnmfProgressListener.NONE, CancellationSignal.NEVER);
   }
