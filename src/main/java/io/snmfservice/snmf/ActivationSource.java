@@ -24,6 +24,14 @@ public interface ActivationSource {
     }
   }
 
+  /**
+   * Reads columns [start, start+count) as little-endian float32 bytes straight into dst (from its
+   * position) when the source can do so without converting; returns false otherwise.
+   */
+  default boolean readFloat32Bytes(long start, int count, java.nio.ByteBuffer dst) {
+    return false;
+  }
+
   /** True when every read is a cheap memory copy (the engine may then cache uploaded chunks). */
   default boolean inMemory() {
     return false;
@@ -135,6 +143,11 @@ public interface ActivationSource {
       @Override
       public void readColumns(long start, int count, float[] dst) {
         reader.readColumns(start, count, dst);
+      }
+
+      @Override
+      public boolean readFloat32Bytes(long start, int count, java.nio.ByteBuffer dst) {
+        return reader.readFloat32Bytes(start, count, dst);
       }
     };
   }

@@ -2,7 +2,8 @@ package io.snmfservice.snmf;
 
 /**
  * One chunk of an SNMF iteration as a pure function (DESIGN §2):
- * (F, FᵀF, A_c, G_c) → (G_c', A_c·G_c', G_c'ᵀ·G_c'). An iteration is a fold of this step over the
+ * (F, FᵀF, s, A_c, G_c) → (G_c', A_c·G_c', G_c'ᵀ·G_c'), where s is the column scale of the
+ * rescale step still pending on the stored G_c (G̃_c = G_c·diag(s)). An iteration is a fold of this step over the
  * chunks of A, summing the d×K and K×K outputs; the same step serves the in-memory case (one or
  * more chunks of a matrix in memory) and the streaming case, so both give the same iterates.
  */
@@ -10,20 +11,29 @@ final class ChunkStep {
 
   private ChunkStep() {}
 
-  /** F on the device with the split Gram matrix [FᵀF]⁺ and [FᵀF]⁻ (prepared once per pass). */
-  record Factor(Tensor f, Tensor ftfPos, Tensor ftfNeg) implements AutoCloseable {
+  /**
+   * F on the device with the split Gram matrix, rows scaled by the pending G column scale s:
+   * diag(s)·[[FᵀF]⁺ | [FᵀF]⁻] (K×2K, prepared once per pass), so that G·diag(s)[FᵀF]^± = G̃·[FᵀF]^±.
+   */
+  record Factor(Tensor f, double[] scale, Tensor ftfSplit) implements AutoCloseable {
 
-    static Factor upload(TensorOps ops, double[] f, double[] ftf, int d, int k) {
-      return new Factor(ops.fromColumnMajor(f, d, k),
-          ops.fromColumnMajor(HostMatrices.positivePart(ftf), k, k),
-          ops.fromColumnMajor(HostMatrices.negativePart(ftf), k, k));
+    static Factor upload(TensorOps ops, double[] f, double[] ftf, double[] scale, int d, int k) {
+      double[] pos = HostMatrices.positivePart(ftf);
+      double[] neg = HostMatrices.negativePart(ftf);
+      double[] split = new double[2 * k * k];
+      for (int j = 0; j < k; j++) {
+        for (int i = 0; i < k; i++) {
+          split[i + j * k] = pos[i + j * k] * scale[i];
+          split[i + (k + j) * k] = neg[i + j * k] * scale[i];
+        }
+      }
+      return new Factor(ops.fromColumnMajor(f, d, k), scale.clone(), ops.fromColumnMajor(split, k, 2 * k));
     }
 
     @Override
     public void close() {
       f.close();
-      ftfPos.close();
-      ftfNeg.close();
+      ftfSplit.close();
     }
   }
 
@@ -31,15 +41,16 @@ final class ChunkStep {
   record Output(Tensor g, double[] ag, double[] gtg) {}
 
   /**
-   * G_c' = G_c ⊙ sqrt(([A_cᵀF]⁺ + G_c[FᵀF]⁻) / ([A_cᵀF]⁻ + G_c[FᵀF]⁺ + ε)), then the sums.
+   * G_c' = G̃_c ⊙ sqrt(([A_cᵀF]⁺ + G̃_c[FᵀF]⁻) / ([A_cᵀF]⁻ + G̃_c[FᵀF]⁺ + ε)), G̃_c = G_c·diag(s),
+   * then the sums.
    *
    * @param a the chunk A_c, d×n_c
-   * @param g the chunk's rows of G, n_c×K (not consumed)
+   * @param g the chunk's stored rows of G, n_c×K (not consumed)
    */
   static Output apply(TensorOps ops, Factor f, Tensor a, Tensor g, double eps) {
     Tensor updated;
     try (Tensor atf = ops.gemm(a, true, f.f(), false)) {
-      updated = ops.multiplicativeUpdate(g, atf, f.ftfPos(), f.ftfNeg(), eps);
+      updated = ops.multiplicativeUpdate(g, f.scale(), atf, f.ftfSplit(), eps);
     }
     return sums(ops, a, updated);
   }

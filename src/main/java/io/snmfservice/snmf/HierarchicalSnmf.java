@@ -85,7 +85,7 @@ public final class HierarchicalSnmf {
     }
     double[] fTop = HierarchyFineTune.columnToRowMajor(levels.get(top).f(), d, ks[top]);
     double[] mse;
-    try (TensorOps ops = new Nd4jTensorOps(base.precision())) {
+    try (TensorOps ops = engine.newOps(base.precision())) {
       mse = HierarchyFineTune.run(ops, a, base.chunkColumns(), fTop, gs, ks, fineTune, cancel);
     }
     // every level's F follows from the tuned top F and links: F_l = F_{l+1} G_{l+1}ᵀ

@@ -14,13 +14,17 @@ public final class Nd4jTensorOps implements TensorOps {
 
   private final SnmfPrecision precision;
   private final DataType type;
+  /** Host-memory arrays: bulk copies straight into the buffers are safe (not so on CUDA). */
+  private final boolean cpu;
 
   public Nd4jTensorOps(SnmfPrecision precision) {
     // every array here is closed explicitly; ND4J's periodic System.gc() would only stall the
     // iterations (a full collection over the activation matrix)
     Nd4j.getMemoryManager().togglePeriodicGc(false);
+    OpenBlasCoreCheck.warnIfSlowKernels();
     this.precision = precision;
     this.type = precision == SnmfPrecision.FLOAT64 ? DataType.DOUBLE : DataType.FLOAT;
+    this.cpu = Nd4j.getEnvironment().isCPU();
   }
 
   @Override
@@ -35,32 +39,97 @@ public final class Nd4jTensorOps implements TensorOps {
 
   @Override
   public Tensor fromColumnMajor(float[] values, int rows, int cols) {
-    INDArray a;
+    if (!cpu) {
+      float[] exact = values.length == rows * cols ? values : java.util.Arrays.copyOf(values, rows * cols);
+      return new Nd4jTensor(Nd4j.create(exact, new long[] {rows, cols}, 'f').castTo(type));
+    }
+    INDArray a = Nd4j.createUninitialized(type, new long[] {rows, cols}, 'f');
+    int length = rows * cols;
     if (type == DataType.FLOAT) {
-      a = Nd4j.create(values, new long[] {rows, cols}, 'f');
+      // bulk copy into the native buffer (Nd4j.create(float[]) copies element by element)
+      a.data().asNioFloat().put(values, 0, length);
     } else {
-      double[] wide = new double[rows * cols];
-      for (int i = 0; i < wide.length; i++) {
+      double[] wide = new double[length];
+      for (int i = 0; i < length; i++) {
         wide[i] = values[i];
       }
-      a = Nd4j.create(wide, new long[] {rows, cols}, 'f');
+      a.data().asNioDouble().put(wide, 0, length);
     }
     return new Nd4jTensor(a);
   }
 
   @Override
   public Tensor fromColumnMajor(double[] values, int rows, int cols) {
-    INDArray a;
+    if (!cpu) {
+      double[] exact = values.length == rows * cols ? values : java.util.Arrays.copyOf(values, rows * cols);
+      return new Nd4jTensor(Nd4j.create(exact, new long[] {rows, cols}, 'f').castTo(type));
+    }
+    INDArray a = Nd4j.createUninitialized(type, new long[] {rows, cols}, 'f');
+    int length = rows * cols;
     if (type == DataType.DOUBLE) {
-      a = Nd4j.create(values, new long[] {rows, cols}, 'f');
+      a.data().asNioDouble().put(values, 0, length);
     } else {
-      float[] narrow = new float[rows * cols];
-      for (int i = 0; i < narrow.length; i++) {
+      float[] narrow = new float[length];
+      for (int i = 0; i < length; i++) {
         narrow[i] = (float) values[i];
       }
-      a = Nd4j.create(narrow, new long[] {rows, cols}, 'f');
+      a.data().asNioFloat().put(narrow, 0, length);
     }
     return new Nd4jTensor(a);
+  }
+
+  @Override
+  public void copyInto(Tensor target, float[] values) {
+    INDArray a = array(target);
+    if (!cpu) {
+      try (Tensor t = fromColumnMajor(values, (int) a.rows(), (int) a.columns())) {
+        a.assign(array(t));
+      }
+      return;
+    }
+    int length = (int) a.length();
+    if (type == DataType.FLOAT) {
+      a.data().asNioFloat().put(values, 0, length);
+    } else {
+      double[] wide = new double[length];
+      for (int i = 0; i < length; i++) {
+        wide[i] = values[i];
+      }
+      a.data().asNioDouble().put(wide, 0, length);
+    }
+  }
+
+  @Override
+  public void copyInto(Tensor target, double[] values) {
+    INDArray a = array(target);
+    if (!cpu) {
+      try (Tensor t = fromColumnMajor(values, (int) a.rows(), (int) a.columns())) {
+        a.assign(array(t));
+      }
+      return;
+    }
+    int length = (int) a.length();
+    if (type == DataType.DOUBLE) {
+      a.data().asNioDouble().put(values, 0, length);
+    } else {
+      float[] narrow = new float[length];
+      for (int i = 0; i < length; i++) {
+        narrow[i] = (float) values[i];
+      }
+      a.data().asNioFloat().put(narrow, 0, length);
+    }
+  }
+
+  @Override
+  public java.nio.ByteBuffer float32HostBytes(Tensor t) {
+    INDArray a = array(t);
+    if (!cpu || type != DataType.FLOAT || !plain(a)
+        || java.nio.ByteOrder.nativeOrder() != java.nio.ByteOrder.LITTLE_ENDIAN) {
+      return null;
+    }
+    java.nio.ByteBuffer b = a.data().asNio();
+    b.order(java.nio.ByteOrder.LITTLE_ENDIAN).position(0).limit((int) a.length() * 4);
+    return b;
   }
 
   @Override
@@ -80,38 +149,55 @@ public final class Nd4jTensorOps implements TensorOps {
    * more than this single fused pass, and n_c×K is d times smaller than the chunk).
    */
   @Override
-  public Tensor multiplicativeUpdate(Tensor g, Tensor atf, Tensor ftfPos, Tensor ftfNeg, double eps) {
+  public Tensor multiplicativeUpdate(Tensor g, double[] scale, Tensor atf, Tensor scaledFtfSplit, double eps) {
     INDArray gg = array(g);
     int rows = (int) gg.rows();
     int cols = (int) gg.columns();
-    try (INDArray gNeg = fGemm(gg, array(ftfNeg)); INDArray gPos = fGemm(gg, array(ftfPos))) {
+    int negOffset = rows * cols; // G·[P | N]: the N half starts after K columns
+    try (INDArray both = fGemm(gg, array(scaledFtfSplit))) {
+      INDArray p0 = array(atf);
+      if (cpu && type == DataType.FLOAT && plain(p0) && plain(both) && plain(gg)) {
+        // read and write the native buffers in place: no copies of the n×K operands
+        java.nio.FloatBuffer p = p0.data().asNioFloat();
+        java.nio.FloatBuffer gpn = both.data().asNioFloat();
+        java.nio.FloatBuffer gv = gg.data().asNioFloat();
+        INDArray result = Nd4j.createUninitialized(type, new long[] {rows, cols}, 'f');
+        java.nio.FloatBuffer out = result.data().asNioFloat();
+        inParallelBlocks(rows * cols, (from, to) -> {
+          for (int i = from; i < to; i++) {
+            double x = p.get(i);
+            double num = (Math.abs(x) + x) / 2 + gpn.get(negOffset + i);
+            double den = (Math.abs(x) - x) / 2 + gpn.get(i) + eps;
+            out.put(i, (float) (gv.get(i) * scale[i / rows] * Math.sqrt(num / den)));
+          }
+        });
+        return new Nd4jTensor(result);
+      }
       if (type == DataType.FLOAT) {
         float[] p = flatFloat(array(atf));
-        float[] gn = flatFloat(gNeg);
-        float[] gp = flatFloat(gPos);
+        float[] gpn = flatFloat(both);
         float[] gv = flatFloat(gg);
         float[] out = new float[gv.length];
         inParallelBlocks(out.length, (from, to) -> {
           for (int i = from; i < to; i++) {
             double x = p[i];
-            double num = (Math.abs(x) + x) / 2 + gn[i];
-            double den = (Math.abs(x) - x) / 2 + gp[i] + eps;
-            out[i] = (float) (gv[i] * Math.sqrt(num / den));
+            double num = (Math.abs(x) + x) / 2 + gpn[negOffset + i];
+            double den = (Math.abs(x) - x) / 2 + gpn[i] + eps;
+            out[i] = (float) (gv[i] * scale[i / rows] * Math.sqrt(num / den));
           }
         });
         return fromColumnMajor(out, rows, cols);
       }
       double[] p = flatDouble(array(atf));
-      double[] gn = flatDouble(gNeg);
-      double[] gp = flatDouble(gPos);
+      double[] gpn = flatDouble(both);
       double[] gv = flatDouble(gg);
       double[] out = new double[gv.length];
       inParallelBlocks(out.length, (from, to) -> {
         for (int i = from; i < to; i++) {
           double x = p[i];
-          double num = (Math.abs(x) + x) / 2 + gn[i];
-          double den = (Math.abs(x) - x) / 2 + gp[i] + eps;
-          out[i] = gv[i] * Math.sqrt(num / den);
+          double num = (Math.abs(x) + x) / 2 + gpn[negOffset + i];
+          double den = (Math.abs(x) - x) / 2 + gpn[i] + eps;
+          out[i] = gv[i] * scale[i / rows] * Math.sqrt(num / den);
         }
       });
       return fromColumnMajor(out, rows, cols);
@@ -130,17 +216,29 @@ public final class Nd4jTensorOps implements TensorOps {
         .forEach(b -> body.accept(b * block, Math.min(length, (b + 1) * block)));
   }
 
-  private static float[] flatFloat(INDArray a) {
-    if (a.ordering() == 'f' && !a.isView() && a.data().length() == a.length()) {
-      return a.data().asFloat();
+  /** A dense column-major array that owns its whole buffer from offset 0. */
+  private static boolean plain(INDArray a) {
+    return a.ordering() == 'f' && !a.isView() && a.offset() == 0 && a.data().length() == a.length();
+  }
+
+  private float[] flatFloat(INDArray a) {
+    if (cpu && a.ordering() == 'f' && !a.isView() && a.data().length() == a.length() && a.dataType() == DataType.FLOAT) {
+      float[] out = new float[(int) a.length()];
+      a.data().asNioFloat().get(out);
+      return out;
     }
     try (INDArray flat = Nd4j.toFlattened('f', a)) {
       return flat.toFloatVector();
     }
   }
 
-  private static double[] flatDouble(INDArray a) {
-    if (a.ordering() == 'f' && !a.isView() && a.data().length() == a.length()) {
+  private double[] flatDouble(INDArray a) {
+    if (cpu && a.ordering() == 'f' && !a.isView() && a.data().length() == a.length()) {
+      if (a.dataType() == DataType.DOUBLE) {
+        double[] out = new double[(int) a.length()];
+        a.data().asNioDouble().get(out);
+        return out;
+      }
       return a.data().asDouble();
     }
     try (INDArray flat = Nd4j.toFlattened('f', a)) {
@@ -153,22 +251,6 @@ public final class Nd4jTensorOps implements TensorOps {
     INDArray c = Nd4j.createUninitialized(type, new long[] {x.rows(), y.columns()}, 'f');
     Nd4j.gemm(x, y, c, false, false, 1.0, 0.0);
     return c;
-  }
-
-  /**
-   * T·diag(scale) as a GEMM: every output entry is one product plus exact zeros, so it equals the
-   * elementwise product, and it avoids libnd4j's slow broadcast path for column-major arrays.
-   */
-  @Override
-  public Tensor scaleColumns(Tensor t, double[] scale) {
-    int k = scale.length;
-    double[] diag = new double[k * k];
-    for (int j = 0; j < k; j++) {
-      diag[j + j * k] = scale[j];
-    }
-    try (Tensor dt = fromColumnMajor(diag, k, k)) {
-      return new Nd4jTensor(fGemm(array(t), array(dt)));
-    }
   }
 
   @Override

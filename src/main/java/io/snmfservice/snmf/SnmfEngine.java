@@ -44,6 +44,11 @@ public final class SnmfEngine {
     return run(a, cfg, null, listener, cancel);
   }
 
+  /** A fresh backend of this engine (the hierarchy fine-tune runs on the same one). */
+  TensorOps newOps(SnmfPrecision precision) {
+    return backend.apply(precision);
+  }
+
   public SnmfResult factorize(ActivationSource a, SnmfConfig cfg) {
     return run(a, cfg, null, SnmfProgressListener.NONE, CancellationSignal.NEVER);
   }
@@ -97,6 +102,8 @@ public final class SnmfEngine {
     private final Tensor[] cachedChunks;
     private final float[] hostChunk;
     private final double[] hostChunkDouble;
+    /** Reused device buffer for full-size chunks of a source that is not cached. */
+    private Tensor staging;
     private boolean validated;
     private double normA2;
     private int completedIterations;
@@ -205,12 +212,12 @@ public final class SnmfEngine {
 
     private Sums updatePass(double[] f, double[] ftf, int fromSlot, double[] gScale, int toSlot) {
       Sums sums = new Sums();
-      try (ChunkStep.Factor factor = ChunkStep.Factor.upload(ops, f, ftf, d, k)) {
+      try (ChunkStep.Factor factor = ChunkStep.Factor.upload(ops, f, ftf, gScale, d, k)) {
         forEachChunk((chunk, a) -> {
           Tensor stored = store.read(fromSlot, chunk);
           ChunkStep.Output out;
-          try (Tensor g = ops.scaleColumns(stored, gScale)) {
-            out = ChunkStep.apply(ops, factor, a, g, cfg.epsilon());
+          try {
+            out = ChunkStep.apply(ops, factor, a, stored, cfg.epsilon());
           } finally {
             store.release(stored);
           }
@@ -428,7 +435,9 @@ public final class SnmfEngine {
         }
         Tensor a = cachedChunks != null ? cachedChunks[c] : null;
         boolean owned = false;
-        if (a == null) {
+        if (a == null && cachedChunks == null && validated && readDirect(c)) {
+          a = staging; // the file was read straight into the device buffer
+        } else if (a == null) {
           int count = layout.size(c);
           if (hostChunk != null) {
             source.readColumns(layout.start(c), count, hostChunk);
@@ -438,10 +447,21 @@ public final class SnmfEngine {
           if (!validated) {
             normA2 += checkedSumOfSquares(count, layout.start(c));
           }
-          a = uploadChunk(count);
           if (cachedChunks != null) {
+            a = uploadChunk(count);
             cachedChunks[c] = a;
+          } else if (count == layout.chunkColumns()) {
+            // allocating a fresh chunk-sized native buffer every time costs as much as a GEMM
+            if (staging == null) {
+              staging = uploadChunk(count);
+            } else if (hostChunk != null) {
+              ops.copyInto(staging, hostChunk);
+            } else {
+              ops.copyInto(staging, hostChunkDouble);
+            }
+            a = staging;
           } else {
+            a = uploadChunk(count);
             owned = true;
           }
         }
@@ -459,6 +479,19 @@ public final class SnmfEngine {
           throw new SnmfValidationException("A is identically zero");
         }
       }
+    }
+
+    /**
+     * Reads a full-size chunk from the source straight into the staging tensor's memory when both
+     * sides allow it (float32 file, host-memory float32 tensor); after the first, validating pass.
+     */
+    private boolean readDirect(int chunk) {
+      int count = layout.size(chunk);
+      if (staging == null || count != layout.chunkColumns()) {
+        return false;
+      }
+      java.nio.ByteBuffer bytes = ops.float32HostBytes(staging);
+      return bytes != null && source.readFloat32Bytes(layout.start(chunk), count, bytes);
     }
 
     private Tensor uploadChunk(int count) {
@@ -484,6 +517,10 @@ public final class SnmfEngine {
     }
 
     private void releaseChunkCache() {
+      if (staging != null) {
+        staging.close();
+        staging = null;
+      }
       if (cachedChunks != null) {
         for (int c = 0; c < cachedChunks.length; c++) {
           if (cachedChunks[c] != null) {

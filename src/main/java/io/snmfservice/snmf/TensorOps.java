@@ -17,22 +17,35 @@ public interface TensorOps extends AutoCloseable {
   /** Uploads a column-major rows×cols matrix. */
   Tensor fromColumnMajor(double[] values, int rows, int cols);
 
+  /** Overwrites a tensor of the same shape with column-major values (reuses its memory). */
+  void copyInto(Tensor target, float[] values);
+
+  /** Overwrites a tensor of the same shape with column-major values (reuses its memory). */
+  void copyInto(Tensor target, double[] values);
+
+  /**
+   * The tensor's own memory as little-endian float32 bytes in column-major order, when it lives in
+   * host memory with that layout (so a file can be read straight into it); null otherwise.
+   */
+  default java.nio.ByteBuffer float32HostBytes(Tensor t) {
+    return null;
+  }
+
   /** C = op(A)·op(B), op = transpose when the flag is set. */
   Tensor gemm(Tensor a, boolean transposeA, Tensor b, boolean transposeB);
 
   /**
-   * The semi-NMF update of G for fixed F (Ding et al.):
-   * G' = G ⊙ sqrt( ([AᵀF]⁺ + G·[FᵀF]⁻) / ([AᵀF]⁻ + G·[FᵀF]⁺ + ε) ), X⁺ = (|X|+X)/2, X⁻ = (|X|−X)/2.
+   * The semi-NMF update of G for fixed F (Ding et al.), applied to the column-scaled G̃ = G·diag(s):
+   * G' = G̃ ⊙ sqrt( ([AᵀF]⁺ + G̃·[FᵀF]⁻) / ([AᵀF]⁻ + G̃·[FᵀF]⁺ + ε) ), X⁺ = (|X|+X)/2, X⁻ = (|X|−X)/2.
+   * Callers pass diag(s)·[[FᵀF]⁺ | [FᵀF]⁻] (rows scaled, side by side: K×2K), so G̃ itself is
+   * never materialised and both products come from one GEMM.
    *
-   * @param g n×K, ≥ 0
+   * @param g stored G, n×K, ≥ 0
+   * @param scale s, the pending column scale of G (K values)
    * @param atf AᵀF, n×K
-   * @param ftfPos [FᵀF]⁺, K×K
-   * @param ftfNeg [FᵀF]⁻, K×K
+   * @param scaledFtfSplit diag(s)·[[FᵀF]⁺ | [FᵀF]⁻], K×2K
    */
-  Tensor multiplicativeUpdate(Tensor g, Tensor atf, Tensor ftfPos, Tensor ftfNeg, double eps);
-
-  /** Returns T·diag(scale): column j multiplied by scale[j]. */
-  Tensor scaleColumns(Tensor t, double[] scale);
+  Tensor multiplicativeUpdate(Tensor g, double[] scale, Tensor atf, Tensor scaledFtfSplit, double eps);
 
   /** Column-major copy to the host. */
   double[] toColumnMajorDouble(Tensor t);

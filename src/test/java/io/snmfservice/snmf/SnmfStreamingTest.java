@@ -63,6 +63,19 @@ class SnmfStreamingTest {
   }
 
   @Test
+  void djlBackendStreamingFromAFileEqualsTheNd4jInMemoryEngine() {
+    PlantedFeatures p = data();
+    SnmfConfig cfg = SnmfConfig.of(12).withSparsity(0.1).withSeed(8).withMaxIterations(40).withPatience(40)
+        .withChunkColumns(700);
+    try (ActivationFileReader reader = ActivationFileReader.open(write(p, 700));
+        SnmfResult streamed = new SnmfEngine(DjlTensorOps::new).factorize(ActivationSource.of(reader), cfg,
+            SnmfProgressListener.NONE, CancellationSignal.NEVER);
+        SnmfResult inMemory = new SnmfEngine().factorize(p.source(), cfg)) {
+      assertClose(streamed, inMemory, 1e-4);
+    }
+  }
+
+  @Test
   void chunkingDoesNotChangeTheIterates() {
     PlantedFeatures p = data();
     SnmfConfig cfg = SnmfConfig.of(12).withSparsity(0.1).withSeed(8).withMaxIterations(40).withPatience(40);

@@ -55,12 +55,36 @@ class SnmfUpdateRuleTest {
 
   @Test
   void followsOfficialLossTrajectoryInDoublePrecision() {
+    followOfficialTrajectoryInDouble(new SnmfEngine());
+  }
+
+  @Test
+  void djlBackendFollowsOfficialLossTrajectoryInDoublePrecision() {
+    followOfficialTrajectoryInDouble(new SnmfEngine(DjlTensorOps::new));
+  }
+
+  @Test
+  void djlBackendFollowsOfficialLossTrajectoryInFloat32() {
+    JsonNode fx = SnmfTestData.readJson(SnmfTestData.OFFICIAL_TRAJECTORY);
+    double[] loss = vector(fx.get("loss"));
+    SnmfConfig cfg = exactRun(fx.get("k").asInt(), fx.get("sparsity").asDouble(), loss.length, SnmfPrecision.FLOAT32);
+    try (SnmfResult result = new SnmfEngine(DjlTensorOps::new).factorizeFrom(SnmfTestData.source(matrix(fx.get("A"))),
+        cfg, rowMajor(matrix(fx.get("G0"))), SnmfProgressListener.NONE, CancellationSignal.NEVER)) {
+      for (int t = 0; t < loss.length; t++) {
+        assertThat(Math.abs(result.losses()[t] - loss[t]) / loss[t]).as("iteration %d", t + 1)
+            .isLessThanOrEqualTo(1e-3);
+      }
+      assertThat(relativeMaxDifference(result.g().toArray(), matrix(fx.get("G_final")))).isLessThan(1e-3);
+    }
+  }
+
+  private static void followOfficialTrajectoryInDouble(SnmfEngine engine) {
     JsonNode fx = SnmfTestData.readJson(SnmfTestData.OFFICIAL_TRAJECTORY);
     double[][] a = matrix(fx.get("A"));
     double[] loss = vector(fx.get("loss"));
     int k = fx.get("k").asInt();
     SnmfConfig cfg = exactRun(k, fx.get("sparsity").asDouble(), loss.length, SnmfPrecision.FLOAT64);
-    try (SnmfResult result = new SnmfEngine().factorizeFrom(ActivationSource.ofRows(a), cfg,
+    try (SnmfResult result = engine.factorizeFrom(ActivationSource.ofRows(a), cfg,
         rowMajor(matrix(fx.get("G0"))), SnmfProgressListener.NONE, CancellationSignal.NEVER)) {
       for (int t = 0; t < loss.length; t++) {
         assertThat(Math.abs(result.losses()[t] - loss[t]) / loss[t]).as("iteration %d", t + 1)

@@ -129,6 +129,26 @@ public final class ActivationFileReader implements AutoCloseable {
     return b;
   }
 
+  /**
+   * For float32 files: reads columns [start, start+count) as raw little-endian bytes straight into
+   * dst (from its position, count·d·4 bytes), e.g. a native buffer, with no intermediate copy.
+   *
+   * @return false (and reads nothing) for float16 files
+   */
+  public boolean readFloat32Bytes(long start, int count, ByteBuffer dst) {
+    if (dtype() != DType.FLOAT32) {
+      return false;
+    }
+    if (start < 0 || count < 0 || start + count > n()) {
+      throw new IndexOutOfBoundsException("columns [" + start + ", " + (start + count)
+          + ") outside [0, " + n() + ")");
+    }
+    ByteBuffer slice = dst.duplicate();
+    slice.limit(slice.position() + count * d() * 4);
+    readFully(slice, ActivationFileHeader.SIZE + start * d() * 4L);
+    return true;
+  }
+
   private void readFully(ByteBuffer b, long position) {
     try {
       long p = position;

@@ -65,6 +65,31 @@ class ActivationFileTest {
   }
 
   @Test
+  void readsFloat32BytesStraightIntoAGivenBufferAndDeclinesFloat16() {
+    int d = 3;
+    float[] a = randomColumns(d, 6, 5);
+    Path file = dir.resolve("raw.act");
+    try (ActivationFileWriter w = ActivationFileWriter.create(file, d, DType.FLOAT32, 4)) {
+      w.appendColumns(a, 6);
+    }
+    ByteBuffer target = ByteBuffer.allocateDirect(8 + 2 * d * 4).order(ByteOrder.LITTLE_ENDIAN);
+    target.position(8);
+    try (ActivationFileReader r = ActivationFileReader.open(file)) {
+      assertThat(r.readFloat32Bytes(2, 2, target)).isTrue();
+    }
+    for (int i = 0; i < 2 * d; i++) {
+      assertThat(target.getFloat(8 + i * 4)).isEqualTo(a[2 * d + i]);
+    }
+    Path half = dir.resolve("half.act");
+    try (ActivationFileWriter w = ActivationFileWriter.create(half, d, DType.FLOAT16, 4)) {
+      w.appendColumns(a, 6);
+    }
+    try (ActivationFileReader r = ActivationFileReader.open(half)) {
+      assertThat(r.readFloat32Bytes(0, 1, ByteBuffer.allocate(d * 4))).isFalse();
+    }
+  }
+
+  @Test
   void float16FileStoresHalvesAndReadsThemBackWithinHalfPrecision() {
     int d = 7;
     int n = 11;

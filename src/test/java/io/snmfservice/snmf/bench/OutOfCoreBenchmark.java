@@ -68,6 +68,16 @@ public final class OutOfCoreBenchmark {
       System.out.printf("RESULT wrote %s (%.2f GB) in %.1f s%n", file, Files.size(file) / 1e9,
           (System.nanoTime() - t0) / 1e9);
     }
+    // one pass that only reads the file, for the I/O share of an iteration
+    try (ActivationFileReader reader = ActivationFileReader.open(file)) {
+      float[] buf = new float[d * chunk];
+      long t0 = System.nanoTime();
+      for (long s = 0; s < n; s += chunk) {
+        reader.readColumns(s, (int) Math.min(chunk, n - s), buf);
+      }
+      double secs = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("RESULT read-only pass %.1f s (%.2f GB/s)%n", secs, Files.size(file) / 1e9 / secs);
+    }
     Path scratch = Files.createTempDirectory(file.toAbsolutePath().getParent(), "snmf-g");
     long[] stamps = new long[iterations + 1];
     SnmfConfig cfg = SnmfConfig.of(k).withMaxIterations(iterations).withPatience(iterations).withChunkColumns(chunk)
