@@ -85,6 +85,24 @@ public final class JudgeClient {
     return JudgeVerdict.scored(c.get(), f.get(), attempts);
   }
 
+  /**
+   * The concept to judge against: the feature's description when it has one, else its top tokens (e.g. the top
+   * vocabulary-projection or top-activating tokens) written out.
+   */
+  public static String concept(String description, List<String> topTokens) {
+    if (description != null && !description.isBlank()) {
+      return description.strip();
+    }
+    if (topTokens == null || topTokens.isEmpty()) {
+      throw new IllegalArgumentException("the judge needs a feature description or its top tokens");
+    }
+    StringBuilder out = new StringBuilder("text related to these tokens: ");
+    for (int i = 0; i < topTokens.size(); i++) {
+      out.append(i == 0 ? "" : ", ").append('"').append(topTokens.get(i)).append('"');
+    }
+    return out.toString();
+  }
+
   /** Rates every text; failures are kept per text. */
   public JudgeSummary rateAll(String concept, List<String> texts) {
     List<JudgeVerdict> verdicts = new ArrayList<>();

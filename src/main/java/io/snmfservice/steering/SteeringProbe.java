@@ -4,25 +4,34 @@ import io.snmfservice.transformer.HookSpec;
 import io.snmfservice.transformer.HookedTransformer;
 import io.snmfservice.transformer.LogitsMode;
 import io.snmfservice.transformer.TokenBatch;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Next-token logits at the last token of each base prompt, with and without steering by one vector. All prompts
- * run as one right-padded batch; the unsteered logits are computed once, steered ones are memoised per α (the
- * alpha search asks for the same α again for every KL target).
+ * run as one right-padded batch; the unsteered logits are computed once, the most recent steered ones are kept per
+ * α (the runner asks again for the α the search settled on).
  *
  * <p>Prompts are token ids as the model sees them (with BOS where the model expects one; see
  * {@link BasePrompts}). Not thread-safe.
  */
 public final class SteeringProbe {
 
+  /** Steered logit sets kept (least recently used dropped): [prompts × vocab] floats each. */
+  private static final int MEMO = 16;
+
   private final HookedTransformer model;
   private final SteeringVector vector;
   private final TokenBatch prompts;
   private final float[][] base;
-  private final Map<Double, float[][]> steered = new HashMap<>();
+  private final Map<Double, float[][]> steered = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Double, float[][]> eldest) {
+      return size() > MEMO;
+    }
+  };
+  private int steeredPasses;
 
   public SteeringProbe(HookedTransformer model, SteeringVector vector, List<int[]> prompts) {
     if (prompts.isEmpty()) {
@@ -62,8 +71,10 @@ public final class SteeringProbe {
 
   /** Logits {@code [prompt][vocab]} with {@code signedAlpha · z} added at every position (do not modify). */
   public float[][] steeredLogits(double signedAlpha) {
-    return steered.computeIfAbsent(signedAlpha,
-        a -> lastLogits(HookSpec.logits(LogitsMode.LAST).withIntervention(vector.intervention(a))));
+    return steered.computeIfAbsent(signedAlpha, a -> {
+      steeredPasses++;
+      return lastLogits(HookSpec.logits(LogitsMode.LAST).withIntervention(vector.intervention(a)));
+    });
   }
 
   /** KL(P_steered ‖ P_base) at the last prompt token, averaged over the prompts (arithmetic mean). */
@@ -73,7 +84,7 @@ public final class SteeringProbe {
 
   /** Number of distinct steered forward passes run so far. */
   public int steeredPasses() {
-    return steered.size();
+    return steeredPasses;
   }
 
   private float[][] lastLogits(HookSpec spec) {

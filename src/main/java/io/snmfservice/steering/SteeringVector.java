@@ -7,7 +7,7 @@ import io.snmfservice.transformer.AddVector;
  * normalised, so α is the length of what is added: steering with sign s adds s·α·z at every position.
  *
  * @param layer block whose hook_post is steered
- * @param unit z / ‖z‖ (a defensive copy)
+ * @param unit z / ‖z‖ (copied on construction; the accessor returns the array itself: do not modify)
  * @param originalNorm ‖z‖ of the vector as given
  */
 public record SteeringVector(int layer, float[] unit, double originalNorm) {

@@ -185,4 +185,10 @@ class JudgeClientTest {
     assertThat(JudgeClient.parseRating("Rating: 3")).isEmpty();
     assertThat(JudgeClient.parseRating("no number here")).isEmpty();
   }
+
+  @Test
+  void judgesAgainstTheDescriptionOrElseTheTopTokens() {
+    assertThat(JudgeClient.concept(" dogs and barking ", List.of("dog"))).isEqualTo("dogs and barking");
+    assertThat(JudgeClient.concept(null, List.of("dog", " bark"))).isEqualTo("text related to these tokens: \"dog\", \" bark\"");
+  }
 }

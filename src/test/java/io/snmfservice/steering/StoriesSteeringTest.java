@@ -115,4 +115,18 @@ class StoriesSteeringTest {
       assertThat(first[i]).as("sample " + i).isEqualTo(java.util.Arrays.copyOfRange(single, prompt.length, single.length));
     }
   }
+
+  @Test
+  void klOverSeveralPromptsIsTheMeanOfEachPromptsKl() {
+    SteeringVector vector = StoriesModel.fixtureVector();
+    List<int[]> prompts = BasePrompts.encode(tokenizer, 1, List.of("I think that", "Once upon a time, there was"));
+    SteeringProbe both = new SteeringProbe(model, vector, prompts);
+    double expected = 0;
+    for (int[] prompt : prompts) {
+      double[] base = NaiveDistributions.softmax(lastLogits(prompt, null));
+      double[] steered = NaiveDistributions.softmax(lastLogits(prompt, vector.intervention(6)));
+      expected += NaiveDistributions.kl(steered, base) / prompts.size();
+    }
+    assertThat(both.meanKl(6)).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5));
+  }
 }
