@@ -1,6 +1,7 @@
 package io.snmfservice.steering;
 
 import io.snmfservice.transformer.AddVector;
+import io.snmfservice.transformer.TransformerConfig;
 
 /**
  * A unit direction z in the MLP space ({@code blocks.{layer}.mlp.hook_post}) of one layer. The given vector is
@@ -40,6 +41,20 @@ public record SteeringVector(int layer, float[] unit, double originalNorm) {
       unit[i] = (float) (vector[i] / norm);
     }
     return new SteeringVector(layer, unit, norm);
+  }
+
+  /**
+   * Throws {@link IllegalArgumentException} unless the vector fits the model: layer &lt; n_layers and
+   * d_mlp values (for request validation before a job is queued).
+   */
+  public static void requireFits(TransformerConfig config, int layer, int length) {
+    if (layer < 0 || layer >= config.nLayers()) {
+      throw new IllegalArgumentException("layer " + layer + " is outside the model's " + config.nLayers() + " layers");
+    }
+    if (length != config.dMlp()) {
+      throw new IllegalArgumentException("a steering vector for this model needs " + config.dMlp()
+          + " values (d_mlp), got " + length);
+    }
   }
 
   public int dimension() {

@@ -191,4 +191,22 @@ class JudgeClientTest {
     assertThat(JudgeClient.concept(" dogs and barking ", List.of("dog"))).isEqualTo("dogs and barking");
     assertThat(JudgeClient.concept(null, List.of("dog", " bark"))).isEqualTo("text related to these tokens: \"dog\", \" bark\"");
   }
+
+  @Test
+  void scoresEachReachedOutcomeOfAReportOnPromptPlusContinuation() {
+    script.add(new Reply(200, completion("Rating: [[2]]"), null, 0));
+    script.add(new Reply(200, completion("Rating: [[2]]"), null, 0));
+    LogitShift.Shifts none = new LogitShift.Shifts(List.of(), List.of());
+    SteeringReport report = new SteeringReport(2, List.of("I think that"), List.of(), List.of(
+        new SteeringOutcome(SteeringSign.POSITIVE, new AlphaResult(0.1, 5, 0.1, AlphaResult.Status.REACHED, 3), none,
+            List.of(new Generation(0, 0, 0, new int[] {1}, " dogs bark")), null),
+        new SteeringOutcome(SteeringSign.POSITIVE,
+            new AlphaResult(9, 2000, 1, AlphaResult.Status.UNREACHABLE_TOO_WEAK, 0), none, List.of(), null)));
+    List<JudgeSummary> summaries = JudgeScoring.score(client(Duration.ofSeconds(5), 0), "dogs", report,
+        SteeringProgress.NONE);
+    assertThat(summaries).hasSize(2);
+    assertThat(summaries.get(0).meanHarmonic()).isEqualTo(2.0);
+    assertThat(summaries.get(1)).isNull();
+    assertThat(requests.get(0)).contains("I think that dogs bark");
+  }
 }
