@@ -87,7 +87,11 @@ public final class AlphaSearch {
       }
     }
     Map<Double, Double> memo = new HashMap<>();
-    DoubleUnaryOperator kl = a -> memo.computeIfAbsent(a, klOfAlpha::applyAsDouble);
+    // a NaN KL (overflowing logits) counts as "far too strong", so the search backs off from it
+    DoubleUnaryOperator kl = a -> memo.computeIfAbsent(a, x -> {
+      double v = klOfAlpha.applyAsDouble(x);
+      return Double.isNaN(v) ? Double.POSITIVE_INFINITY : v;
+    });
     double[] scan = scanAlphas();
     double[] scanKl = new double[scan.length];
     for (int i = 0; i < scan.length; i++) {

@@ -12,7 +12,7 @@ import io.snmfservice.transformer.TokenBatch;
  * tokens alike), or without it for the unsteered baseline. All samples of a prompt advance together, one
  * KV-cached forward pass per step for the whole batch; sample i draws with its own {@code Random(seed + i)}, so it
  * is the same sequence {@code HookedTransformer.generate} gives for that seed, whatever else is in the batch.
- * Samples never stop early (EOS is kept as a token), so the batch stays aligned.
+ * Samples never stop early (EOS is kept as a token; {@code stopAtEos} is ignored), so the batch stays aligned.
  */
 public final class SteeredGeneration {
 

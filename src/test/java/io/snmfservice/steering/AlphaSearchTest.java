@@ -50,4 +50,12 @@ class AlphaSearchTest {
     assertThat(r.status()).isEqualTo(AlphaResult.Status.NOT_CONVERGED);
     assertThat(r.alpha()).isCloseTo(37, org.assertj.core.data.Percentage.withPercentage(1));
   }
+
+  @Test
+  void treatsANanKlAsTooStrong() {
+    // KL = α²/10⁴ overflows to NaN beyond α = 500; KL 24 (α ≈ 490) lies between the scan points 437 and 725 (NaN)
+    AlphaResult r = search.search(a -> a > 500 ? Double.NaN : a * a / 1e4, List.of(24.0)).get(0);
+    assertThat(r.status()).isEqualTo(AlphaResult.Status.REACHED);
+    assertThat(r.alpha()).isBetween(Math.sqrt(22.8e4), 500.0);
+  }
 }
