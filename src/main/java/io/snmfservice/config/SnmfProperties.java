@@ -17,6 +17,7 @@ import org.springframework.validation.annotation.Validated;
  * @param workers the in-process worker pool and its leases
  * @param limits request size limits
  * @param torchThreads PyTorch intra-op threads for model inference; 0 picks cores / worker threads
+ * @param judge optional LLM judge for steering (off unless a base URL is set)
  */
 @Validated
 @ConfigurationProperties("snmf")
@@ -25,7 +26,8 @@ public record SnmfProperties(
     @DefaultValue("./data") @NotNull Path dataDir,
     @DefaultValue @Valid Workers workers,
     @DefaultValue @Valid Limits limits,
-    @DefaultValue("0") @Min(0) int torchThreads) {
+    @DefaultValue("0") @Min(0) int torchThreads,
+    @DefaultValue Judge judge) {
 
   public enum Role {
     ALL, API, WORKER;
@@ -62,6 +64,19 @@ public record SnmfProperties(
   public record Limits(
       @DefaultValue("67108864") @Min(1) long maxRequestBytes,
       @DefaultValue("1000000") @Min(1) int maxDocuments) {}
+
+  /**
+   * An OpenAI-compatible chat-completions endpoint that rates steered text.
+   *
+   * @param baseUrl e.g. the API root that serves {@code /chat/completions}; empty disables the judge
+   */
+  public record Judge(String baseUrl, String model, String apiKey, @DefaultValue("60s") Duration timeout,
+      @DefaultValue("3") int maxRetries) {
+
+    public boolean enabled() {
+      return baseUrl != null && !baseUrl.isBlank();
+    }
+  }
 
   /** The PyTorch thread count to use: as configured, or the cores shared out among the worker threads. */
   public int effectiveTorchThreads() {

@@ -20,12 +20,16 @@ public record FactorizationSettings(
         r.hook() == null ? HookName.MLP_POST : r.hook(), List.copyOf(levels),
         r.sparsity() == null ? FactorizeRequest.DEFAULT_SPARSITY : r.sparsity(),
         r.init() == null ? "random" : r.init(), r.seed() == null ? 0L : r.seed(),
-        r.maxIterations() == null ? FactorizeRequest.DEFAULT_MAX_ITERATIONS : r.maxIterations(),
-        r.patience() == null ? FactorizeRequest.DEFAULT_PATIENCE : r.patience(),
+        maxIterations(r),
+        r.patience() == null ? Math.min(FactorizeRequest.DEFAULT_PATIENCE, maxIterations(r)) : r.patience(),
         r.topInputs() == null ? FactorizeRequest.DEFAULT_TOP_INPUTS : r.topInputs(),
         r.contextWindow() == null ? FactorizeRequest.DEFAULT_CONTEXT_WINDOW : r.contextWindow(),
         r.contextLength() == null ? CollectRequest.DEFAULT_CONTEXT : r.contextLength(),
         r.batchSize() == null ? CollectRequest.DEFAULT_BATCH : r.batchSize());
+  }
+
+  private static int maxIterations(FactorizeRequest r) {
+    return r.maxIterations() == null ? FactorizeRequest.DEFAULT_MAX_ITERATIONS : r.maxIterations();
   }
 
   JsonNode toJson(JsonMapper json) {

@@ -1,0 +1,139 @@
+package io.snmfservice.steering.service;
+
+import io.snmfservice.config.SnmfProperties;
+import io.snmfservice.jobs.JobContext;
+import io.snmfservice.jobs.JobFailedException;
+import io.snmfservice.jobs.JobHandler;
+import io.snmfservice.jobs.JobResult;
+import io.snmfservice.models.LoadedModel;
+import io.snmfservice.models.ModelRuntime;
+import io.snmfservice.steering.AlphaSearch;
+import io.snmfservice.steering.GenerationSettings;
+import io.snmfservice.steering.JudgeClient;
+import io.snmfservice.steering.JudgeScoring;
+import io.snmfservice.steering.JudgeSettings;
+import io.snmfservice.steering.JudgeSummary;
+import io.snmfservice.steering.SteeringReport;
+import io.snmfservice.steering.SteeringRunner;
+import io.snmfservice.steering.SteeringSettings;
+import io.snmfservice.steering.SteeringSign;
+import io.snmfservice.steering.SteeringVector;
+import io.snmfservice.transformer.SamplingConfig;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Job type {@code steer}: for every vector, KL-calibrated alpha per target and sign, logit shifts, generations and
+ * offline causal scores (plus LLM-judge scores when a judge is configured), stored in one transaction.
+ */
+@Component
+class SteeringJobHandler implements JobHandler {
+
+  static final String TYPE = "steer";
+  private static final Logger log = LoggerFactory.getLogger(SteeringJobHandler.class);
+
+  private final ModelRuntime runtime;
+  private final SteeringService steering;
+  private final SteeringStore store;
+  private final SnmfProperties.Judge judge;
+  private final JsonMapper json;
+
+  SteeringJobHandler(ModelRuntime runtime, SteeringService steering, SteeringStore store, SnmfProperties properties,
+      JsonMapper json) {
+    this.runtime = runtime;
+    this.steering = steering;
+    this.store = store;
+    this.judge = properties.judge();
+    this.json = json;
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  /** A steered vector and what came of it. */
+  record Run(SteeringTarget target, SteeringReport report, List<JudgeSummary> judged) {}
+
+  @Override
+  public JobResult run(JobContext job) {
+    JsonNode p = job.params();
+    SteeringSettings settings = settings(p);
+    List<String> prompts = new ArrayList<>();
+    p.get("prompts").forEach(x -> prompts.add(x.asString()));
+    List<SteeringTarget> targets = new ArrayList<>();
+    p.get("targets").forEach(t -> targets.add(t.has("featureId")
+        ? new SteeringTarget(t.get("featureId").asLong(), t.get("layer").asInt(), steering.direction(t.get("featureId").asLong()))
+        : new SteeringTarget(null, t.get("layer").asInt(), floats(t.get("vector")))));
+    job.report("load-model", 0);
+    try (ModelRuntime.Lease lease = runtime.acquire(p.get("modelId").asLong(), (f, d, t) -> job.report("download", 0))) {
+      LoadedModel model = lease.get();
+      SteeringRunner runner = new SteeringRunner(model.transformer(), model.tokenizer());
+      List<Run> runs = new ArrayList<>();
+      for (int i = 0; i < targets.size(); i++) {
+        SteeringTarget target = targets.get(i);
+        int index = i;
+        SteeringReport report;
+        try {
+          SteeringVector.requireFits(model.transformer().config(), target.layer(), target.vector().length);
+          report = runner.run(SteeringVector.normalized(target.layer(), target.vector()), prompts, settings,
+              (stage, done, total) -> job.report(stage,
+                  (index + (total == 0 ? 0 : (double) done / total)) / targets.size(),
+                  "vector " + (index + 1) + "/" + targets.size() + ": " + done + "/" + total));
+        } catch (IllegalArgumentException e) {
+          throw new JobFailedException(e.getMessage());
+        }
+        runs.add(new Run(target, report, judge(target, report, model)));
+      }
+      log.info("Steered {} vector(s) on model {} at {} target(s) × {} sign(s)", targets.size(),
+          p.get("modelId").asLong(), settings.targets().size(), settings.signs().size());
+      return new JobResult(() -> store.write(job.jobId(), p.get("modelId").asLong(), prompts, p, runs));
+    }
+  }
+
+  private List<JudgeSummary> judge(SteeringTarget target, SteeringReport report, LoadedModel model) {
+    if (!judge.enabled()) {
+      return null;
+    }
+    JudgeClient client = new JudgeClient(JudgeSettings.of(URI.create(judge.baseUrl()), judge.model(), judge.apiKey())
+        .withTimeout(judge.timeout()));
+    List<String> topTokens = new ArrayList<>();
+    float[] logits = model.transformer().projectMlpDirectionToVocab(target.layer(), target.vector());
+    Integer[] order = java.util.stream.IntStream.range(0, logits.length).boxed().toArray(Integer[]::new);
+    java.util.Arrays.sort(order, (a, b) -> Float.compare(logits[b], logits[a]));
+    for (int i = 0; i < Math.min(20, order.length); i++) {
+      topTokens.add(model.tokenizer().tokenText(order[i]));
+    }
+    return JudgeScoring.score(client, JudgeClient.concept(null, topTokens), report, (s, d, t) -> { });
+  }
+
+  private static SteeringSettings settings(JsonNode p) {
+    List<Double> targets = new ArrayList<>();
+    p.get("klTargets").forEach(t -> targets.add(t.asDouble()));
+    List<SteeringSign> signs = new ArrayList<>();
+    p.get("signs").forEach(s -> signs.add(s.asString().equals("+") ? SteeringSign.POSITIVE : SteeringSign.NEGATIVE));
+    AlphaSearch.Settings defaults = AlphaSearch.Settings.defaults();
+    AlphaSearch.Settings alpha = new AlphaSearch.Settings(p.get("alphaRange").get(0).asDouble(),
+        p.get("alphaRange").get(1).asDouble(), p.get("tolerance").asDouble(), defaults.scanPoints(),
+        defaults.maxBisections());
+    GenerationSettings generation = new GenerationSettings(p.get("generations").asInt(), p.get("newTokens").asInt(),
+        SamplingConfig.sample((float) p.get("temperature").asDouble(), p.get("topK").asInt(),
+            (float) p.get("topP").asDouble()), p.get("seed").asLong());
+    SteeringSettings base = SteeringSettings.defaults();
+    return new SteeringSettings(targets, signs, alpha, base.topShifts(), generation, base.outputCentricTokens());
+  }
+
+  private static float[] floats(JsonNode array) {
+    float[] out = new float[array.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) array.get(i).asDouble();
+    }
+    return out;
+  }
+}

@@ -1,0 +1,163 @@
+package io.snmfservice.steering.service;
+
+import io.snmfservice.activations.HookName;
+import io.snmfservice.jobs.Job;
+import io.snmfservice.jobs.JobService;
+import io.snmfservice.models.Model;
+import io.snmfservice.models.ModelService;
+import io.snmfservice.steering.AlphaSearch;
+import io.snmfservice.steering.BasePrompts;
+import io.snmfservice.web.ApiException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Validates steering requests before a job exists and resolves features to their directions. */
+@Service
+public class SteeringService {
+
+  private final ModelService models;
+  private final JobService jobs;
+  private final JdbcTemplate jdbc;
+  private final JsonMapper json;
+
+  public SteeringService(ModelService models, JobService jobs, JdbcTemplate jdbc, JsonMapper json) {
+    this.models = models;
+    this.jobs = jobs;
+    this.jdbc = jdbc;
+    this.json = json;
+  }
+
+  public Job submit(SteeringRequest r, String idempotencyKey) {
+    Model model = models.get(r.modelId());
+    List<SteeringTarget> targets = targets(model, r.layer(), r.featureIds(), r.vectors());
+    List<String> prompts = r.prompts() == null || r.prompts().isEmpty() ? List.of(BasePrompts.DEFAULT) : r.prompts();
+    for (String p : prompts) {
+      if (p == null || p.isBlank()) {
+        throw ApiException.unprocessable("prompts must not be empty");
+      }
+    }
+    List<Double> kl = r.klTargets() == null ? AlphaSearch.DEFAULT_TARGETS : r.klTargets();
+    for (double t : kl) {
+      if (!(t > 0) || Double.isInfinite(t)) {
+        throw ApiException.unprocessable("klTargets must be finite and > 0, got " + t);
+      }
+    }
+    List<String> signs = r.signs() == null ? List.of("+", "-") : r.signs();
+    if (!signs.stream().allMatch(s -> s.equals("+") || s.equals("-"))) {
+      throw ApiException.unprocessable("signs must be \"+\" and/or \"-\"");
+    }
+    List<Double> range = r.alphaRange() == null ? List.of(1.0, 2000.0) : r.alphaRange();
+    if (!(range.get(0) > 0) || !(range.get(1) > range.get(0)) || range.get(1) > 1e6) {
+      throw ApiException.unprocessable("alphaRange must be [lo, hi] with 0 < lo < hi <= 1e6");
+    }
+    double tolerance = r.tolerance() == null ? 0.05 : r.tolerance();
+    if (!(tolerance > 0 && tolerance < 1)) {
+      throw ApiException.unprocessable("tolerance must be in (0, 1)");
+    }
+    double topP = r.topP() == null ? 0.3 : r.topP();
+    double temperature = r.temperature() == null ? 1.0 : r.temperature();
+    if (!(topP > 0 && topP <= 1) || !(temperature >= 0 && temperature <= 10)) {
+      throw ApiException.unprocessable("topP must be in (0, 1] and temperature in [0, 10]");
+    }
+    ObjectNode params = json.createObjectNode().put("modelId", r.modelId());
+    ArrayNode vectors = params.putArray("targets");
+    for (SteeringTarget t : targets) {
+      ObjectNode v = vectors.addObject().put("layer", t.layer());
+      if (t.featureId() != null) {
+        v.put("featureId", t.featureId());
+      } else {
+        ArrayNode values = v.putArray("vector");
+        for (float x : t.vector()) {
+          values.add(x);
+        }
+      }
+    }
+    prompts.forEach(params.putArray("prompts")::add);
+    kl.forEach(params.putArray("klTargets")::add);
+    signs.forEach(params.putArray("signs")::add);
+    params.putArray("alphaRange").add(range.get(0)).add(range.get(1));
+    params.put("tolerance", tolerance)
+        .put("generations", r.generations() == null ? 8 : r.generations())
+        .put("newTokens", r.newTokens() == null ? 50 : r.newTokens())
+        .put("topK", r.topK() == null ? 30 : r.topK())
+        .put("topP", topP)
+        .put("temperature", temperature)
+        .put("seed", r.seed() == null ? 0L : r.seed());
+    return jobs.submit(SteeringJobHandler.TYPE, params, 0, idempotencyKey);
+  }
+
+  /** The vectors of a request: stored features (404 if unknown) and raw vectors of the model's d_mlp. */
+  public List<SteeringTarget> targets(Model model, Integer layer, List<Long> featureIds, List<float[]> vectors) {
+    List<SteeringTarget> out = new ArrayList<>();
+    for (Long id : featureIds == null ? List.<Long>of() : featureIds) {
+      out.add(feature(model, layer, id));
+    }
+    if (vectors != null && !vectors.isEmpty()) {
+      if (layer == null) {
+        throw ApiException.badRequest("layer is required with raw vectors");
+      }
+      requireLayer(model, layer);
+      for (float[] v : vectors) {
+        if (model.getDMlp() != null && v.length != model.getDMlp()) {
+          throw ApiException.unprocessable("vectors must have d_mlp = " + model.getDMlp() + " entries, got " + v.length);
+        }
+        out.add(new SteeringTarget(null, layer, v));
+      }
+    }
+    if (out.isEmpty()) {
+      throw ApiException.badRequest("give featureIds or vectors to steer with");
+    }
+    return out;
+  }
+
+  public SteeringTarget feature(Model model, Integer layer, long featureId) {
+    List<Map<String, Object>> rows = jdbc.queryForList("SELECT f.direction, z.model_id, z.layer, z.hook FROM feature f"
+        + " JOIN factorization z ON z.id = f.factorization_id WHERE f.id = ?", featureId);
+    if (rows.isEmpty()) {
+      throw ApiException.notFound("feature", featureId);
+    }
+    Map<String, Object> row = rows.get(0);
+    if (((Number) row.get("model_id")).longValue() != model.getId()) {
+      throw ApiException.unprocessable("feature " + featureId + " belongs to model " + row.get("model_id")
+          + ", not to model " + model.getId());
+    }
+    if (!HookName.MLP_POST.equals(row.get("hook"))) {
+      throw ApiException.unprocessable("feature " + featureId + " is not an mlp.hook_post feature and cannot steer");
+    }
+    int featureLayer = ((Number) row.get("layer")).intValue();
+    if (layer != null && layer != featureLayer) {
+      throw ApiException.unprocessable("feature " + featureId + " lives at layer " + featureLayer + ", not " + layer);
+    }
+    return new SteeringTarget(featureId, featureLayer, direction(row.get("direction")));
+  }
+
+  float[] direction(long featureId) {
+    return direction(jdbc.queryForObject("SELECT direction FROM feature WHERE id = ?", Object.class, featureId));
+  }
+
+  private static float[] direction(Object array) {
+    try {
+      Object[] values = (Object[]) ((java.sql.Array) array).getArray();
+      float[] out = new float[values.length];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = ((Number) values[i]).floatValue();
+      }
+      return out;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void requireLayer(Model model, int layer) {
+    if (model.getNLayers() != null && layer >= model.getNLayers()) {
+      throw ApiException.unprocessable(
+          "layer " + layer + " is out of range: model " + model.getId() + " has layers 0.." + (model.getNLayers() - 1));
+    }
+  }
+}
