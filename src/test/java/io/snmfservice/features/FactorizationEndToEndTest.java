@@ -176,6 +176,41 @@ class FactorizationEndToEndTest {
     assertThat(api.get("/v1/features/" + coarse.get("items").get(0).get("id").asLong()).status()).isEqualTo(404);
   }
 
+  @Test
+  void textCorpusOnTheByteLevelGpt2GivesReadableContextsAndTextSearch() {
+    String suffix = Long.toString(System.nanoTime(), 36);
+    long fortunes = api.post("/v1/models", "{\"name\":\"fortunes-" + suffix
+        + "\",\"source\":\"local\",\"path\":\"../shared/models/fortunes-byte-gpt2\"}").json().get("id").asLong();
+    StringBuilder texts = new StringBuilder();
+    String[] lines = {"A friend in need is a friend indeed.", "Wer rastet, der rostet.", "Chi va piano va sano.",
+        "The early bird catches the worm.", "Quien mucho abarca poco aprieta.", "Devagar se vai ao longe."};
+    for (int i = 0; i < 30; i++) {
+      texts.append(texts.length() == 0 ? "" : ",").append('"').append(lines[i % lines.length]).append('"');
+    }
+    long dataset = api.post("/v1/datasets", "{\"name\":\"proverbs-" + suffix + "\",\"kind\":\"text\",\"texts\":["
+        + texts + "]}").json().get("id").asLong();
+    var accepted = api.post("/v1/factorizations", "{\"modelId\":" + fortunes + ",\"datasetId\":" + dataset
+        + ",\"layer\":1,\"k\":8,\"maxIterations\":30,\"topInputs\":5,\"contextWindow\":6}");
+    assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+    JsonNode done = Jobs.awaitSucceeded(api, accepted.json().get("id").asLong(), Duration.ofMinutes(3));
+    long id = done.get("result").get("factorizationId").asLong();
+    assertThat(api.get("/v1/factorizations/" + id).json().get("d").asInt()).isEqualTo(512);
+    JsonNode feature = api.get("/v1/factorizations/" + id + "/features?size=1").json().get("items").get(0);
+    JsonNode top = api.get("/v1/features/" + feature.get("id").asLong() + "/top-inputs").json().get(0);
+    String context = top.get("contextText").asString();
+    assertThat(String.join("", strings(top.get("contextTokens")))).isEqualTo(context);
+    assertThat(java.util.Arrays.stream(lines).anyMatch(l -> l.contains(context.strip()))).as(context).isTrue();
+    String word = context.strip().split(" ")[0];
+    JsonNode found = api.get("/v1/factorizations/" + id + "/features/search?text=" + word).json();
+    assertThat(found).extracting(f -> f.get("id").asLong()).contains(feature.get("id").asLong());
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new java.util.ArrayList<>();
+    array.forEach(n -> out.add(n.asString()));
+    return out;
+  }
+
   private byte[] download(String path) throws IOException, InterruptedException {
     HttpResponse<byte[]> r = HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
