@@ -4,7 +4,6 @@ import io.snmfservice.config.ConditionalOnRole;
 import io.snmfservice.jobs.JobService;
 import io.snmfservice.jobs.JobView;
 import jakarta.validation.Valid;
-import java.net.URI;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -47,8 +46,7 @@ class ActivationController {
         .put("contextLength", request.contextLength() == null ? CollectRequest.DEFAULT_CONTEXT : request.contextLength())
         .put("batchSize", request.batchSize() == null ? CollectRequest.DEFAULT_BATCH : request.batchSize());
     layers.forEach(params.putArray("layers")::add);
-    JobView job = JobView.of(jobs.submit(CollectJobHandler.TYPE, params, 0, idempotencyKey));
-    return ResponseEntity.accepted().location(URI.create("/v1/jobs/" + job.id())).body(job);
+    return JobView.accepted(jobs.submit(CollectJobHandler.TYPE, params, 0, idempotencyKey));
   }
 
   @GetMapping

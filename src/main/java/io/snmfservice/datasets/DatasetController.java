@@ -43,8 +43,7 @@ class DatasetController {
   ResponseEntity<?> create(@Valid @RequestBody CreateDatasetRequest request,
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
     if (request.kind().equals("model-samples")) {
-      JobView job = JobView.of(datasets.submitSampling(request, idempotencyKey));
-      return ResponseEntity.accepted().location(URI.create("/v1/jobs/" + job.id())).body(job);
+      return JobView.accepted(datasets.submitSampling(request, idempotencyKey));
     }
     return created(datasets.create(request));
   }

@@ -6,7 +6,6 @@ import io.snmfservice.web.ApiException;
 import io.snmfservice.web.PageView;
 import io.snmfservice.web.Paging;
 import jakarta.validation.Valid;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,8 +44,7 @@ class FactorizationController {
   @PostMapping
   ResponseEntity<JobView> create(@Valid @RequestBody FactorizeRequest request,
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
-    JobView job = JobView.of(factorizations.submit(request, idempotencyKey));
-    return ResponseEntity.accepted().location(URI.create("/v1/jobs/" + job.id())).body(job);
+    return JobView.accepted(factorizations.submit(request, idempotencyKey));
   }
 
   @GetMapping

@@ -1,6 +1,8 @@
 package io.snmfservice.jobs;
 
+import java.net.URI;
 import java.time.Instant;
+import org.springframework.http.ResponseEntity;
 import tools.jackson.databind.JsonNode;
 
 /** A job as the API shows it. */
@@ -24,6 +26,11 @@ public record JobView(
     Instant startedAt,
     Instant finishedAt,
     Instant updatedAt) {
+
+  /** The answer to a job-creating POST: 202 Accepted, Location of the job, the job as body. */
+  public static ResponseEntity<JobView> accepted(Job job) {
+    return ResponseEntity.accepted().location(URI.create("/v1/jobs/" + job.id())).body(of(job));
+  }
 
   public static JobView of(Job job) {
     return new JobView(

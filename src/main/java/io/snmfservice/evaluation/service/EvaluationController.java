@@ -8,7 +8,6 @@ import io.snmfservice.models.ModelService;
 import io.snmfservice.steering.service.SteeringService;
 import io.snmfservice.web.ApiException;
 import jakarta.validation.Valid;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.ResponseEntity;
@@ -62,8 +61,7 @@ class EvaluationController {
     for (EvaluationRequest.NamedVector v : r.vectors() == null ? List.<EvaluationRequest.NamedVector>of() : r.vectors()) {
       candidate(candidates, "vector", v.name(), steering.targets(model, r.layer(), null, List.of(v.vector())).get(0).vector());
     }
-    JobView job = JobView.of(jobs.submit(EvaluationJobHandler.TYPE, params, 0, idempotencyKey));
-    return ResponseEntity.accepted().location(URI.create("/v1/jobs/" + job.id())).body(job);
+    return JobView.accepted(jobs.submit(EvaluationJobHandler.TYPE, params, 0, idempotencyKey));
   }
 
   @GetMapping("/v1/evaluations/{id}")

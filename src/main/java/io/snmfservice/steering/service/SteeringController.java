@@ -11,7 +11,6 @@ import io.snmfservice.steering.SteeringVector;
 import io.snmfservice.transformer.SamplingConfig;
 import io.snmfservice.web.ApiException;
 import jakarta.validation.Valid;
-import java.net.URI;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -51,8 +50,7 @@ class SteeringController {
   @PostMapping("/v1/steering")
   ResponseEntity<JobView> create(@Valid @RequestBody SteeringRequest request,
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
-    JobView job = JobView.of(steering.submit(request, idempotencyKey));
-    return ResponseEntity.accepted().location(URI.create("/v1/jobs/" + job.id())).body(job);
+    return JobView.accepted(steering.submit(request, idempotencyKey));
   }
 
   @GetMapping("/v1/steering")
