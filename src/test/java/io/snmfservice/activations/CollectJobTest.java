@@ -55,11 +55,13 @@ class CollectJobTest {
     List<JsonNode> seen = Jobs.awaitFinished(api, job, Duration.ofMinutes(3));
     JsonNode done = seen.get(seen.size() - 1);
     assertThat(done.get("status").asString()).isEqualTo("SUCCEEDED");
+    // progress is visible while it runs (stage, fraction); the last report carries the throughput
     assertThat(seen).anySatisfy(s -> {
+      assertThat(s.get("status").asString()).isEqualTo("RUNNING");
       assertThat(s.get("stage").asString()).isEqualTo("collect");
       assertThat(s.get("progress").asDouble()).isBetween(0.05, 0.99);
-      assertThat(s.get("message").asString()).contains("tokens/s");
     });
+    assertThat(done.get("message").asString()).matches("4,800/4,800 tokens, \\d+ tokens/s");
 
     long setId = done.get("result").get("activationSets").get("3").asLong();
     JsonNode set = api.get("/v1/activations/" + setId).json();
