@@ -37,6 +37,9 @@ public class EmbeddedPostgresConfig {
             .setDataDirectory(dir)
             .setCleanDataDirectory(false)
             .setServerConfig("max_connections", "100")
+            // the library's defaults suit throw-away test databases; this one keeps the service's data
+            .setServerConfig("fsync", "on")
+            .setServerConfig("synchronous_commit", "on")
             .start();
     log.info("Embedded PostgreSQL started on port {} with data in {}", postgres.getPort(), dir);
     return postgres;
