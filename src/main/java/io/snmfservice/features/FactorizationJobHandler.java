@@ -14,6 +14,7 @@ import io.snmfservice.jobs.PipelineMetrics;
 import io.snmfservice.models.LoadedModel;
 import io.snmfservice.models.ModelRuntime;
 import io.snmfservice.snmf.ActivationSource;
+import io.snmfservice.snmf.FineTune;
 import io.snmfservice.snmf.HierarchicalSnmf;
 import io.snmfservice.snmf.HierarchyResult;
 import io.snmfservice.snmf.SnmfConfig;
@@ -112,6 +113,7 @@ class FactorizationJobHandler implements JobHandler {
     long[] last = {System.nanoTime()};
     try (ActivationFileReader reader = ActivationFileReader.open(Path.of(set.getMatrixPath()))) {
       return new HierarchicalSnmf().factorize(ActivationSource.of(reader), ks, config,
+          s.fineTune() ? FineTune.OFFICIAL : null,
           (iteration, loss) -> {
             long now = System.nanoTime();
             metrics.iteration(Duration.ofNanos(now - last[0]), loss);

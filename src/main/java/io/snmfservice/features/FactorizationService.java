@@ -46,6 +46,9 @@ public class FactorizationService {
       throw ApiException.unprocessable(
           "k = " + s.k() + " exceeds the number of tokens (" + tokens + ") of dataset " + s.datasetId());
     }
+    if (s.fineTune() && s.levels().size() < 2) {
+      throw ApiException.unprocessable("fineTune needs at least two hierarchy levels");
+    }
     if (s.patience() > s.maxIterations()) {
       throw ApiException.unprocessable("patience must not exceed maxIterations");
     }

@@ -9,7 +9,8 @@ import tools.jackson.databind.json.JsonMapper;
 /** A validated factorization request with every default filled in: the job's parameters. */
 public record FactorizationSettings(
     long modelId, long datasetId, int layer, String hook, List<Integer> levels, double sparsity, String init,
-    long seed, int maxIterations, int patience, int topInputs, int contextWindow, int contextLength, int batchSize) {
+    long seed, int maxIterations, int patience, int topInputs, int contextWindow, int contextLength, int batchSize,
+    boolean fineTune) {
 
   public int k() {
     return levels.get(0);
@@ -25,7 +26,8 @@ public record FactorizationSettings(
         r.topInputs() == null ? FactorizeRequest.DEFAULT_TOP_INPUTS : r.topInputs(),
         r.contextWindow() == null ? FactorizeRequest.DEFAULT_CONTEXT_WINDOW : r.contextWindow(),
         r.contextLength() == null ? CollectRequest.DEFAULT_CONTEXT : r.contextLength(),
-        r.batchSize() == null ? CollectRequest.DEFAULT_BATCH : r.batchSize());
+        r.batchSize() == null ? CollectRequest.DEFAULT_BATCH : r.batchSize(),
+        Boolean.TRUE.equals(r.fineTune()));
   }
 
   private static int maxIterations(FactorizeRequest r) {

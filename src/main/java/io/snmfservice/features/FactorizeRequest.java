@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * A factorization of one layer's activations. Either {@code k} or {@code levels} (a strictly decreasing list of
- * feature counts, the first being K) must be given.
+ * feature counts, the first being K) must be given. {@code fineTune} jointly refines all levels afterwards (Adam,
+ * 500 steps, lr 1e-3 as in the official code, links kept non-negative).
  */
 public record FactorizeRequest(
     @NotNull Long modelId,
@@ -28,7 +29,8 @@ public record FactorizeRequest(
     @Min(1) @Max(1000) Integer topInputs,
     @Min(0) @Max(256) Integer contextWindow,
     @Min(2) @Max(8192) Integer contextLength,
-    @Min(1) @Max(512) Integer batchSize) {
+    @Min(1) @Max(512) Integer batchSize,
+    Boolean fineTune) {
 
   public static final double DEFAULT_SPARSITY = 0.01;
   public static final int DEFAULT_MAX_ITERATIONS = 1000;

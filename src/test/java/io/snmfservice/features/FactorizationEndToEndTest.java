@@ -150,7 +150,7 @@ class FactorizationEndToEndTest {
 
   @Test
   void hierarchicalRequestStoresTwoLevelsAndTheirLinks() {
-    JsonNode job = factorize("\"levels\":[32,8]");
+    JsonNode job = factorize("\"levels\":[32,8],\"fineTune\":true");
     long id = job.get("result").get("factorizationId").asLong();
     assertThat(api.get("/v1/factorizations/" + id).json().get("levels").toString()).isEqualTo("[32,8]");
     JsonNode coarse = api.get("/v1/factorizations/" + id + "/features?level=1&size=50").json();

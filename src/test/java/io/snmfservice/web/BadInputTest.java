@@ -138,6 +138,7 @@ class BadInputTest {
     rejects(422, "strictly decreasing", () -> api.post("/v1/factorizations", "{" + base + ",\"levels\":[1,2]}"));
     rejects(422, "strictly decreasing", () -> api.post("/v1/factorizations", "{" + base + ",\"levels\":[2,2]}"));
     rejects(422, "k must equal", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":2,\"levels\":[1]}"));
+    rejects(422, "fineTune needs at least two", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":1,\"fineTune\":true}"));
     rejects(400, "k (or levels) is required", () -> api.post("/v1/factorizations", "{" + base + "}"));
     rejects(400, "layer", () -> api.post("/v1/factorizations", "{\"modelId\":" + stories + ",\"datasetId\":1}"));
     rejects(422, "init: must be one of", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":1,\"init\":\"pca\"}"));
