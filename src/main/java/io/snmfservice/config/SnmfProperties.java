@@ -18,6 +18,7 @@ import org.springframework.validation.annotation.Validated;
  * @param limits request size limits
  * @param torchThreads PyTorch intra-op threads for model inference; 0 picks cores / worker threads
  * @param judge optional LLM judge for steering (off unless a base URL is set)
+ * @param hub overrides of the Hugging Face hub settings otherwise read from HF_* environment variables
  */
 @Validated
 @ConfigurationProperties("snmf")
@@ -27,7 +28,8 @@ public record SnmfProperties(
     @DefaultValue @Valid Workers workers,
     @DefaultValue @Valid Limits limits,
     @DefaultValue("0") @Min(0) int torchThreads,
-    @DefaultValue Judge judge) {
+    @DefaultValue Judge judge,
+    @DefaultValue Hub hub) {
 
   public enum Role {
     ALL, API, WORKER;
@@ -77,6 +79,13 @@ public record SnmfProperties(
       return baseUrl != null && !baseUrl.isBlank();
     }
   }
+
+  /**
+   * @param endpoint hub address (else {@code HF_ENDPOINT}, else the public hub)
+   * @param cacheDir hub cache (else {@code HF_HUB_CACHE} / {@code HF_HOME}/hub / ~/.cache/huggingface/hub)
+   * @param offline use only the cache (else {@code HF_HUB_OFFLINE})
+   */
+  public record Hub(java.net.URI endpoint, Path cacheDir, Boolean offline) {}
 
   /** The PyTorch thread count to use: as configured, or the cores shared out among the worker threads. */
   public int effectiveTorchThreads() {

@@ -1,8 +1,14 @@
 package io.snmfservice.models;
 
+import io.snmfservice.config.SnmfProperties;
+import io.snmfservice.jobs.JobFailedException;
 import io.snmfservice.models.hub.DownloadProgress;
 import io.snmfservice.models.hub.HubClient;
+import io.snmfservice.models.hub.HubIntegrityException;
+import io.snmfservice.models.hub.HubNotFoundException;
+import io.snmfservice.models.hub.HubOfflineException;
 import io.snmfservice.models.hub.HubSettings;
+import io.snmfservice.models.hub.HubUnauthorizedException;
 import io.snmfservice.transformer.HookedTransformer;
 import io.snmfservice.transformer.loader.TransformerLoader;
 import io.snmfservice.transformer.tokenize.TextTokenizer;
@@ -63,9 +69,24 @@ public class ModelRuntime {
     }
   }
 
-  public ModelRuntime(ModelService models) {
+  public ModelRuntime(ModelService models, SnmfProperties properties) {
     this.models = models;
-    this.hub = new HubClient(HubSettings.fromSystemEnvironment());
+    this.hub = new HubClient(hubSettings(properties.hub()));
+  }
+
+  /** The HF_* environment, overridden by {@code snmf.hub.*} where set. */
+  static HubSettings hubSettings(SnmfProperties.Hub overrides) {
+    HubSettings settings = HubSettings.fromSystemEnvironment();
+    if (overrides.endpoint() != null) {
+      settings = settings.withEndpoint(overrides.endpoint());
+    }
+    if (overrides.cacheDir() != null) {
+      settings = settings.withCacheDir(overrides.cacheDir());
+    }
+    if (overrides.offline() != null) {
+      settings = settings.withOffline(overrides.offline());
+    }
+    return settings;
   }
 
   /** Loads (or reuses) the model; {@code progress} hears about hub downloads. */
@@ -101,10 +122,22 @@ public class ModelRuntime {
     };
   }
 
+  /**
+   * Loads weights and tokenizer. Failures that another attempt cannot fix (unknown repository, no access, not in
+   * the offline cache, corrupt download, unsupported checkpoint) fail the job at once; network errors are retried.
+   */
   private LoadedModel load(Model model, DownloadProgress progress) {
     long start = System.nanoTime();
-    Path files = files(model, progress);
-    HookedTransformer transformer = TransformerLoader.load(files);
+    Path files;
+    HookedTransformer transformer;
+    try {
+      files = files(model, progress);
+      transformer = TransformerLoader.load(files);
+    } catch (HubNotFoundException | HubUnauthorizedException | HubOfflineException | HubIntegrityException e) {
+      throw new JobFailedException(e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new JobFailedException("model " + model.getId() + " cannot be loaded: " + e.getMessage());
+    }
     try {
       TextTokenizer tokenizer = Tokenizers.forModel(files, transformer.config().vocabSize());
       log.info("Loaded model {} '{}' from {} in {} ms", model.getId(), model.getName(), files,
