@@ -74,11 +74,7 @@ public class ActivationSetService {
   }
 
   public List<ActivationSet> list(Long modelId, Long datasetId) {
-    return sets.findAll().stream()
-        .filter(s -> modelId == null || s.getModelId() == modelId)
-        .filter(s -> datasetId == null || s.getDatasetId() == datasetId)
-        .sorted(Comparator.comparing(ActivationSet::getId))
-        .toList();
+    return sets.find(modelId, datasetId);
   }
 
   /** The sets of a collection: those reused and those recorded by this job (registered at completion). */
