@@ -96,6 +96,24 @@ class CollectJobTest {
         }
         assertThat(column).isEqualTo(file.n());
       }
+
+      // the residual stream is recorded the same way, one d_model column per token
+      long resid = api.post("/v1/activations", "{\"modelId\":" + model + ",\"datasetId\":" + dataset
+          + ",\"layers\":[0],\"hook\":\"hook_resid_post\",\"contextLength\":16}").json().get("id").asLong();
+      long residSet = Jobs.awaitSucceeded(api, resid, Duration.ofMinutes(2)).get("result").get("activationSets")
+          .get("0").asLong();
+      assertThat(api.get("/v1/activations/" + residSet).json().get("d").asInt()).isEqualTo(64);
+      int[] window = new int[16];
+      window[0] = 1;
+      System.arraycopy(documents.get(0), 0, window, 1, 15);
+      float[] expected = direct.forward(TokenBatch.single(window),
+          HookSpec.logits(LogitsMode.NONE).withCapture("blocks.0.hook_resid_post")).capture("blocks.0.hook_resid_post", 0, 1);
+      try (ActivationFileReader file = ActivationFileReader.open(Path.of(matrixPath(api, residSet)))) {
+        float[] actual = file.readColumns(0, 1);
+        for (int i = 0; i < expected.length; i++) {
+          assertThat((double) actual[i]).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-4));
+        }
+      }
     }
   }
 
