@@ -2,7 +2,8 @@ package io.snmfservice.jobs;
 
 /**
  * A failure that retrying cannot fix (bad parameters, missing files): the job goes straight to FAILED with this
- * status and detail as its problem. Any other exception is retried while attempts remain.
+ * status and detail as its problem. An {@link IllegalArgumentException} from a handler is treated the same way
+ * (422); any other exception is retried while attempts remain.
  */
 public class JobFailedException extends RuntimeException {
 

@@ -194,9 +194,11 @@ public class WorkerPool {
       if (store.release(job.id(), owner)) {
         log.info("Job {} ({}) handed back to the queue: {}", job.id(), job.type(), e.getMessage());
       }
-    } else if (e instanceof JobFailedException f) {
-      store.fail(job.id(), owner, problem(f.status(), "Job failed", f.getMessage()), false);
-      log.info("Job {} ({}) failed: {}", job.id(), job.type(), f.getMessage());
+    } else if (e instanceof JobFailedException || e instanceof IllegalArgumentException) {
+      // bad parameters or inputs: another attempt would fail the same way
+      int status = e instanceof JobFailedException f ? f.status() : 422;
+      store.fail(job.id(), owner, problem(status, "Job failed", e.getMessage()), false);
+      log.info("Job {} ({}) failed: {}", job.id(), job.type(), e.getMessage());
       events.finished(job.type(), JobStatus.FAILED, seconds(start));
     } else {
       boolean retry = job.attempts() < job.maxAttempts();

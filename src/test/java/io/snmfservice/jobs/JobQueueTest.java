@@ -118,6 +118,20 @@ class JobQueueTest {
   }
 
   @Test
+  void badInputFailsAtOnceWithoutRetry() {
+    String type = QueueFixture.uniqueType("bad-input");
+    AtomicInteger runs = new AtomicInteger();
+    q.pool("w", 1, Duration.ofSeconds(30), QueueFixture.handler(type, ctx -> {
+      runs.incrementAndGet();
+      throw new IllegalArgumentException("layer 9 does not exist");
+    })).start();
+    long id = q.service.submit(type, params(1), 0, null).id();
+    await().atMost(Duration.ofSeconds(10)).until(() -> status(id).status() == JobStatus.FAILED);
+    assertThat(runs.get()).isEqualTo(1);
+    assertThat(status(id).error().get("status").asInt()).isEqualTo(422);
+  }
+
+  @Test
   void expiredLeaseAfterLastAttemptFailsTheJob() {
     String type = QueueFixture.uniqueType("exhausted");
     long id = q.service.submit(type, params(1), 0, null).id();

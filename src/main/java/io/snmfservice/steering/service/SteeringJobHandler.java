@@ -2,7 +2,6 @@ package io.snmfservice.steering.service;
 
 import io.snmfservice.config.SnmfProperties;
 import io.snmfservice.jobs.JobContext;
-import io.snmfservice.jobs.JobFailedException;
 import io.snmfservice.jobs.JobHandler;
 import io.snmfservice.jobs.JobResult;
 import io.snmfservice.models.LoadedModel;
@@ -79,16 +78,11 @@ class SteeringJobHandler implements JobHandler {
       for (int i = 0; i < targets.size(); i++) {
         SteeringTarget target = targets.get(i);
         int index = i;
-        SteeringReport report;
-        try {
-          SteeringVector.requireFits(model.transformer().config(), target.layer(), target.vector().length);
-          report = runner.run(SteeringVector.normalized(target.layer(), target.vector()), prompts, settings,
-              (stage, done, total) -> job.report(stage,
-                  (index + (total == 0 ? 0 : (double) done / total)) / targets.size(),
-                  "vector " + (index + 1) + "/" + targets.size() + ": " + done + "/" + total));
-        } catch (IllegalArgumentException e) {
-          throw new JobFailedException(e.getMessage());
-        }
+        SteeringVector.requireFits(model.transformer().config(), target.layer(), target.vector().length);
+        SteeringReport report = runner.run(SteeringVector.normalized(target.layer(), target.vector()), prompts,
+            settings, (stage, done, total) -> job.report(stage,
+                (index + (total == 0 ? 0 : (double) done / total)) / targets.size(),
+                "vector " + (index + 1) + "/" + targets.size() + ": " + done + "/" + total));
         runs.add(new Run(target, report, judge(target, report, model)));
       }
       log.info("Steered {} vector(s) on model {} at {} target(s) × {} sign(s)", targets.size(),
