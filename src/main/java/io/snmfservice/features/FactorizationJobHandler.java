@@ -40,6 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
 class FactorizationJobHandler implements JobHandler {
 
   static final String TYPE = "factorize";
+  /** Largest token-coefficient matrix G kept in native memory during a factorization. */
+  static final long G_IN_MEMORY_BYTES = 1L << 30;
   private static final Logger log = LoggerFactory.getLogger(FactorizationJobHandler.class);
 
   private final ModelRuntime runtime;
@@ -105,9 +107,12 @@ class FactorizationJobHandler implements JobHandler {
   }
 
   private HierarchyResult factorize(JobContext job, FactorizationSettings s, ActivationSet set) {
+    // G (n × K) stays in memory up to G_IN_MEMORY_BYTES; beyond that the engine keeps its chunks on disk
+    Path spill = (double) set.getNTokens() * s.k() * Float.BYTES > G_IN_MEMORY_BYTES
+        ? store.resolve("job-" + job.jobId() + "-g") : null;
     SnmfConfig config = new SnmfConfig(s.k(), s.sparsity(), SnmfInit.valueOf(s.init().toUpperCase(Locale.ROOT)),
         s.seed(), s.maxIterations(), s.patience(), SnmfConfig.DEFAULT_EPSILON, SnmfConfig.DEFAULT_TOLERANCE,
-        4096, SnmfPrecision.FLOAT32, null);
+        4096, SnmfPrecision.FLOAT32, spill);
     int[] ks = s.levels().stream().mapToInt(Integer::intValue).toArray();
     job.report("factorize", 0.30, "starting SNMF with K = " + s.k());
     long[] last = {System.nanoTime()};
