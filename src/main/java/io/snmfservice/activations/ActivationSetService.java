@@ -1,5 +1,6 @@
 package io.snmfservice.activations;
 
+import io.snmfservice.activations.store.StoreDirectory;
 import io.snmfservice.config.SnmfProperties;
 import io.snmfservice.datasets.DatasetService;
 import io.snmfservice.jobs.JobContext;
@@ -10,17 +11,13 @@ import io.snmfservice.models.Model;
 import io.snmfservice.models.ModelService;
 import io.snmfservice.transformer.TransformerConfig;
 import io.snmfservice.web.ApiException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -113,7 +110,7 @@ public class ActivationSetService {
     if (!missing.isEmpty()) {
       job.report("collect", from, "recording layers " + missing);
       Path dir = store.resolve("job-" + job.jobId());
-      deleteRecursively(dir); // leftovers of an earlier attempt of this job
+      StoreDirectory.deleteRecursively(dir); // leftovers of an earlier attempt of this job
       List<String> hooks = missing.stream().map(l -> HookName.at(l, hook)).toList();
       long start = System.nanoTime();
       ActivationCollector.Collected collected =
@@ -153,16 +150,4 @@ public class ActivationSetService {
     return ids;
   }
 
-  private static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

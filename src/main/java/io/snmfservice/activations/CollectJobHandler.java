@@ -40,9 +40,7 @@ class CollectJobHandler implements JobHandler {
     long datasetId = p.get("datasetId").asLong();
     List<Integer> layers = new ArrayList<>();
     p.get("layers").forEach(l -> layers.add(l.asInt()));
-    job.report("load-model", 0);
-    try (ModelRuntime.Lease model = runtime.acquire(modelId,
-        (file, done, total) -> job.report("download", total > 0 ? 0.05 * done / total : 0, file))) {
+    try (ModelRuntime.Lease model = runtime.acquireFor(job, modelId, 0.05)) {
       ActivationSetService.Prepared prepared = sets.prepare(job, model.get(), datasetId, layers,
           p.get("hook").asString(), p.get("contextLength").asInt(), p.get("batchSize").asInt(), 0.05, 1.0);
       return new JobResult(() -> {

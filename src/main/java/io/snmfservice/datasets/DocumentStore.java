@@ -1,9 +1,8 @@
 package io.snmfservice.datasets;
 
+import io.snmfservice.storage.SqlValues;
 import java.sql.Array;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.util.Arrays;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
@@ -17,7 +16,7 @@ public class DocumentStore {
   private static final RowMapper<Document> ROW =
       (rs, i) -> {
         Array ids = rs.getArray("token_ids");
-        return new Document(rs.getInt("ordinal"), rs.getString("text"), ids == null ? null : toInts(ids));
+        return new Document(rs.getInt("ordinal"), rs.getString("text"), ids == null ? null : SqlValues.ints(ids));
       };
 
   private final JdbcTemplate jdbc;
@@ -37,7 +36,7 @@ public class DocumentStore {
             ps.setLong(1, datasetId);
             ps.setInt(2, d.ordinal());
             ps.setString(3, d.text());
-            ps.setArray(4, d.tokenIds() == null ? null : ps.getConnection().createArrayOf("integer", boxed(d.tokenIds())));
+            ps.setArray(4, d.tokenIds() == null ? null : ps.getConnection().createArrayOf("integer", SqlValues.boxed(d.tokenIds())));
           });
     }
   }
@@ -60,18 +59,5 @@ public class DocumentStore {
   public long usesOf(long datasetId) {
     return jdbc.queryForObject("SELECT (SELECT count(*) FROM activation_set WHERE dataset_id = ?)"
         + " + (SELECT count(*) FROM factorization WHERE dataset_id = ?)", Long.class, datasetId, datasetId);
-  }
-
-  private static Integer[] boxed(int[] ids) {
-    return Arrays.stream(ids).boxed().toArray(Integer[]::new);
-  }
-
-  private static int[] toInts(Array array) throws SQLException {
-    Object[] values = (Object[]) array.getArray();
-    int[] ids = new int[values.length];
-    for (int i = 0; i < ids.length; i++) {
-      ids[i] = ((Number) values[i]).intValue();
-    }
-    return ids;
   }
 }

@@ -49,9 +49,8 @@ class SampleDatasetJobHandler implements JobHandler {
     long seed = p.get("seed").asLong();
     SamplingConfig sampling = SamplingConfig.sample(
         (float) p.get("temperature").asDouble(), p.get("topK").asInt(), (float) p.get("topP").asDouble());
-    job.report("load-model", 0);
     List<Document> docs = new ArrayList<>(count);
-    try (ModelRuntime.Lease model = runtime.acquire(modelId, (f, d, t) -> job.report("download", 0))) {
+    try (ModelRuntime.Lease model = runtime.acquireFor(job, modelId, 0)) {
       HookedTransformer transformer = model.get().transformer();
       int bos = transformer.config().bosId();
       int[] prompt = bos >= 0 ? new int[] {bos} : new int[] {0};

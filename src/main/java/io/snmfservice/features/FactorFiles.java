@@ -1,6 +1,7 @@
 package io.snmfservice.features;
 
 import io.snmfservice.activations.TokenIndex;
+import io.snmfservice.activations.store.StoreDirectory;
 import io.snmfservice.snmf.GFactor;
 import io.snmfservice.snmf.HierarchyLevel;
 import io.snmfservice.snmf.HierarchyResult;
@@ -8,8 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * The factors of a factorization as NumPy files in the store, the source of exports: {@code F_level{l}.npy}
@@ -31,30 +30,17 @@ final class FactorFiles {
     return "links_level" + level + ".npy";
   }
 
-  /** Removes a factor directory; a missing one is fine. */
+  /** Removes a factor directory; files that cannot be removed do no harm once the rows are gone. */
   static void deleteQuietly(Path dir) {
     try {
-      delete(dir);
+      StoreDirectory.deleteRecursively(dir);
     } catch (UncheckedIOException e) {
-      // files left behind do no harm; the rows are gone
-    }
-  }
-
-  private static void delete(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> old = Files.walk(dir)) {
-      for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      // left behind
     }
   }
 
   static Path write(Path dir, HierarchyResult factors, TokenIndex index) {
-    delete(dir);
+    StoreDirectory.deleteRecursively(dir);
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {

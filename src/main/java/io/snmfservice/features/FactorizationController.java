@@ -94,7 +94,7 @@ class FactorizationController {
   @GetMapping("/{id}/features/search")
   List<FeatureViews.FeatureSummary> search(@PathVariable long id, @RequestParam(required = false) String token,
       @RequestParam(required = false) String text, @RequestParam(defaultValue = "50") int limit) {
-    queries.factorization(id);
+    queries.requireFactorization(id);
     if ((token == null || token.isBlank()) && (text == null || text.isBlank())) {
       throw ApiException.badRequest("give token or text to search for");
     }

@@ -69,9 +69,7 @@ class FactorizationJobHandler implements JobHandler {
   @Override
   public JobResult run(JobContext job) {
     FactorizationSettings s = FactorizationSettings.fromJson(json, job.params());
-    job.report("load-model", 0);
-    try (ModelRuntime.Lease lease = runtime.acquire(s.modelId(),
-        (file, done, total) -> job.report("download", total > 0 ? 0.02 * done / total : 0, file))) {
+    try (ModelRuntime.Lease lease = runtime.acquireFor(job, s.modelId(), 0.02)) {
       LoadedModel model = lease.get();
       long t0 = System.nanoTime();
       ActivationSetService.Prepared prepared = activations.prepare(job, model, s.datasetId(), List.of(s.layer()),

@@ -1,12 +1,16 @@
 package io.snmfservice.features;
 
+import static io.snmfservice.storage.SqlValues.array;
+import static io.snmfservice.storage.SqlValues.boxed;
+import static io.snmfservice.storage.SqlValues.text;
+import static io.snmfservice.storage.SqlValues.texts;
+
 import io.snmfservice.activations.ActivationSet;
 import io.snmfservice.activations.ActivationSetService;
 import io.snmfservice.snmf.HierarchyResult;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,9 +46,9 @@ class FactorizationWriter {
             + " VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) RETURNING id",
         Long.class,
         jobId, s.modelId(), s.datasetId(), setIds.get(s.layer()), s.layer(), s.hook(),
-        json.writeValueAsString(s), array("integer", s.levels().toArray()), set.getD(), set.getNTokens(),
+        json.writeValueAsString(s), array(jdbc, "integer", s.levels().toArray()), set.getD(), set.getNTokens(),
         factors.tokens().iterations(), factors.tokens().bestIteration(),
-        array("float8", box(factors.tokens().losses())), factors.tokens().relativeError(),
+        array(jdbc, "float8", boxed(factors.tokens().losses())), factors.tokens().relativeError(),
         json.writeValueAsString(timings), dir.toString());
 
     List<long[]> ids = new ArrayList<>();
@@ -84,7 +88,7 @@ class FactorizationWriter {
         "INSERT INTO feature (factorization_id, level, index, direction, frequency, mean_activation, max_activation,"
             + " histogram) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb) RETURNING id",
         Long.class,
-        factorizationId, f.level(), f.index(), array("real", box(f.direction())), st.frequency(), st.mean(), st.max(),
+        factorizationId, f.level(), f.index(), array(jdbc, "real", boxed(f.direction())), st.frequency(), st.mean(), st.max(),
         json.writeValueAsString(histogram));
   }
 
@@ -92,9 +96,9 @@ class FactorizationWriter {
     List<Object[]> rows = new ArrayList<>();
     for (Interpretation.Feature f : level) {
       for (Interpretation.TopInput t : f.topInputs()) {
-        rows.add(new Object[] {ids[f.index()], t.rank(), t.document(), t.position(), t.tokenId(), clean(t.tokenText()),
-            t.activation(), t.contextStart(), t.contextTokenIds(), clean(t.contextTokens()), t.contextActivations(),
-            clean(t.contextText())});
+        rows.add(new Object[] {ids[f.index()], t.rank(), t.document(), t.position(), t.tokenId(), text(t.tokenText()),
+            t.activation(), t.contextStart(), t.contextTokenIds(), texts(t.contextTokens()), t.contextActivations(),
+            text(t.contextText())});
       }
     }
     jdbc.batchUpdate(
@@ -111,9 +115,9 @@ class FactorizationWriter {
           ps.setString(6, (String) r[5]);
           ps.setFloat(7, (Float) r[6]);
           ps.setInt(8, (Integer) r[7]);
-          ps.setArray(9, c.createArrayOf("integer", box((int[]) r[8])));
+          ps.setArray(9, c.createArrayOf("integer", boxed((int[]) r[8])));
           ps.setArray(10, c.createArrayOf("text", (String[]) r[9]));
-          ps.setArray(11, c.createArrayOf("real", box((float[]) r[10])));
+          ps.setArray(11, c.createArrayOf("real", boxed((float[]) r[10])));
           ps.setString(12, (String) r[11]);
         });
   }
@@ -136,7 +140,7 @@ class FactorizationWriter {
           ps.setInt(2, (Integer) r[1]);
           ps.setInt(3, v.rank());
           ps.setInt(4, v.tokenId());
-          ps.setString(5, clean(v.tokenText()));
+          ps.setString(5, text(v.tokenText()));
           ps.setFloat(6, v.value());
         });
   }
@@ -156,46 +160,5 @@ class FactorizationWriter {
           ps.setLong(2, (Long) r[1]);
           ps.setFloat(3, (Float) r[2]);
         });
-  }
-
-  /** PostgreSQL text cannot hold NUL; byte-level tokens may decode to it. */
-  private static String clean(String text) {
-    return text.replace('\u0000', '\uFFFD');
-  }
-
-  private static String[] clean(String[] texts) {
-    String[] out = new String[texts.length];
-    for (int i = 0; i < texts.length; i++) {
-      out[i] = clean(texts[i]);
-    }
-    return out;
-  }
-
-  private java.sql.Array array(String type, Object[] values) {
-    return jdbc.execute((Connection c) -> c.createArrayOf(type, values));
-  }
-
-  private static Double[] box(double[] values) {
-    Double[] out = new Double[values.length];
-    for (int i = 0; i < values.length; i++) {
-      out[i] = values[i];
-    }
-    return out;
-  }
-
-  private static Float[] box(float[] values) {
-    Float[] out = new Float[values.length];
-    for (int i = 0; i < values.length; i++) {
-      out[i] = values[i];
-    }
-    return out;
-  }
-
-  private static Integer[] box(int[] values) {
-    Integer[] out = new Integer[values.length];
-    for (int i = 0; i < values.length; i++) {
-      out[i] = values[i];
-    }
-    return out;
   }
 }

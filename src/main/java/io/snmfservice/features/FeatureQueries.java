@@ -62,8 +62,8 @@ class FeatureQueries {
   }
 
   String factorDir(long id) {
-    factorization(id);
-    return jdbc.queryForObject("SELECT factor_dir FROM factorization WHERE id = ?", String.class, id);
+    return jdbc.queryForList("SELECT factor_dir FROM factorization WHERE id = ?", String.class, id).stream()
+        .findFirst().orElseThrow(() -> ApiException.notFound("factorization", id));
   }
 
   List<FeatureViews.FeatureSummary> features(long factorizationId, int level, String sort, boolean descending,
@@ -92,6 +92,20 @@ class FeatureQueries {
         summaryRow, factorizationId, tokenKey, tokenKey, tokenKey, text, escapeLike(text), limit);
   }
 
+  /** 404 unless the factorization exists (without reading its loss curve and settings). */
+  void requireFactorization(long id) {
+    if (!jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM factorization WHERE id = ?)", Boolean.class, id)) {
+      throw ApiException.notFound("factorization", id);
+    }
+  }
+
+  /** 404 unless the feature exists (without reading its direction and statistics). */
+  private void requireFeature(long id) {
+    if (!jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM feature WHERE id = ?)", Boolean.class, id)) {
+      throw ApiException.notFound("feature", id);
+    }
+  }
+
   FeatureViews.FeatureDetail feature(long id) {
     return jdbc.query("SELECT f.*, f.histogram::text AS histogram_json,"
             + " (SELECT count(*) FROM feature_link WHERE child_id = f.id) AS parents,"
@@ -104,7 +118,7 @@ class FeatureQueries {
   }
 
   List<FeatureViews.TopInput> topInputs(long featureId) {
-    feature(featureId);
+    requireFeature(featureId);
     return jdbc.query("SELECT * FROM feature_top_input WHERE feature_id = ? ORDER BY rank",
         (rs, i) -> new FeatureViews.TopInput(rs.getInt("rank"), rs.getInt("document"), rs.getInt("position"),
             rs.getInt("token_id"), rs.getString("token_text"), rs.getFloat("activation"), rs.getInt("context_start"),
@@ -113,7 +127,7 @@ class FeatureQueries {
   }
 
   FeatureViews.VocabProjection vocab(long featureId) {
-    feature(featureId);
+    requireFeature(featureId);
     RowMapper<FeatureViews.VocabToken> row = (rs, i) -> new FeatureViews.VocabToken(rs.getInt("rank"),
         rs.getInt("token_id"), rs.getString("token_text"), rs.getFloat("value"));
     String sql = "SELECT * FROM feature_vocab WHERE feature_id = ? AND sign = ? ORDER BY rank";
@@ -122,13 +136,13 @@ class FeatureQueries {
   }
 
   List<FeatureViews.Link> parents(long featureId) {
-    feature(featureId);
+    requireFeature(featureId);
     return links("SELECT " + SUMMARY + ", l.weight FROM feature_link l JOIN feature f ON f.id = l.parent_id"
         + " WHERE l.child_id = ? ORDER BY l.weight DESC", featureId);
   }
 
   List<FeatureViews.Link> children(long featureId) {
-    feature(featureId);
+    requireFeature(featureId);
     return links("SELECT " + SUMMARY + ", l.weight FROM feature_link l JOIN feature f ON f.id = l.child_id"
         + " WHERE l.parent_id = ? ORDER BY l.weight DESC", featureId);
   }

@@ -1,6 +1,7 @@
 package io.snmfservice.models;
 
 import io.snmfservice.config.SnmfProperties;
+import io.snmfservice.jobs.JobContext;
 import io.snmfservice.jobs.JobFailedException;
 import io.snmfservice.models.hub.DownloadProgress;
 import io.snmfservice.models.hub.HubClient;
@@ -112,6 +113,15 @@ public class ModelRuntime {
       entry.users++;
       return new Lease(modelId, entry);
     }
+  }
+
+  /**
+   * For a job: reports stage {@code load-model}, then hub download progress within [0, downloadShare] of the job.
+   */
+  public Lease acquireFor(JobContext job, long modelId, double downloadShare) {
+    job.report("load-model", 0);
+    return acquire(modelId,
+        (file, done, total) -> job.report("download", total > 0 ? downloadShare * done / total : 0, file));
   }
 
   /** Where a model's files are, downloading hub models into the cache first. */

@@ -1,6 +1,7 @@
 package io.snmfservice.evaluation.service;
 
 import io.snmfservice.config.ConditionalOnRole;
+import io.snmfservice.jobs.JobParams;
 import io.snmfservice.jobs.JobService;
 import io.snmfservice.jobs.JobView;
 import io.snmfservice.models.Model;
@@ -83,11 +84,7 @@ class EvaluationController {
   }
 
   private static void candidate(ArrayNode candidates, String method, String id, float[] vector) {
-    ObjectNode c = candidates.addObject().put("method", method).put("id", id);
-    ArrayNode values = c.putArray("vector");
-    for (float x : vector) {
-      values.add(x);
-    }
+    JobParams.addAll(candidates.addObject().put("method", method).put("id", id).putArray("vector"), vector);
   }
 
 }

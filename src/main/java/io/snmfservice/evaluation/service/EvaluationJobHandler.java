@@ -5,6 +5,7 @@ import io.snmfservice.evaluation.ConceptComparison;
 import io.snmfservice.evaluation.SentenceActivations;
 import io.snmfservice.jobs.JobContext;
 import io.snmfservice.jobs.JobHandler;
+import io.snmfservice.jobs.JobParams;
 import io.snmfservice.jobs.JobResult;
 import io.snmfservice.models.LoadedModel;
 import io.snmfservice.models.ModelRuntime;
@@ -48,12 +49,11 @@ class EvaluationJobHandler implements JobHandler {
     int layer = p.get("layer").asInt();
     List<ConceptComparison.Candidate> candidates = new ArrayList<>();
     p.get("candidates").forEach(c -> candidates.add(
-        new ConceptComparison.Candidate(c.get("method").asString(), c.get("id").asString(), floats(c.get("vector")))));
+        new ConceptComparison.Candidate(c.get("method").asString(), c.get("id").asString(), JobParams.floats(c.get("vector")))));
     ObjectNode results = json.createObjectNode();
     ArrayNode table = results.putArray("rows");
     ArrayNode diffMeans = results.putArray("diffMeans");
-    job.report("load-model", 0);
-    try (ModelRuntime.Lease lease = runtime.acquire(p.get("modelId").asLong(), (f, d, t) -> job.report("download", 0))) {
+    try (ModelRuntime.Lease lease = runtime.acquireFor(job, p.get("modelId").asLong(), 0)) {
       LoadedModel model = lease.get();
       int count = p.get("concepts").size();
       for (int i = 0; i < count; i++) {
@@ -67,11 +67,7 @@ class EvaluationJobHandler implements JobHandler {
         ConceptComparison.Comparison comparison = ConceptComparison.compare(name,
             new ConceptComparison.LabelledActivations(half(with, 0), half(without, 0)),
             new ConceptComparison.LabelledActivations(half(with, 1), half(without, 1)), candidates);
-        ObjectNode dm = diffMeans.addObject().put("concept", name);
-        ArrayNode vector = dm.putArray("vector");
-        for (float x : comparison.diffMeans()) {
-          vector.add(x);
-        }
+        JobParams.addAll(diffMeans.addObject().put("concept", name).putArray("vector"), comparison.diffMeans());
         for (ComparisonRow row : comparison.rows()) {
           table.add(json.valueToTree(row));
         }
@@ -96,14 +92,6 @@ class EvaluationJobHandler implements JobHandler {
   private static List<String> strings(JsonNode array) {
     List<String> out = new ArrayList<>();
     array.forEach(s -> out.add(s.asString()));
-    return out;
-  }
-
-  private static float[] floats(JsonNode array) {
-    float[] out = new float[array.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = (float) array.get(i).asDouble();
-    }
     return out;
   }
 }

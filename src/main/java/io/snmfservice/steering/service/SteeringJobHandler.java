@@ -3,6 +3,7 @@ package io.snmfservice.steering.service;
 import io.snmfservice.config.SnmfProperties;
 import io.snmfservice.jobs.JobContext;
 import io.snmfservice.jobs.JobHandler;
+import io.snmfservice.jobs.JobParams;
 import io.snmfservice.jobs.JobResult;
 import io.snmfservice.models.LoadedModel;
 import io.snmfservice.models.ModelRuntime;
@@ -69,9 +70,8 @@ class SteeringJobHandler implements JobHandler {
     List<SteeringTarget> targets = new ArrayList<>();
     p.get("targets").forEach(t -> targets.add(t.has("featureId")
         ? new SteeringTarget(t.get("featureId").asLong(), t.get("layer").asInt(), steering.direction(t.get("featureId").asLong()))
-        : new SteeringTarget(null, t.get("layer").asInt(), floats(t.get("vector")))));
-    job.report("load-model", 0);
-    try (ModelRuntime.Lease lease = runtime.acquire(p.get("modelId").asLong(), (f, d, t) -> job.report("download", 0))) {
+        : new SteeringTarget(null, t.get("layer").asInt(), JobParams.floats(t.get("vector")))));
+    try (ModelRuntime.Lease lease = runtime.acquireFor(job, p.get("modelId").asLong(), 0)) {
       LoadedModel model = lease.get();
       SteeringRunner runner = new SteeringRunner(model.transformer(), model.tokenizer());
       List<Run> runs = new ArrayList<>();
@@ -121,13 +121,5 @@ class SteeringJobHandler implements JobHandler {
             (float) p.get("topP").asDouble()), p.get("seed").asLong());
     SteeringSettings base = SteeringSettings.defaults();
     return new SteeringSettings(targets, signs, alpha, base.topShifts(), generation, base.outputCentricTokens());
-  }
-
-  private static float[] floats(JsonNode array) {
-    float[] out = new float[array.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = (float) array.get(i).asDouble();
-    }
-    return out;
   }
 }

@@ -2,11 +2,13 @@ package io.snmfservice.steering.service;
 
 import io.snmfservice.activations.HookName;
 import io.snmfservice.jobs.Job;
+import io.snmfservice.jobs.JobParams;
 import io.snmfservice.jobs.JobService;
 import io.snmfservice.models.Model;
 import io.snmfservice.models.ModelService;
 import io.snmfservice.steering.AlphaSearch;
 import io.snmfservice.steering.BasePrompts;
+import io.snmfservice.storage.SqlValues;
 import io.snmfservice.web.ApiException;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,10 +74,7 @@ public class SteeringService {
       if (t.featureId() != null) {
         v.put("featureId", t.featureId());
       } else {
-        ArrayNode values = v.putArray("vector");
-        for (float x : t.vector()) {
-          values.add(x);
-        }
+        JobParams.addAll(v.putArray("vector"), t.vector());
       }
     }
     prompts.forEach(params.putArray("prompts")::add);
@@ -134,24 +133,12 @@ public class SteeringService {
     if (layer != null && layer != featureLayer) {
       throw ApiException.unprocessable("feature " + featureId + " lives at layer " + featureLayer + ", not " + layer);
     }
-    return new SteeringTarget(featureId, featureLayer, direction(row.get("direction")));
+    return new SteeringTarget(featureId, featureLayer, SqlValues.floats((java.sql.Array) row.get("direction")));
   }
 
   float[] direction(long featureId) {
-    return direction(jdbc.queryForObject("SELECT direction FROM feature WHERE id = ?", Object.class, featureId));
-  }
-
-  private static float[] direction(Object array) {
-    try {
-      Object[] values = (Object[]) ((java.sql.Array) array).getArray();
-      float[] out = new float[values.length];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = ((Number) values[i]).floatValue();
-      }
-      return out;
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return SqlValues.floats(jdbc.queryForObject("SELECT direction FROM feature WHERE id = ?", java.sql.Array.class,
+        featureId));
   }
 
   private static void requireLayer(Model model, int layer) {

@@ -5,8 +5,8 @@ import io.snmfservice.steering.JudgeSummary;
 import io.snmfservice.steering.LogitShift;
 import io.snmfservice.steering.OfflineScores;
 import io.snmfservice.steering.SteeringOutcome;
+import io.snmfservice.storage.SqlValues;
 import io.snmfservice.web.ApiException;
-import java.sql.Connection;
 import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -33,14 +33,10 @@ class SteeringStore {
     for (SteeringJobHandler.Run run : runs) {
       ObjectNode settings = ((ObjectNode) params).deepCopy();
       settings.remove("targets");
-      Float[] vector = new Float[run.target().vector().length];
-      for (int i = 0; i < vector.length; i++) {
-        vector[i] = run.target().vector()[i];
-      }
       long runId = jdbc.queryForObject("INSERT INTO steering_run (job_id, model_id, feature_id, layer, vector, prompts,"
               + " settings, unsteered_generations) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb) RETURNING id",
-          Long.class, jobId, modelId, run.target().featureId(), run.target().layer(), array("real", vector),
-          array("text", prompts.toArray()), json.writeValueAsString(settings),
+          Long.class, jobId, modelId, run.target().featureId(), run.target().layer(), SqlValues.array(jdbc, "real", SqlValues.boxed(run.target().vector())),
+          SqlValues.array(jdbc, "text", prompts.toArray()), json.writeValueAsString(settings),
           json.writeValueAsString(generations(run.report().unsteeredGenerations())));
       List<SteeringOutcome> outcomes = run.report().outcomes();
       for (int o = 0; o < outcomes.size(); o++) {
@@ -158,7 +154,7 @@ class SteeringStore {
   private ArrayNode shifts(List<LogitShift.TokenShift> shifts) {
     ArrayNode out = json.createArrayNode();
     for (LogitShift.TokenShift s : shifts) {
-      out.addObject().put("tokenId", s.tokenId()).put("token", clean(s.text())).put("delta", s.delta());
+      out.addObject().put("tokenId", s.tokenId()).put("token", SqlValues.text(s.text())).put("delta", s.delta());
     }
     return out;
   }
@@ -167,20 +163,12 @@ class SteeringStore {
     ArrayNode out = json.createArrayNode();
     for (Generation g : generations) {
       ObjectNode n = out.addObject().put("prompt", g.promptIndex()).put("sample", g.sample()).put("seed", g.seed())
-          .put("text", clean(g.text()));
+          .put("text", SqlValues.text(g.text()));
       ArrayNode tokens = n.putArray("tokens");
       for (int t : g.tokens()) {
         tokens.add(t);
       }
     }
     return out;
-  }
-
-  private static String clean(String text) {
-    return text == null ? "" : text.replace('\u0000', '\uFFFD');
-  }
-
-  private java.sql.Array array(String type, Object[] values) {
-    return jdbc.execute((Connection c) -> c.createArrayOf(type, values));
   }
 }
