@@ -33,6 +33,10 @@ public class Dataset {
   @Column(name = "token_count")
   private Long tokenCount;
 
+  /** The API key that created this row (null before access control, or in open mode). */
+  @Column(name = "created_by", updatable = false)
+  private Long createdBy;
+
   @Column(name = "created_at", updatable = false)
   private Instant createdAt = Instant.now();
 
@@ -44,6 +48,14 @@ public class Dataset {
     this.modelId = modelId;
     this.documentCount = documentCount;
     this.tokenCount = tokenCount;
+  }
+
+  public Long getCreatedBy() {
+    return createdBy;
+  }
+
+  public void setCreatedBy(Long createdBy) {
+    this.createdBy = createdBy;
   }
 
   public Long getId() {

@@ -5,6 +5,7 @@ import io.snmfservice.jobs.Job;
 import io.snmfservice.jobs.JobService;
 import io.snmfservice.models.Model;
 import io.snmfservice.models.ModelService;
+import io.snmfservice.security.Caller;
 import io.snmfservice.web.ApiException;
 import java.util.List;
 import org.slf4j.Logger;
@@ -113,8 +114,8 @@ public class DatasetService {
 
   /** Stores a dataset whose documents were produced by the service itself (e.g. model samples). */
   @Transactional
-  public Dataset storeGenerated(String name, DatasetKind kind, Long modelId, List<Document> docs) {
-    return save(name, kind, modelId, docs);
+  public Dataset storeGenerated(String name, DatasetKind kind, Long modelId, List<Document> docs, Long createdBy) {
+    return save(name, kind, modelId, docs, createdBy);
   }
 
   public Dataset get(long id) {
@@ -166,14 +167,16 @@ public class DatasetService {
     } else if (modelId != null) {
       models.get(modelId);
     }
-    return save(name, stored, modelId, docs);
+    return save(name, stored, modelId, docs, Caller.currentKeyId());
   }
 
-  private Dataset save(String name, DatasetKind kind, Long modelId, List<Document> docs) {
+  private Dataset save(String name, DatasetKind kind, Long modelId, List<Document> docs, Long createdBy) {
     requireNameFree(name);
     Long tokenCount =
         kind == DatasetKind.TEXT ? null : docs.stream().mapToLong(d -> d.tokenIds().length).sum();
-    Dataset dataset = datasets.saveAndFlush(new Dataset(name, kind, modelId, docs.size(), tokenCount));
+    Dataset created = new Dataset(name, kind, modelId, docs.size(), tokenCount);
+    created.setCreatedBy(createdBy);
+    Dataset dataset = datasets.saveAndFlush(created);
     documents.insert(dataset.getId(), docs);
     log.info("Created dataset {} '{}': {} documents, kind {}", dataset.getId(), name, docs.size(), kind);
     return dataset;

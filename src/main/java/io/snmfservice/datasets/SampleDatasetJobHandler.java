@@ -65,7 +65,7 @@ class SampleDatasetJobHandler implements JobHandler {
     }
     String name = p.get("name").asString();
     return new JobResult(() -> {
-      Dataset dataset = datasets.storeGenerated(name, DatasetKind.MODEL_SAMPLES, modelId, docs);
+      Dataset dataset = datasets.storeGenerated(name, DatasetKind.MODEL_SAMPLES, modelId, docs, job.submittedBy());
       return json.createObjectNode().put("datasetId", dataset.getId()).put("documents", docs.size());
     });
   }

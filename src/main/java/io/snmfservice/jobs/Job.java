@@ -3,7 +3,7 @@ package io.snmfservice.jobs;
 import java.time.Instant;
 import tools.jackson.databind.JsonNode;
 
-/** One row of the {@code job} table. */
+/** One row of the {@code job} table; {@code createdBy} is the API key that submitted it. */
 public record Job(
     long id,
     String type,
@@ -26,4 +26,5 @@ public record Job(
     Instant createdAt,
     Instant startedAt,
     Instant finishedAt,
-    Instant updatedAt) {}
+    Instant updatedAt,
+    Long createdBy) {}

@@ -11,6 +11,9 @@ public interface JobContext extends Progress {
 
   int attempt();
 
+  /** The API key that submitted the job (null without one): rows the job creates belong to it. */
+  Long submittedBy();
+
   /** Throws {@link JobCancelledException} (or a shutdown signal) if the job should stop now. */
   void checkpoint();
 }

@@ -1,35 +1,46 @@
 package io.snmfservice.jobs;
 
+import io.snmfservice.security.Caller;
+import io.snmfservice.security.SecurityProperties;
 import io.snmfservice.web.ApiException;
+import io.snmfservice.web.TooManyRequestsException;
 import java.util.List;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
-/** Submitting, reading and cancelling jobs: the API side of the queue. */
+/**
+ * Submitting, reading and cancelling jobs: the API side of the queue. Jobs belong to the API key that submitted
+ * them: idempotency keys are scoped per key, each key has a quota of queued + running jobs, and only the owner or
+ * an admin may cancel.
+ */
 public class JobService {
 
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
 
   private final JobStore store;
   private final JobEvents events;
+  private final SecurityProperties.Quota quota;
 
-  public JobService(JobStore store, JobEvents events) {
+  public JobService(JobStore store, JobEvents events, SecurityProperties.Quota quota) {
     this.store = store;
     this.events = events;
+    this.quota = quota;
   }
 
   /**
-   * Queues a job. With an idempotency key, a repeated submission returns the job created first; reusing the key
-   * for a different request is a conflict.
+   * Queues a job for the current caller. With an idempotency key, a repeated submission returns the job created
+   * first; reusing the key for a different request is a conflict. A caller at its job quota gets 429.
    */
   public Job submit(String type, JsonNode params, int priority, String idempotencyKey) {
+    Long owner = Caller.currentKeyId();
     if (idempotencyKey != null) {
-      Optional<Job> existing = store.findByIdempotencyKey(idempotencyKey);
+      Optional<Job> existing = store.findByIdempotencyKey(idempotencyKey, owner);
       if (existing.isPresent()) {
         return sameRequestOrConflict(existing.get(), type, params);
       }
     }
-    long id = store.insert(type, params, priority, DEFAULT_MAX_ATTEMPTS, idempotencyKey);
+    checkQuota();
+    long id = store.insert(type, params, priority, DEFAULT_MAX_ATTEMPTS, idempotencyKey, owner);
     Job job = get(id);
     if (idempotencyKey != null) {
       sameRequestOrConflict(job, type, params);
@@ -38,12 +49,27 @@ public class JobService {
     return job;
   }
 
+  /** Throws 429 when the current caller already has its quota of queued and running jobs. */
+  public void checkQuota() {
+    Caller caller = Caller.current().orElse(null);
+    if (caller == null || caller.keyId() == null || !quota.appliesTo(caller)) {
+      return;
+    }
+    long active = store.countActive(caller.keyId());
+    if (active >= quota.maxActiveJobs()) {
+      throw new TooManyRequestsException("API key '" + caller.name() + "' has " + active + " queued or running jobs,"
+          + " its quota is " + quota.maxActiveJobs() + "; retry when some have finished",
+          quota.retryAfter().toSeconds());
+    }
+  }
+
   public Job get(long id) {
     return store.find(id).orElseThrow(() -> ApiException.notFound("job", id));
   }
 
+  /** The current caller's job under this idempotency key. */
   public Optional<Job> findByIdempotencyKey(String key) {
-    return store.findByIdempotencyKey(key);
+    return store.findByIdempotencyKey(key, Caller.currentKeyId());
   }
 
   public Optional<Job> find(long id) {
@@ -58,9 +84,18 @@ public class JobService {
     return store.count(status, type);
   }
 
-  /** Cancels a queued job at once or flags a running one; a finished job cannot be cancelled (409). */
+  /**
+   * Cancels a queued job at once or flags a running one; a finished job cannot be cancelled (409). Only the key
+   * that submitted the job, or an admin, may cancel it (403).
+   */
   public Job cancel(long id) {
     Job job = get(id);
+    Caller.current().ifPresent(caller -> {
+      if (!caller.isAdmin() && !java.util.Objects.equals(caller.keyId(), job.createdBy())) {
+        throw ApiException.forbidden("job " + id + " was submitted by another API key; only its owner or an admin"
+            + " may cancel it");
+      }
+    });
     if (job.status().isTerminal()) {
       throw ApiException.conflict("job " + id + " has already finished with status " + job.status());
     }

@@ -23,7 +23,7 @@ public class JobStore {
   private static final String COLUMNS =
       "id, type, params::text AS params, status, stage, progress, eta_seconds, message, priority, attempts,"
           + " max_attempts, cancel_requested, lease_owner, lease_expires_at, heartbeat_at, error::text AS error,"
-          + " result::text AS result, idempotency_key, created_at, started_at, finished_at, updated_at";
+          + " result::text AS result, idempotency_key, created_at, started_at, finished_at, updated_at, created_by";
 
   private final JdbcClient jdbc;
   private final JsonMapper json;
@@ -34,21 +34,33 @@ public class JobStore {
     this.json = json;
   }
 
-  /** Inserts a queued job, or returns the id of the job already holding this idempotency key. */
-  public long insert(String type, JsonNode params, int priority, int maxAttempts, String idempotencyKey) {
+  /**
+   * Inserts a queued job owned by API key {@code owner} (null: no key), or returns the id of the job that owner
+   * already submitted under this idempotency key (keys are scoped per owner).
+   */
+  public long insert(String type, JsonNode params, int priority, int maxAttempts, String idempotencyKey, Long owner) {
     Optional<Long> id =
         jdbc.sql(
-                "INSERT INTO job (type, params, priority, max_attempts, idempotency_key)"
-                    + " VALUES (?, ?::jsonb, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id")
-            .params(type, json.writeValueAsString(params), priority, maxAttempts, idempotencyKey)
+                "INSERT INTO job (type, params, priority, max_attempts, idempotency_key, created_by)"
+                    + " VALUES (?, ?::jsonb, ?, ?, ?, ?) ON CONFLICT (coalesce(created_by, 0), idempotency_key)"
+                    + " WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id")
+            .params(type, json.writeValueAsString(params), priority, maxAttempts, idempotencyKey, owner)
             .query(Long.class)
             .optional();
     return id.orElseGet(
         () ->
-            jdbc.sql("SELECT id FROM job WHERE idempotency_key = ?")
-                .param(idempotencyKey)
+            jdbc.sql("SELECT id FROM job WHERE idempotency_key = ? AND coalesce(created_by, 0) = coalesce(?, 0)")
+                .params(idempotencyKey, owner)
                 .query(Long.class)
                 .single());
+  }
+
+  /** Queued and running jobs of one owner, for the per-key job quota. */
+  public long countActive(long owner) {
+    return jdbc.sql("SELECT count(*) FROM job WHERE created_by = ? AND status IN ('QUEUED', 'RUNNING')")
+        .param(owner)
+        .query(Long.class)
+        .single();
   }
 
   /** Whether job {@code id} has this type and these parameters (compared as jsonb: key order does not matter). */
@@ -63,9 +75,9 @@ public class JobStore {
     return jdbc.sql("SELECT " + COLUMNS + " FROM job WHERE id = ?").param(id).query(rowMapper).optional();
   }
 
-  public Optional<Job> findByIdempotencyKey(String key) {
-    return jdbc.sql("SELECT " + COLUMNS + " FROM job WHERE idempotency_key = ?")
-        .param(key)
+  public Optional<Job> findByIdempotencyKey(String key, Long owner) {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM job WHERE idempotency_key = ? AND coalesce(created_by, 0) = coalesce(?, 0)")
+        .params(key, owner)
         .query(rowMapper)
         .optional();
   }
@@ -241,7 +253,8 @@ public class JobStore {
         instant(rs.getTimestamp("created_at")),
         instant(rs.getTimestamp("started_at")),
         instant(rs.getTimestamp("finished_at")),
-        instant(rs.getTimestamp("updated_at")));
+        instant(rs.getTimestamp("updated_at")),
+        rs.getObject("created_by", Long.class));
   }
 
   private JsonNode readJson(String text) {

@@ -25,7 +25,8 @@ public record JobView(
     Instant createdAt,
     Instant startedAt,
     Instant finishedAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    Long createdBy) {
 
   /** The answer to a job-creating POST: 202 Accepted, Location of the job, the job as body. */
   public static ResponseEntity<JobView> accepted(Job job) {
@@ -52,6 +53,7 @@ public record JobView(
         job.createdAt(),
         job.startedAt(),
         job.finishedAt(),
-        job.updatedAt());
+        job.updatedAt(),
+        job.createdBy());
   }
 }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.snmfservice.config.ConditionalOnRole;
 import io.snmfservice.config.SnmfProperties;
+import io.snmfservice.security.SecurityProperties;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.UUID;
@@ -33,8 +34,8 @@ class JobsConfiguration {
   }
 
   @Bean
-  JobService jobService(JobStore store, JobEvents events) {
-    return new JobService(store, events);
+  JobService jobService(JobStore store, JobEvents events, SecurityProperties security) {
+    return new JobService(store, events, security.quota());
   }
 
   @Bean

@@ -33,6 +33,11 @@ final class RunningJob implements JobContext {
   }
 
   @Override
+  public Long submittedBy() {
+    return job.createdBy();
+  }
+
+  @Override
   public JsonNode params() {
     return job.params();
   }

@@ -45,6 +45,10 @@ public class Model {
   @Column(name = "vocab_size")
   private Integer vocabSize;
 
+  /** The API key that created this row (null before access control, or in open mode). */
+  @Column(name = "created_by", updatable = false)
+  private Long createdBy;
+
   @Column(name = "created_at", updatable = false)
   private Instant createdAt = Instant.now();
 
@@ -65,6 +69,14 @@ public class Model {
     this.dModel = shape.dModel();
     this.dMlp = shape.dMlp();
     this.vocabSize = shape.vocabSize();
+  }
+
+  public Long getCreatedBy() {
+    return createdBy;
+  }
+
+  public void setCreatedBy(Long createdBy) {
+    this.createdBy = createdBy;
   }
 
   public Long getId() {

@@ -1,5 +1,6 @@
 package io.snmfservice.models;
 
+import io.snmfservice.security.Caller;
 import io.snmfservice.transformer.TransformerConfig;
 import io.snmfservice.web.ApiException;
 import java.nio.file.Path;
@@ -22,8 +23,10 @@ public class ModelService {
   private final ModelRepository models;
   private final JdbcClient jdbc;
   private final CheckpointInspector inspector;
+  private final ModelRoots roots;
 
-  public ModelService(ModelRepository models, JdbcClient jdbc, JsonMapper json) {
+  public ModelService(ModelRepository models, JdbcClient jdbc, JsonMapper json, ModelRoots roots) {
+    this.roots = roots;
     this.models = models;
     this.jdbc = jdbc;
     this.inspector = new CheckpointInspector(json);
@@ -41,6 +44,7 @@ public class ModelService {
     if (models.existsByName(model.getName())) {
       throw ApiException.conflict("a model named '" + model.getName() + "' is already registered");
     }
+    model.setCreatedBy(Caller.currentKeyId());
     Model saved = models.saveAndFlush(model);
     log.info("Registered model {} '{}' ({})", saved.getId(), saved.getName(), request.source());
     return saved;
@@ -99,7 +103,11 @@ public class ModelService {
     if (r.repoId() != null) {
       throw ApiException.unprocessable("repoId is only used for source 'hf'");
     }
-    Path path = Path.of(r.path()).toAbsolutePath().normalize();
+    Caller.current().filter(c -> !c.isAdmin()).ifPresent(c -> {
+      throw ApiException.forbidden("only admin keys may register models from server paths (source '" + r.source()
+          + "'); register a hub model (source 'hf') instead");
+    });
+    Path path = roots.resolveInside(r.path()).orElseThrow(() -> ApiException.unprocessable(ModelRoots.OUTSIDE));
     ModelShape shape;
     try {
       shape = source == ModelSource.LLAMA2C ? inspector.llama2c(path) : inspector.huggingFaceDirectory(path);

@@ -28,6 +28,10 @@ public class ApiException extends RuntimeException {
     return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, detail);
   }
 
+  public static ApiException forbidden(String detail) {
+    return new ApiException(HttpStatus.FORBIDDEN, detail);
+  }
+
   public static ApiException badRequest(String detail) {
     return new ApiException(HttpStatus.BAD_REQUEST, detail);
   }

@@ -34,6 +34,11 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(ApiException.class)
   ResponseEntity<ProblemDetail> api(ApiException e) {
+    if (e instanceof TooManyRequestsException limited) {
+      return ResponseEntity.status(e.status())
+          .header(HttpHeaders.RETRY_AFTER, Long.toString(limited.retryAfterSeconds()))
+          .body(body(e.status(), e.getMessage()));
+    }
     return problem(e.status(), e.getMessage());
   }
 

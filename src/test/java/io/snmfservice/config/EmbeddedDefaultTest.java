@@ -11,14 +11,18 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** With no datasource configured the service runs on its own embedded PostgreSQL, whose data survives restarts. */
+/**
+ * With no datasource configured the service runs on its own embedded PostgreSQL, whose data survives restarts; with
+ * no key configured it generates the first admin key into {@code <data-dir>/admin.key}, as a newcomer meets it.
+ */
 class EmbeddedDefaultTest {
 
   @TempDir Path dataDir;
 
   private ConfigurableApplicationContext start() {
     return new SpringApplicationBuilder(SnmfServiceApplication.class)
-        .run("--server.port=0", "--snmf.data-dir=" + dataDir, "--logging.level.root=warn");
+        .run("--server.port=0", "--snmf.data-dir=" + dataDir, "--snmf.models.allowed-roots=../shared/models",
+            "--logging.level.root=warn");
   }
 
   private String listing() {
@@ -33,12 +37,21 @@ class EmbeddedDefaultTest {
     return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
   }
 
+  private String generatedKey() throws java.io.IOException {
+    return Files.readString(dataDir.resolve("admin.key")).trim();
+  }
+
   @Test
-  void registeredModelsAndDatasetsSurviveARestart() {
+  void registeredModelsAndDatasetsSurviveARestart() throws java.io.IOException {
     long modelId;
     long datasetId;
+    String key;
     try (ConfigurableApplicationContext first = start()) {
-      Http http = new Http(port(first));
+      key = generatedKey();
+      assertThat(Files.getPosixFilePermissions(dataDir.resolve("admin.key")))
+          .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      Http http = new Http(port(first), key);
+      assertThat(new Http(port(first), null).get("/v1/models").status()).isEqualTo(401);
       assertThat(http.get("/actuator/health").json().get("status").asString()).isEqualTo("UP");
       Http.Response model = http.post("/v1/models",
           "{\"source\":\"llama2c\",\"path\":\"../shared/models/stories260K/stories260K.bin\"}");
@@ -51,7 +64,8 @@ class EmbeddedDefaultTest {
     assertThat(dataDir.resolve("postgres").resolve("PG_VERSION")).as(listing()).exists();
 
     try (ConfigurableApplicationContext second = start()) {
-      Http http = new Http(port(second));
+      assertThat(generatedKey()).as("the first key is kept, not replaced").isEqualTo(key);
+      Http http = new Http(port(second), key);
       assertThat(http.get("/v1/models/" + modelId).json().get("name").asString()).isEqualTo("stories260K");
       assertThat(http.get("/v1/datasets/" + datasetId + "/documents").json().get("total").asInt()).isEqualTo(2);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.snmfservice.SnmfServiceApplication;
 import io.snmfservice.support.Http;
 import io.snmfservice.support.TestDatabase;
+import io.snmfservice.support.TestKeys;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -74,6 +75,8 @@ class KillAndRestartTest {
         "--spring.datasource.username=" + db.username(),
         "--spring.datasource.password=" + db.password(),
         "--snmf.data-dir=" + dataDir,
+        "--snmf.security.bootstrap-admin-key=" + TestKeys.ADMIN,
+        "--snmf.models.allowed-roots=../shared/models",
         "--snmf.workers.lease-duration=3s",
         "--snmf.workers.heartbeat-interval=500ms",
         "--snmf.workers.reaper-interval=1s",

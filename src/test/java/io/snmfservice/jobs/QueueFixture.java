@@ -2,6 +2,7 @@ package io.snmfservice.jobs;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.snmfservice.security.SecurityProperties;
 import io.snmfservice.support.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +34,8 @@ final class QueueFixture implements AutoCloseable {
     Flyway.configure().dataSource(dataSource).load().migrate();
     jdbc = JdbcClient.create(dataSource);
     store = new JobStore(jdbc, json);
-    service = new JobService(store, new JobEvents(new SimpleMeterRegistry()));
+    service = new JobService(store, new JobEvents(new SimpleMeterRegistry()),
+        new SecurityProperties.Quota(20, 50, 200, 1, true, Duration.ofSeconds(30)));
     transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
   }
 

@@ -12,12 +12,16 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A small HTTP client for tests that talk to the running service as a real client would. */
+/**
+ * A small HTTP client for tests that talk to the running service as a real client would. It sends
+ * {@code Authorization: Bearer <key>}: the test admin key unless another key (or none, {@code null}) is given.
+ */
 public final class Http {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final String key;
 
   /** A response: status, headers, raw body and the body as JSON (null if it is not JSON). */
   public record Response(int status, Map<String, List<String>> headers, String body) {
@@ -39,7 +43,17 @@ public final class Http {
   }
 
   public Http(int port) {
+    this(port, TestKeys.ADMIN);
+  }
+
+  public Http(int port, String key) {
     this.base = "http://127.0.0.1:" + port;
+    this.key = key;
+  }
+
+  /** The same service with another key ({@code null}: no Authorization header). */
+  public Http withKey(String otherKey) {
+    return new Http(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherKey);
   }
 
   public Response get(String path) {
@@ -90,6 +104,9 @@ public final class Http {
   }
 
   public Response send(HttpRequest.Builder builder) {
+    if (key != null) {
+      builder.setHeader("Authorization", "Bearer " + key);
+    }
     try {
       HttpResponse<String> r =
           client.send(builder.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());

@@ -68,7 +68,7 @@ class BadInputTest {
     rejects(400, "repoId is required", () -> api.post("/v1/models", "{\"source\": \"hf\"}"));
     rejects(422, "repoId: must look like", () -> api.post("/v1/models", "{\"source\": \"hf\", \"repoId\": \"a b/c\"}"));
     rejects(400, "path is required", () -> api.post("/v1/models", "{\"source\": \"local\"}"));
-    rejects(422, "no directory", () -> api.post("/v1/models", "{\"source\": \"local\", \"path\": \"/nonexistent/m\"}"));
+    rejects(422, "allowed model root", () -> api.post("/v1/models", "{\"source\": \"local\", \"path\": \"/nonexistent/m\"}"));
     rejects(422, "config.json", () -> api.post("/v1/models", "{\"source\": \"local\", \"path\": \"../shared/models/stories260K\"}"));
     rejects(422, "llama2.c", () -> api.post("/v1/models",
         "{\"source\": \"llama2c\", \"path\": \"../shared/models/fortunes-byte-gpt2/config.json\"}"));

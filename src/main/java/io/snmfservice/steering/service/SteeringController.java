@@ -9,7 +9,9 @@ import io.snmfservice.steering.LogitShift;
 import io.snmfservice.steering.SteeringRunner;
 import io.snmfservice.steering.SteeringVector;
 import io.snmfservice.transformer.SamplingConfig;
+import io.snmfservice.security.CallerPermits;
 import io.snmfservice.web.ApiException;
+import io.snmfservice.web.TooManyRequestsException;
 import jakarta.validation.Valid;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -38,8 +40,11 @@ class SteeringController {
   private final ModelService models;
   private final ModelRuntime runtime;
   private final Semaphore interactive = new Semaphore(CONCURRENT_STEERS);
+  private final CallerPermits callerPermits;
 
-  SteeringController(SteeringService steering, SteeringStore store, ModelService models, ModelRuntime runtime) {
+  SteeringController(SteeringService steering, SteeringStore store, ModelService models, ModelRuntime runtime,
+      CallerPermits callerPermits) {
+    this.callerPermits = callerPermits;
     this.steering = steering;
     this.store = store;
     this.models = models;
@@ -81,9 +86,16 @@ class SteeringController {
     if (!Double.isFinite(r.alpha()) || Math.abs(r.alpha()) > 1e6) {
       throw ApiException.unprocessable("alpha must be finite with |alpha| <= 1e6");
     }
+    try (CallerPermits.Permit permit = callerPermits.acquireInteractive()) {
+      return steerWithinReplicaLimit(r, model, target);
+    }
+  }
+
+  private SteerResponse steerWithinReplicaLimit(SteerRequest r, Model model, SteeringTarget target)
+      throws InterruptedException {
     if (!interactive.tryAcquire(2, TimeUnit.SECONDS)) {
-      throw new ApiException(HttpStatus.TOO_MANY_REQUESTS,
-          CONCURRENT_STEERS + " interactive steering requests are running; retry shortly or use POST /v1/steering");
+      throw new TooManyRequestsException(
+          CONCURRENT_STEERS + " interactive steering requests are running; retry shortly or use POST /v1/steering", 2);
     }
     try (ModelRuntime.Lease lease = runtime.acquire(model.getId(), (f, d, t) -> { })) {
       int promptTokens = lease.get().tokenizer().encode(r.prompt()).length;

@@ -1,0 +1,139 @@
+package io.snmfservice.security;
+
+import io.snmfservice.web.ApiException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** The key registry: creates, lists, revokes and checks API keys (stored only as hashes). */
+@Service
+public class ApiKeys {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiKeys.class);
+  private static final String COLUMNS =
+      "id, name, role, key_prefix, created_by, created_at, last_used_at, expires_at, revoked_at";
+
+  private final JdbcClient jdbc;
+
+  public ApiKeys(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /** Creates a key with a fresh random secret; the secret is returned once and never stored. */
+  @Transactional
+  public CreatedApiKey create(String name, Role role, Instant expiresAt, Long createdBy) {
+    if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
+      throw ApiException.unprocessable("expiresAt must be in the future, was " + expiresAt);
+    }
+    String secret = KeySecrets.generate();
+    long id = insert(name, role, secret, expiresAt, createdBy);
+    log.info("Created API key {} '{}' with role {}", id, name, role.lowerName());
+    return new CreatedApiKey(secret, get(id));
+  }
+
+  /** Stores a key whose secret was chosen elsewhere (the configured bootstrap key); false if it exists already. */
+  @Transactional
+  public boolean register(String name, Role role, String secret) {
+    if (jdbc.sql("SELECT count(*) FROM api_key WHERE key_hash = ?").param(KeySecrets.hash(secret))
+        .query(Long.class).single() > 0) {
+      return false;
+    }
+    insert(name, role, secret, null, null);
+    return true;
+  }
+
+  private long insert(String name, Role role, String secret, Instant expiresAt, Long createdBy) {
+    return jdbc.sql("INSERT INTO api_key (name, role, key_hash, key_prefix, expires_at, created_by)"
+            + " VALUES (?, ?, ?, ?, ?, ?) RETURNING id")
+        .params(name, role.name(), KeySecrets.hash(secret), KeySecrets.visiblePrefix(secret),
+            expiresAt == null ? null : Timestamp.from(expiresAt), createdBy)
+        .query(Long.class)
+        .single();
+  }
+
+  public ApiKeyView get(long id) {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM api_key WHERE id = ?").param(id).query(this::view).optional()
+        .orElseThrow(() -> ApiException.notFound("API key", id));
+  }
+
+  public List<ApiKeyView> list(int offset, int limit) {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM api_key ORDER BY id OFFSET ? LIMIT ?")
+        .params(offset, limit).query(this::view).list();
+  }
+
+  public long count() {
+    return jdbc.sql("SELECT count(*) FROM api_key").query(Long.class).single();
+  }
+
+  /** Whether any key could still be used. */
+  public boolean anyActive() {
+    return jdbc.sql("SELECT count(*) FROM api_key WHERE revoked_at IS NULL AND (expires_at IS NULL"
+        + " OR expires_at > now())").query(Long.class).single() > 0;
+  }
+
+  /**
+   * Revokes a key at once (every replica checks the database on each request). The last active admin key cannot
+   * be revoked, so that someone can always manage keys.
+   */
+  @Transactional
+  public ApiKeyView revoke(long id) {
+    // one revocation at a time, so two admins cannot revoke each other's keys and leave none
+    jdbc.sql("SELECT pg_advisory_xact_lock(hashtext('api_key_revoke'))").query(Object.class).optional();
+    ApiKeyView key = get(id);
+    if (key.revokedAt() != null) {
+      return key;
+    }
+    if (key.active() && Role.parse(key.role()) == Role.ADMIN) {
+      long otherAdmins = jdbc.sql("SELECT count(*) FROM api_key WHERE role = 'ADMIN' AND id <> ? AND revoked_at IS NULL"
+          + " AND (expires_at IS NULL OR expires_at > now())").param(id).query(Long.class).single();
+      if (otherAdmins == 0) {
+        throw ApiException.conflict("API key " + id + " is the last active admin key; create another admin key first");
+      }
+    }
+    jdbc.sql("UPDATE api_key SET revoked_at = now() WHERE id = ?").param(id).update();
+    log.info("Revoked API key {} '{}'", id, key.name());
+    return get(id);
+  }
+
+  /** The caller a presented key stands for, if the key exists, is not revoked and has not expired. */
+  public Optional<Caller> authenticate(String secret) {
+    Optional<Caller> caller = jdbc.sql("SELECT id, name, role FROM api_key WHERE key_hash = ? AND revoked_at IS NULL"
+            + " AND (expires_at IS NULL OR expires_at > now())")
+        .param(KeySecrets.hash(secret))
+        .query((rs, i) -> new Caller(rs.getLong("id"), rs.getString("name"), Role.valueOf(rs.getString("role"))))
+        .optional();
+    // last use to the minute: enough for operators, and a busy key does not write on every request
+    caller.ifPresent(c -> jdbc.sql("UPDATE api_key SET last_used_at = now() WHERE id = ?"
+        + " AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')").param(c.keyId()).update());
+    return caller;
+  }
+
+  private ApiKeyView view(ResultSet rs, int row) throws SQLException {
+    Instant expires = instant(rs.getTimestamp("expires_at"));
+    Instant revoked = instant(rs.getTimestamp("revoked_at"));
+    Long createdBy = rs.getObject("created_by", Long.class);
+    return new ApiKeyView(
+        rs.getLong("id"),
+        rs.getString("name"),
+        rs.getString("role").toLowerCase(java.util.Locale.ROOT),
+        rs.getString("key_prefix"),
+        createdBy,
+        instant(rs.getTimestamp("created_at")),
+        instant(rs.getTimestamp("last_used_at")),
+        expires,
+        revoked,
+        revoked == null && (expires == null || expires.isAfter(Instant.now())));
+  }
+
+  private static Instant instant(Timestamp t) {
+    return t == null ? null : t.toInstant();
+  }
+}
