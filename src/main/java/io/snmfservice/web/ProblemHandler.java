@@ -2,6 +2,7 @@ package io.snmfservice.web;
 
 import jakarta.validation.ConstraintViolationException;
 import java.util.List;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -46,6 +47,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
   ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
     return problem(
         HttpStatus.BAD_REQUEST, "parameter '" + e.getName() + "' has an invalid value '" + e.getValue() + "'");
+  }
+
+  /** Tomcat parses the query string lazily and throws on a malformed one (e.g. a parameter without a name). */
+  @ExceptionHandler(InvalidParameterException.class)
+  ResponseEntity<ProblemDetail> malformedQuery(InvalidParameterException e) {
+    return problem(HttpStatus.BAD_REQUEST, "the query string is malformed: " + e.getMessage());
   }
 
   @ExceptionHandler(ConstraintViolationException.class)

@@ -2,6 +2,7 @@ package io.snmfservice.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.snmfservice.support.ApiOperations;
 import io.snmfservice.support.Http;
 import io.snmfservice.support.ServiceTest;
 import io.snmfservice.support.TestKeys;

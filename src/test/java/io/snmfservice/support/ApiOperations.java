@@ -1,4 +1,4 @@
-package io.snmfservice.security;
+package io.snmfservice.support;
 
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -10,13 +10,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Every operation of {@code openapi.yaml}, read from the file so that a new route cannot slip past the tests. */
-record ApiOperations(OpenAPI spec, List<Op> all) {
+public record ApiOperations(OpenAPI spec, List<Op> all) {
 
   /** One operation: method, path template, the least role it declares, and whether it declares security. */
-  record Op(String method, String path, String requiredRole, boolean declaresSecurity, Operation operation) {
+  public record Op(String method, String path, String requiredRole, boolean declaresSecurity, Operation operation) {
 
     /** The path with every {param} replaced by an id that exists nowhere. */
-    String concretePath() {
+    public String concretePath() {
       return path.replaceAll("\\{[^}]+}", "999999999");
     }
 
@@ -26,7 +26,7 @@ record ApiOperations(OpenAPI spec, List<Op> all) {
     }
   }
 
-  static ApiOperations read() {
+  public static ApiOperations read() {
     OpenAPI spec = new OpenAPIV3Parser().read("openapi.yaml");
     List<Op> ops = new ArrayList<>();
     for (Map.Entry<String, PathItem> path : spec.getPaths().entrySet()) {
