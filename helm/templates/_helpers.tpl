@@ -75,6 +75,14 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 {{- end }}
 
+{{- define "snmf.adminKeySecretName" -}}
+{{- if .Values.security.bootstrapAdminKey.existingSecret }}
+{{- .Values.security.bootstrapAdminKey.existingSecret }}
+{{- else if .Values.security.bootstrapAdminKey.value }}
+{{- printf "%s-admin-key" (include "snmf.fullname" .) }}
+{{- end }}
+{{- end }}
+
 {{- define "snmf.claimName" -}}
 {{- default (printf "%s-data" (include "snmf.fullname" .)) .Values.persistence.existingClaim }}
 {{- end }}
@@ -84,7 +92,7 @@ app.kubernetes.io/component: {{ .component }}
 {{- $annotations := dict "checksum/config" (include (print .ctx.Template.BasePath "/configmap.yaml") .ctx | sha256sum) }}
 {{- if .ctx.Values.metrics.enabled }}
 {{- $_ := set $annotations "prometheus.io/scrape" "true" }}
-{{- $_ := set $annotations "prometheus.io/port" "8080" }}
+{{- $_ := set $annotations "prometheus.io/port" (toString .ctx.Values.management.port) }}
 {{- $_ := set $annotations "prometheus.io/path" .ctx.Values.metrics.path }}
 {{- end }}
 {{- toYaml (merge $annotations (default (dict) .extra)) }}
@@ -106,6 +114,13 @@ app.kubernetes.io/component: {{ .component }}
     secretKeyRef:
       name: {{ include "snmf.dbSecretName" .ctx }}
       key: {{ include "snmf.dbPasswordKey" .ctx }}
+{{- with (include "snmf.adminKeySecretName" .ctx) }}
+- name: SNMF_SECURITY_BOOTSTRAP_ADMIN_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: {{ $.ctx.Values.security.bootstrapAdminKey.secretKey }}
+{{- end }}
 {{- with (include "snmf.hfSecretName" .ctx) }}
 - name: HF_TOKEN
   valueFrom:
@@ -115,25 +130,25 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 {{- end }}
 
-{{/* Actuator probes on the http port */}}
+{{/* Actuator probes on the management port */}}
 {{- define "snmf.probes" -}}
 startupProbe:
   httpGet:
     path: {{ .Values.probes.liveness.path }}
-    port: http
+    port: management
   periodSeconds: {{ .Values.probes.startup.periodSeconds }}
   failureThreshold: {{ .Values.probes.startup.failureThreshold }}
 livenessProbe:
   httpGet:
     path: {{ .Values.probes.liveness.path }}
-    port: http
+    port: management
   periodSeconds: {{ .Values.probes.liveness.periodSeconds }}
   timeoutSeconds: {{ .Values.probes.liveness.timeoutSeconds }}
   failureThreshold: {{ .Values.probes.liveness.failureThreshold }}
 readinessProbe:
   httpGet:
     path: {{ .Values.probes.readiness.path }}
-    port: http
+    port: management
   periodSeconds: {{ .Values.probes.readiness.periodSeconds }}
   timeoutSeconds: {{ .Values.probes.readiness.timeoutSeconds }}
   failureThreshold: {{ .Values.probes.readiness.failureThreshold }}

@@ -103,6 +103,12 @@ public class ApiKeys {
     return get(id);
   }
 
+  /** Whether key {@code id} still works (exists, not revoked, not expired). */
+  public boolean isActive(long id) {
+    return jdbc.sql("SELECT count(*) FROM api_key WHERE id = ? AND revoked_at IS NULL"
+        + " AND (expires_at IS NULL OR expires_at > now())").param(id).query(Long.class).single() > 0;
+  }
+
   /** The caller a presented key stands for, if the key exists, is not revoked and has not expired. */
   public Optional<Caller> authenticate(String secret) {
     Optional<Caller> caller = jdbc.sql("SELECT id, name, role FROM api_key WHERE key_hash = ? AND revoked_at IS NULL"

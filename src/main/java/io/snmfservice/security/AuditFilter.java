@@ -14,7 +14,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerMapping;
 
 /**
- * Records every state-changing API request of an authenticated caller (submissions, cancels, deletes, key
+ * Records every state-changing API (and dashboard) request of an authenticated caller (submissions, cancels, deletes, key
  * changes, ...) with its outcome, after it has been answered. Sits inside the security chain, so requests that
  * were refused for lack of permission are recorded too (outcome DENIED).
  */
@@ -31,7 +31,10 @@ final class AuditFilter extends OncePerRequestFilter {
 
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
-    return READ_METHODS.contains(request.getMethod()) || !request.getRequestURI().startsWith("/v1/");
+    String path = request.getRequestURI();
+    return READ_METHODS.contains(request.getMethod())
+        || !(path.startsWith("/v1/") || path.startsWith("/ui/"))
+        || path.equals(DashboardSecurity.LOGIN) || path.equals("/ui/logout");
   }
 
   @Override

@@ -8,7 +8,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
  * Who is making the current request: an API key (id, name, role), or the single open-mode caller (no key) when
  * access control is switched off for a local experiment.
  */
-public record Caller(Long keyId, String name, Role role) {
+public record Caller(Long keyId, String name, Role role) implements java.io.Serializable {
 
   static final Caller OPEN_MODE = new Caller(null, "open-mode", Role.ADMIN);
 

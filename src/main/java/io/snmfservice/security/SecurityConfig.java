@@ -29,7 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Who may call what. Every request but health carries an API key ({@code Authorization: Bearer}); its role
  * decides: readers GET, submitters also POST (job submissions, interactive steering, cancels of their own jobs),
- * admins everything, including deletes, key management, the audit trail and the rest of actuator. Rules that
+ * admins everything, including deletes, key management, the audit trail and the rest of actuator (unless the actuator
+ * has a management port of its own, which then needs no key and must not be exposed). Rules that
  * depend on the request body or the resource (server paths, job ownership) are checked by the services.
  */
 @Configuration(proxyBeanMethods = false)
@@ -46,6 +47,7 @@ class SecurityConfig {
   SecurityFilterChain apiSecurity(HttpSecurity http, SecurityProperties settings, AuthenticationManager manager,
       AuditLog audit, JsonMapper json, Environment env) throws Exception {
     ProblemWriter problems = new ProblemWriter(json);
+    int managementPort = separateManagementPort(env);
     http.csrf(AbstractHttpConfigurer::disable) // bearer keys are not sent by browsers on their own
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .httpBasic(AbstractHttpConfigurer::disable)
@@ -72,6 +74,8 @@ class SecurityConfig {
         .authorizeHttpRequests(a -> a
             // error pages and async (SSE) dispatches belong to requests that were already authorised
             .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll()
+            // a separate management port (probes, Prometheus) stays inside the pod network
+            .requestMatchers(request -> managementPort > 0 && request.getLocalPort() == managementPort).permitAll()
             .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
             .requestMatchers("/actuator/**").hasRole("ADMIN")
             .requestMatchers("/v1/keys", "/v1/keys/**", "/v1/audit", "/v1/audit/**").hasRole("ADMIN")
@@ -100,6 +104,13 @@ class SecurityConfig {
       problems.write(request, response, HttpStatus.FORBIDDEN,
           "an API key with role '" + role + "' may not " + request.getMethod() + " " + request.getRequestURI());
     };
+  }
+
+  /** {@code management.server.port} when the actuator has a port of its own, else 0. */
+  private static int separateManagementPort(Environment env) {
+    int management = env.getProperty("management.server.port", Integer.class, -1);
+    int server = env.getProperty("server.port", Integer.class, 8080);
+    return management > 0 && management != server ? management : 0;
   }
 
   /** Open mode serves everyone as an admin, so it must not be reachable from other machines. */

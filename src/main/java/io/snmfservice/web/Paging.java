@@ -12,6 +12,9 @@ public record Paging(int page, int size) {
     if (size < 1 || size > MAX_SIZE) {
       throw ApiException.unprocessable("size must be between 1 and " + MAX_SIZE + ", was " + size);
     }
+    if ((long) page * size > Integer.MAX_VALUE - MAX_SIZE) {
+      throw ApiException.unprocessable("page " + page + " of size " + size + " lies beyond any list");
+    }
     return new Paging(page, size);
   }
 

@@ -46,7 +46,7 @@ class HelmChartTemplateTest {
     }
 
     @Test
-    void probesActuatorLivenessAndReadinessOnTheHttpPort() {
+    void probesActuatorLivenessAndReadinessOnTheManagementPort() {
       for (String deployment : List.of(API, WORKER)) {
         Node container = chart.get("Deployment", deployment).container();
         assertThat(container.get("ports.0.containerPort")).isEqualTo(8080);
@@ -54,7 +54,10 @@ class HelmChartTemplateTest {
         assertThat(container.get("livenessProbe.httpGet.path")).isEqualTo("/actuator/health/liveness");
         assertThat(container.get("readinessProbe.httpGet.path")).isEqualTo("/actuator/health/readiness");
         assertThat(container.get("startupProbe.httpGet.path")).isEqualTo("/actuator/health/liveness");
-        assertThat(container.get("livenessProbe.httpGet.port")).isEqualTo("http");
+        assertThat(container.get("ports.1.containerPort")).isEqualTo(9090);
+        assertThat(container.get("ports.1.name")).isEqualTo("management");
+        assertThat(container.get("livenessProbe.httpGet.port")).isEqualTo("management");
+        assertThat(container.get("readinessProbe.httpGet.port")).isEqualTo("management");
       }
     }
 
@@ -103,7 +106,7 @@ class HelmChartTemplateTest {
       for (String deployment : List.of(API, WORKER)) {
         assertThat(chart.get("Deployment", deployment).map("spec.template.metadata.annotations"))
             .containsEntry("prometheus.io/scrape", "true")
-            .containsEntry("prometheus.io/port", "8080")
+            .containsEntry("prometheus.io/port", "9090")
             .containsEntry("prometheus.io/path", "/actuator/prometheus");
       }
     }
@@ -256,5 +259,21 @@ class HelmChartTemplateTest {
           .containsEntry("name", "hf-token").containsEntry("key", "HF_TOKEN");
     }
     assertThat(chart.ofKind("Secret")).isEmpty();
+  }
+
+  @Test
+  void passesTheBootstrapAdminKeyFromASecret() {
+    RenderedChart existing = RenderedChart.render(command -> command
+        .set("security.bootstrapAdminKey.existingSecret", "snmf-admin"));
+    for (String deployment : List.of(API, WORKER)) {
+      assertThat(existing.get("Deployment", deployment).env("SNMF_SECURITY_BOOTSTRAP_ADMIN_KEY")
+          .map("valueFrom.secretKeyRef")).containsEntry("name", "snmf-admin").containsEntry("key", "admin-key");
+    }
+    assertThat(existing.ofKind("Secret")).isEmpty();
+
+    RenderedChart trial = RenderedChart.render(command -> command
+        .set("security.bootstrapAdminKey.value", "trial-admin-key-0123456789"));
+    assertThat(trial.ofKind("Secret")).hasSize(1);
+    assertThat(trial.get("Deployment", API).env("SNMF_SECURITY_BOOTSTRAP_ADMIN_KEY").has("value")).isFalse();
   }
 }

@@ -1,0 +1,105 @@
+package io.snmfservice.security;
+
+import io.snmfservice.audit.AuditLog;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.ExceptionTranslationFilter;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The dashboard ({@code /ui}) signs in once per browser session: the user pastes an API key into the login form,
+ * the session keeps who they are (never the key, never in a URL), forms carry CSRF tokens, and a key revoked
+ * meanwhile ends the session at its next request. The API docs ({@code /docs}, {@code /openapi.yaml}) and static
+ * files are public.
+ */
+@Configuration(proxyBeanMethods = false)
+class DashboardSecurity {
+
+  static final String LOGIN = "/ui/login";
+
+  @Bean
+  @Order(1)
+  SecurityFilterChain dashboardFilterChain(HttpSecurity http, ApiKeys keys, SecurityProperties settings,
+      AuditLog audit) throws Exception {
+    http.securityMatcher("/", "/ui", "/ui/**", "/docs", "/docs/**", "/openapi.yaml", "/webjars/**", "/static/**",
+        "/favicon.ico");
+    if (settings.mode() == SecurityProperties.Mode.OPEN) {
+      return http.anonymous(a -> a.principal(Caller.OPEN_MODE).authorities(Caller.OPEN_MODE.role().authorities()))
+          .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+          .build();
+    }
+    http.authenticationManager(new ProviderManager(formKeyProvider(keys)))
+        .formLogin(f -> f.loginPage(LOGIN).loginProcessingUrl(LOGIN).passwordParameter("key")
+            .defaultSuccessUrl("/ui", false).failureUrl(LOGIN + "?error").permitAll())
+        .logout(l -> l.logoutUrl("/ui/logout").logoutSuccessUrl(LOGIN + "?signedOut").permitAll())
+        .addFilterAfter(new RevokedKeyFilter(keys), SecurityContextHolderFilter.class)
+        .addFilterBefore(new AuditFilter(audit), ExceptionTranslationFilter.class)
+        .authorizeHttpRequests(a -> a
+            .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll()
+            .requestMatchers("/", "/docs", "/docs/**", "/openapi.yaml", "/webjars/**", "/static/**", "/favicon.ico")
+            .permitAll()
+            .requestMatchers(HttpMethod.GET, "/ui", "/ui/**").hasRole("READER")
+            .anyRequest().hasRole("SUBMITTER"));
+    return http.build();
+  }
+
+  /** The login form's "password" is the API key; the name field is not used. */
+  private static AuthenticationProvider formKeyProvider(ApiKeys keys) {
+    return new AuthenticationProvider() {
+      @Override
+      public Authentication authenticate(Authentication authentication) {
+        Object key = authentication.getCredentials();
+        return keys.authenticate(key == null ? "" : key.toString().trim())
+            .map(ApiKeyAuthentication::of)
+            .orElseThrow(() -> new BadCredentialsException("the API key is unknown, revoked or expired"));
+      }
+
+      @Override
+      public boolean supports(Class<?> type) {
+        return UsernamePasswordAuthenticationToken.class.isAssignableFrom(type);
+      }
+    };
+  }
+
+  /** Ends a dashboard session whose key has been revoked or has expired since sign-in. */
+  private static final class RevokedKeyFilter extends OncePerRequestFilter {
+
+    private final ApiKeys keys;
+
+    RevokedKeyFilter(ApiKeys keys) {
+      this.keys = keys;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+        throws ServletException, IOException {
+      Caller caller = Caller.current().orElse(null);
+      if (caller != null && caller.keyId() != null && !keys.isActive(caller.keyId())) {
+        SecurityContextHolder.clearContext();
+        HttpSession session = request.getSession(false);
+        if (session != null) {
+          session.invalidate();
+        }
+      }
+      chain.doFilter(request, response);
+    }
+  }
+}
