@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.snmfservice.support.ContractClient;
 import io.snmfservice.support.Jobs;
 import io.snmfservice.support.ServiceTest;
+import io.snmfservice.support.TestKeys;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -213,7 +214,8 @@ class FactorizationEndToEndTest {
 
   private byte[] download(String path) throws IOException, InterruptedException {
     HttpResponse<byte[]> r = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Authorization", "Bearer " + TestKeys.ADMIN).build(),
         HttpResponse.BodyHandlers.ofByteArray());
     assertThat(r.statusCode()).isEqualTo(200);
     return r.body();

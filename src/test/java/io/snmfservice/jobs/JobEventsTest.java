@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.snmfservice.support.Http;
 import io.snmfservice.support.ServiceTest;
+import io.snmfservice.support.TestKeys;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -38,6 +39,7 @@ class JobEventsTest {
 
     HttpResponse<InputStream> stream = HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/jobs/" + job + "/events"))
+            .header("Authorization", "Bearer " + TestKeys.ADMIN)
             .timeout(Duration.ofMinutes(2)).build(),
         HttpResponse.BodyHandlers.ofInputStream());
     assertThat(stream.statusCode()).isEqualTo(200);
