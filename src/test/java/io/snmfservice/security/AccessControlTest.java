@@ -15,7 +15,9 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -29,6 +31,9 @@ class AccessControlTest {
 
   @Value("${local.server.port}")
   int port;
+
+  @Autowired
+  JdbcClient jdbc;
 
   private Http admin;
   private final Map<Role, Http> byRole = new LinkedHashMap<>();
@@ -192,6 +197,28 @@ class AccessControlTest {
     assertThat(own.status()).as(own.body()).isIn(200, 409);
     Http.Response byAdmin = admin.post("/v1/jobs/" + aliceId + "/cancel", "");
     assertThat(byAdmin.status()).as(byAdmin.body()).isIn(200, 409);
+  }
+
+  @Test
+  void rowsRecordTheKeyThatCreatedThem() {
+    Http submitter = byRole.get(Role.SUBMITTER);
+    long submitterId = findKeyId("submitter-" + suffix);
+    long dataset = submitter.post("/v1/datasets", "{\"name\":\"owned-" + suffix + "\",\"kind\":\"text\","
+        + "\"texts\":[\"a\"]}").json().get("id").asLong();
+    assertThat(jdbc.sql("SELECT created_by FROM dataset WHERE id = ?").param(dataset).query(Long.class).single())
+        .isEqualTo(submitterId);
+    long model = submitter.post("/v1/models", "{\"name\":\"owned-" + suffix + "\",\"source\":\"hf\","
+        + "\"repoId\":\"org/owned\"}").json().get("id").asLong();
+    assertThat(jdbc.sql("SELECT created_by FROM model WHERE id = ?").param(model).query(Long.class).single())
+        .isEqualTo(submitterId);
+    // rows that a job writes (activation sets, factorizations, steering runs, evaluations) belong to its submitter
+    long job = jdbc.sql("INSERT INTO job (type, created_by, status) VALUES ('owned-" + suffix + "', ?, 'CANCELLED')"
+        + " RETURNING id").param(submitterId).query(Long.class).single();
+    long evaluation = jdbc.sql("INSERT INTO evaluation (job_id, model_id, layer, settings, results)"
+        + " VALUES (?, ?, 0, '{}', '{}') RETURNING id").params(job, model).query(Long.class).single();
+    assertThat(jdbc.sql("SELECT created_by FROM evaluation WHERE id = ?").param(evaluation).query(Long.class).single())
+        .isEqualTo(submitterId);
+    jdbc.sql("DELETE FROM evaluation WHERE id = ?").param(evaluation).update();
   }
 
   @Test
