@@ -6,6 +6,7 @@ import io.snmfservice.jobs.JobView;
 import jakarta.validation.Valid;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -23,10 +24,12 @@ import tools.jackson.databind.node.ObjectNode;
 class ActivationController {
 
   private final ActivationSetService sets;
+  private final ActivationSetDeletion deletion;
   private final JobService jobs;
   private final JsonMapper json;
 
-  ActivationController(ActivationSetService sets, JobService jobs, JsonMapper json) {
+  ActivationController(ActivationSetService sets, ActivationSetDeletion deletion, JobService jobs, JsonMapper json) {
+    this.deletion = deletion;
     this.sets = sets;
     this.jobs = jobs;
     this.json = json;
@@ -58,5 +61,12 @@ class ActivationController {
   @GetMapping("/{id}")
   ActivationSetView get(@PathVariable long id) {
     return ActivationSetView.of(sets.get(id));
+  }
+
+  /** Deletes the set and its files; 409 while a factorization or a queued or running job needs it. */
+  @DeleteMapping("/{id}")
+  ResponseEntity<Void> delete(@PathVariable long id) {
+    deletion.delete(id);
+    return ResponseEntity.noContent().build();
   }
 }

@@ -106,6 +106,11 @@ public class ActivationSetService {
       existing.filter(s -> Files.exists(Path.of(s.getMatrixPath()))).ifPresentOrElse(
           s -> reused.put(layer, s), () -> missing.add(layer));
     }
+    if (!reused.isEmpty()) {
+      // retention counts from the last reuse
+      jdbc.sql("UPDATE activation_set SET last_used_at = now() WHERE id = ANY(?)")
+          .param(reused.values().stream().map(ActivationSet::getId).toArray(Long[]::new)).update();
+    }
     Map<Integer, ActivationSet> recorded = new LinkedHashMap<>();
     if (!missing.isEmpty()) {
       job.report("collect", from, "recording layers " + missing);

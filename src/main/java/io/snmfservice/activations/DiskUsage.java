@@ -1,0 +1,40 @@
+package io.snmfservice.activations;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/** Bytes that files and directories of the store take on disk (0 for what is missing). */
+public final class DiskUsage {
+
+  private DiskUsage() {}
+
+  public static long of(Path... paths) {
+    long total = 0;
+    for (Path p : paths) {
+      total += of(p);
+    }
+    return total;
+  }
+
+  public static long of(Path path) {
+    if (path == null || !Files.exists(path)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.walk(path)) {
+      return files.filter(Files::isRegularFile).mapToLong(DiskUsage::size).sum();
+    } catch (IOException | UncheckedIOException e) {
+      return 0; // files vanishing while counted
+    }
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+}
