@@ -91,7 +91,7 @@ class FactorizationsController {
     FeatureViews.Factorization f = queries.factorization(id);
     model.addAttribute("f", f);
     model.addAttribute("settings", json.writerWithDefaultPrettyPrinter().writeValueAsString(f.settings()));
-    model.addAttribute("timings", f.timings().properties());
+    model.addAttribute("timings", timings(f.timings()));
     model.addAttribute("lossChart", Charts.line("iteration", List.of(new Charts.Series("loss", f.lossCurve())),
         null, true));
     table(f, level, sort, order, page, q, model);
@@ -137,6 +137,17 @@ class FactorizationsController {
       }
     }
     return new Node(feature, weight, children);
+  }
+
+  /** Timings as "collect: 2.51 s" (stored as collectSeconds etc.). */
+  private static java.util.Map<String, String> timings(tools.jackson.databind.JsonNode timings) {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (var e : timings.properties()) {
+      String key = e.getKey().endsWith("Seconds") ? e.getKey().substring(0, e.getKey().length() - 7) : e.getKey();
+      out.put(key, e.getValue().isNumber()
+          ? JobRow.human(java.time.Duration.ofMillis((long) (e.getValue().asDouble() * 1000))) : e.getValue().toString());
+    }
+    return out;
   }
 
   private void table(FeatureViews.Factorization f, int level, String sort, String order, int page, String q,

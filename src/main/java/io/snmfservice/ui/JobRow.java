@@ -15,8 +15,11 @@ import tools.jackson.databind.JsonNode;
  * factorization iterates, the iteration and loss read from its progress message ("iteration 40/100, loss 1.2e+05").
  */
 record JobRow(long id, String type, String status, boolean terminal, String stage, int percent, String eta,
-    String message, Integer iteration, Double loss, String duration, Instant createdAt, String error,
-    List<Link> results, boolean cancelRequested) {
+    String message, Integer iteration, Double loss, String duration, Instant createdAt, String created,
+    String started, String finished, int attempts, String error, List<Link> results, boolean cancelRequested) {
+
+  private static final java.time.format.DateTimeFormatter TIME =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
 
   record Link(String label, String href) {}
 
@@ -35,7 +38,13 @@ record JobRow(long id, String type, String status, boolean terminal, String stag
     String error = job.error() == null ? null : job.error().path("detail").asString(job.error().toString());
     return new JobRow(job.id(), job.type(), job.status().name(), job.status().isTerminal(), job.stage(),
         (int) Math.round(100 * job.progress()), eta(job), job.message(), iteration, loss, duration(job),
-        job.createdAt(), error, results(job.result()), job.cancelRequested());
+        job.createdAt(), time(job.createdAt()), time(job.startedAt()), time(job.finishedAt()), job.attempts(), error,
+        results(job.result()),
+        job.cancelRequested());
+  }
+
+  private static String time(Instant t) {
+    return t == null ? "—" : TIME.format(t);
   }
 
   static List<JobRow> of(List<Job> jobs) {

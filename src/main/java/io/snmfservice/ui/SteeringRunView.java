@@ -13,6 +13,8 @@ import tools.jackson.databind.JsonNode;
  */
 record SteeringRunView(JsonNode run, String klChart, List<Outcome> outcomes) {
 
+  static final int SHIFTS_SHOWN = 15;
+
   record Pair(String prompt, String unsteered, String steered) {}
 
   record Shift(String token, double delta) {}
@@ -53,9 +55,14 @@ record SteeringRunView(JsonNode run, String klChart, List<Outcome> outcomes) {
     return new SteeringRunView(run, chart, outcomes);
   }
 
+  /** The strongest shifts only: the stored lists are long, the API has them all. */
   private static List<Shift> shifts(JsonNode list) {
     List<Shift> out = new ArrayList<>();
-    list.forEach(s -> out.add(new Shift(s.path("token").asString(), s.path("delta").asDouble())));
+    list.forEach(s -> {
+      if (out.size() < SHIFTS_SHOWN) {
+        out.add(new Shift(s.path("token").asString(), s.path("delta").asDouble()));
+      }
+    });
     return out;
   }
 

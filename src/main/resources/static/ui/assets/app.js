@@ -44,9 +44,23 @@
     (root.querySelectorAll ? root : document).querySelectorAll('[data-chart]').forEach(draw);
   }
 
-  /** A progress fragment arrived: append its (iteration, loss) point to the live loss chart. */
+  /** Appends "time stage: message" to the job's log when either changed. */
+  function log(box) {
+    var list = document.getElementById('job-log');
+    if (!list) { return; }
+    var line = (box.getAttribute('data-stage') || '') + ': ' + (box.getAttribute('data-message') || box.getAttribute('data-status'));
+    if (list._last === line) { return; }
+    list._last = line;
+    var item = document.createElement('li');
+    item.textContent = new Date().toLocaleTimeString() + '  ' + line;
+    list.appendChild(item);
+    while (list.children.length > 200) { list.removeChild(list.firstChild); }
+  }
+
+  /** A progress fragment arrived: log it and append its (iteration, loss) point to the live loss chart. */
   function progress(el) {
     var box = el.matches && el.matches('.progress-box') ? el : (el.querySelector ? el.querySelector('.progress-box') : null);
+    if (box) { log(box); }
     var chart = document.getElementById('live-loss');
     if (!box || !chart || !chart._plot) { return; }
     var it = box.getAttribute('data-iteration');

@@ -90,6 +90,18 @@ final class Browser implements AutoCloseable {
     }
   }
 
+  /** A PNG of what the window shows (1280×800), e.g. for the README. */
+  Path viewport(String name) {
+    try {
+      Files.createDirectories(SCREENSHOTS);
+      Path file = SCREENSHOTS.resolve(name + ".png");
+      Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @Override
   public void close() {
     driver.quit();

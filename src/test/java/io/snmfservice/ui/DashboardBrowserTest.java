@@ -282,6 +282,7 @@ class DashboardBrowserTest {
     assertThat(find("#causal-h").findElement(By.xpath("..")).getText()).contains("offline-v1", "Latest run");
     browser.assertNoConsoleErrors("feature card with a steering run");
     browser.screenshot("feature-card-steered");
+    browser.viewport("feature-card-top");
   }
 
   @Test
