@@ -24,8 +24,9 @@ import org.openqa.selenium.logging.LogType;
  */
 final class Browser implements AutoCloseable {
 
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  /** Debian's paths; other systems can point the tests elsewhere with -Dsnmf.test.chromium / -Dsnmf.test.chromedriver. */
+  static final Path CHROMIUM = Path.of(System.getProperty("snmf.test.chromium", "/usr/bin/chromium"));
+  static final Path CHROMEDRIVER = Path.of(System.getProperty("snmf.test.chromedriver", "/usr/bin/chromedriver"));
   static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
 
   final ChromeDriver driver;
@@ -34,8 +35,8 @@ final class Browser implements AutoCloseable {
   /** Why the browser tests cannot run here, or null when Chromium and chromedriver are installed. */
   static String missing() {
     if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-      return "browser tests not run: Debian's chromium and chromium-driver are not installed"
-          + " (apt-get install -y chromium chromium-driver; .ci/run does this)";
+      return "browser tests not run: no executable " + CHROMIUM + " and " + CHROMEDRIVER
+          + " (Debian: apt-get install -y chromium chromium-driver; .ci/run does this)";
     }
     return null;
   }
