@@ -119,24 +119,34 @@ class FactorizationsController {
     List<Node> roots = new ArrayList<>();
     if (top > 0) {
       for (FeatureViews.FeatureSummary coarse : queries.features(id, top, "index", false, 0, 500)) {
-        roots.add(node(coarse, 1f, top));
+        roots.add(node(coarse, null, top));
       }
     }
     model.addAttribute("roots", roots);
     return "ui/hierarchy";
   }
 
-  /** A coarse feature with its children (the links down to level 0). */
-  record Node(FeatureViews.FeatureSummary feature, float weight, List<Node> children) {}
+  /** Children whose link weight is below this share of the strongest child's are counted, not listed. */
+  static final double WEAK_LINK = 0.1;
 
-  private Node node(FeatureViews.FeatureSummary feature, float weight, int level) {
+  /** A coarse feature with its main children (the links down to level 0) and how many weak links were left out. */
+  record Node(FeatureViews.FeatureSummary feature, Float weight, List<Node> children, int weaker) {}
+
+  private Node node(FeatureViews.FeatureSummary feature, Float weight, int level) {
     List<Node> children = new ArrayList<>();
+    int weaker = 0;
     if (level > 0) {
-      for (FeatureViews.Link link : queries.children(feature.id())) {
-        children.add(node(link.feature(), link.weight(), level - 1));
+      List<FeatureViews.Link> links = queries.children(feature.id()); // strongest first
+      float strongest = links.isEmpty() ? 0 : links.get(0).weight();
+      for (FeatureViews.Link link : links) {
+        if (link.weight() >= WEAK_LINK * strongest && link.weight() > 0) {
+          children.add(node(link.feature(), link.weight(), level - 1));
+        } else {
+          weaker++;
+        }
       }
     }
-    return new Node(feature, weight, children);
+    return new Node(feature, weight, children, weaker);
   }
 
   /** Timings as "collect: 2.51 s" (stored as collectSeconds etc.). */
