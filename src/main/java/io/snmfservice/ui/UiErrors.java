@@ -40,6 +40,9 @@ class UiErrors {
 
   @ExceptionHandler(RuntimeException.class)
   String unexpected(RuntimeException e, Model model, HttpServletResponse response) {
+    if (e.getClass().getName().startsWith("org.springframework.security.")) {
+      throw e; // access control answers these itself (login redirect, 403)
+    }
     log.error("Unhandled error in a dashboard page", e);
     return page(Problem.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal error"), model, response);
   }
