@@ -7,7 +7,7 @@ import java.util.Locale;
 public record DatasetView(
     long id, String name, String kind, Long modelId, int documentCount, Long tokenCount, Instant createdAt) {
 
-  static DatasetView of(Dataset d) {
+  public static DatasetView of(Dataset d) {
     return new DatasetView(
         d.getId(),
         d.getName(),

@@ -11,7 +11,9 @@ import io.snmfservice.snmf.HierarchyResult;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -59,6 +61,7 @@ class FactorizationWriter {
       }
       ids.add(levelIds);
       insertTopInputs(level, levelIds);
+      insertExamples(level, levelIds);
       insertVocab(level, levelIds);
     }
     for (int l = 0; l < interpretation.links().size(); l++) {
@@ -96,30 +99,65 @@ class FactorizationWriter {
     List<Object[]> rows = new ArrayList<>();
     for (Interpretation.Feature f : level) {
       for (Interpretation.TopInput t : f.topInputs()) {
-        rows.add(new Object[] {ids[f.index()], t.rank(), t.document(), t.position(), t.tokenId(), text(t.tokenText()),
-            t.activation(), t.contextStart(), t.contextTokenIds(), texts(t.contextTokens()), t.contextActivations(),
-            text(t.contextText())});
+        rows.add(contextRow(ids[f.index()], t));
       }
     }
     jdbc.batchUpdate(
         "INSERT INTO feature_top_input (feature_id, rank, document, position, token_id, token_text, activation,"
-            + " context_start, context_token_ids, context_tokens, context_activations, context_text)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " context_start, context_token_ids, context_tokens, context_activations, context_text, context_pieces)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows, 500, (ps, r) -> setContext(ps, r, 1));
+  }
+
+  /** Examples from the activation intervals, stored like top inputs with their interval. */
+  private void insertExamples(List<Interpretation.Feature> level, long[] ids) {
+    List<Object[]> rows = new ArrayList<>();
+    for (Interpretation.Feature f : level) {
+      for (Interpretation.Example e : f.examples()) {
+        Object[] context = contextRow(ids[f.index()], e.input());
+        Object[] row = new Object[context.length + 3];
+        row[0] = e.bin();
+        row[1] = e.low();
+        row[2] = e.high();
+        System.arraycopy(context, 0, row, 3, context.length);
+        rows.add(row);
+      }
+    }
+    jdbc.batchUpdate(
+        "INSERT INTO feature_example (bin, bin_low, bin_high, feature_id, rank, document, position, token_id,"
+            + " token_text, activation, context_start, context_token_ids, context_tokens, context_activations,"
+            + " context_text, context_pieces) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows, 500, (ps, r) -> {
-          Connection c = ps.getConnection();
-          ps.setLong(1, (Long) r[0]);
-          ps.setInt(2, (Integer) r[1]);
-          ps.setInt(3, (Integer) r[2]);
-          ps.setInt(4, (Integer) r[3]);
-          ps.setInt(5, (Integer) r[4]);
-          ps.setString(6, (String) r[5]);
-          ps.setFloat(7, (Float) r[6]);
-          ps.setInt(8, (Integer) r[7]);
-          ps.setArray(9, c.createArrayOf("integer", boxed((int[]) r[8])));
-          ps.setArray(10, c.createArrayOf("text", (String[]) r[9]));
-          ps.setArray(11, c.createArrayOf("real", boxed((float[]) r[10])));
-          ps.setString(12, (String) r[11]);
+          ps.setInt(1, (Integer) r[0]);
+          ps.setFloat(2, (Float) r[1]);
+          ps.setFloat(3, (Float) r[2]);
+          setContext(ps, Arrays.copyOfRange(r, 3, r.length), 4);
         });
+  }
+
+  private static Object[] contextRow(long featureId, Interpretation.TopInput t) {
+    return new Object[] {featureId, t.rank(), t.document(), t.position(), t.tokenId(), text(t.tokenText()),
+        t.activation(), t.contextStart(), t.contextTokenIds(), texts(t.contextTokens()), t.contextActivations(),
+        text(t.contextText()), texts(t.contextPieces())};
+  }
+
+  /** Binds a {@link #contextRow} from parameter {@code first} on. */
+  private static void setContext(PreparedStatement ps, Object[] r, int first) throws SQLException {
+    Connection c = ps.getConnection();
+    int p = first;
+    ps.setLong(p++, (Long) r[0]);
+    ps.setInt(p++, (Integer) r[1]);
+    ps.setInt(p++, (Integer) r[2]);
+    ps.setInt(p++, (Integer) r[3]);
+    ps.setInt(p++, (Integer) r[4]);
+    ps.setString(p++, (String) r[5]);
+    ps.setFloat(p++, (Float) r[6]);
+    ps.setInt(p++, (Integer) r[7]);
+    ps.setArray(p++, c.createArrayOf("integer", boxed((int[]) r[8])));
+    ps.setArray(p++, c.createArrayOf("text", (String[]) r[9]));
+    ps.setArray(p++, c.createArrayOf("real", boxed((float[]) r[10])));
+    ps.setString(p++, (String) r[11]);
+    ps.setArray(p, c.createArrayOf("text", (String[]) r[12]));
   }
 
   private void insertVocab(List<Interpretation.Feature> level, long[] ids) {

@@ -28,6 +28,11 @@ class FeatureController {
     return queries.topInputs(id);
   }
 
+  @GetMapping("/{id}/examples")
+  List<FeatureViews.Example> examples(@PathVariable long id) {
+    return queries.examples(id);
+  }
+
   @GetMapping("/{id}/vocab")
   FeatureViews.VocabProjection vocab(@PathVariable long id) {
     return queries.vocab(id);

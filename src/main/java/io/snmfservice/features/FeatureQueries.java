@@ -16,10 +16,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Reads of stored factorizations and features for the API: paged, sorted, searchable. */
 @Repository
-class FeatureQueries {
+public class FeatureQueries {
 
   /** Sort keys of the feature list and their columns (whitelisted: they go into SQL). */
-  static final Map<String, String> SORTS = Map.of(
+  public static final Map<String, String> SORTS = Map.of(
       "index", "index", "frequency", "frequency", "maxActivation", "max_activation",
       "meanActivation", "mean_activation");
 
@@ -39,20 +39,20 @@ class FeatureQueries {
     this.json = json;
   }
 
-  FeatureViews.Factorization factorization(long id) {
+  public FeatureViews.Factorization factorization(long id) {
     return jdbc.query("SELECT *, settings::text AS settings_json, timings::text AS timings_json FROM factorization"
             + " WHERE id = ?", this::factorizationRow, id)
         .stream().findFirst().orElseThrow(() -> ApiException.notFound("factorization", id));
   }
 
-  List<FeatureViews.Factorization> factorizations(Long modelId, Long datasetId, int offset, int limit) {
+  public List<FeatureViews.Factorization> factorizations(Long modelId, Long datasetId, int offset, int limit) {
     return jdbc.query("SELECT *, settings::text AS settings_json, timings::text AS timings_json FROM factorization"
             + " WHERE (?::bigint IS NULL OR model_id = ?) AND (?::bigint IS NULL OR dataset_id = ?)"
             + " ORDER BY id OFFSET ? LIMIT ?",
         this::factorizationRow, modelId, modelId, datasetId, datasetId, offset, limit);
   }
 
-  long countFactorizations(Long modelId, Long datasetId) {
+  public long countFactorizations(Long modelId, Long datasetId) {
     return jdbc.queryForObject("SELECT count(*) FROM factorization WHERE (?::bigint IS NULL OR model_id = ?)"
         + " AND (?::bigint IS NULL OR dataset_id = ?)", Long.class, modelId, modelId, datasetId, datasetId);
   }
@@ -66,7 +66,7 @@ class FeatureQueries {
         .findFirst().orElseThrow(() -> ApiException.notFound("factorization", id));
   }
 
-  List<FeatureViews.FeatureSummary> features(long factorizationId, int level, String sort, boolean descending,
+  public List<FeatureViews.FeatureSummary> features(long factorizationId, int level, String sort, boolean descending,
       int offset, int limit) {
     String column = SORTS.get(sort);
     return jdbc.query("SELECT " + SUMMARY + " FROM feature f WHERE f.factorization_id = ? AND f.level = ?"
@@ -74,13 +74,13 @@ class FeatureQueries {
         summaryRow, factorizationId, level, offset, limit);
   }
 
-  long countFeatures(long factorizationId, int level) {
+  public long countFeatures(long factorizationId, int level) {
     return jdbc.queryForObject("SELECT count(*) FROM feature WHERE factorization_id = ? AND level = ?", Long.class,
         factorizationId, level);
   }
 
   /** Features whose vocabulary projection or top-input tokens contain {@code token}, or whose contexts contain {@code text}. */
-  List<FeatureViews.FeatureSummary> search(long factorizationId, String token, String text, int limit) {
+  public List<FeatureViews.FeatureSummary> search(long factorizationId, String token, String text, int limit) {
     String tokenKey = token == null ? null : token.strip().toLowerCase(Locale.ROOT);
     return jdbc.query("SELECT " + SUMMARY + " FROM feature f WHERE f.factorization_id = ? AND ("
             + " (?::text IS NOT NULL AND (EXISTS (SELECT 1 FROM feature_vocab v WHERE v.feature_id = f.id AND v.sign = 1"
@@ -93,7 +93,7 @@ class FeatureQueries {
   }
 
   /** 404 unless the factorization exists (without reading its loss curve and settings). */
-  void requireFactorization(long id) {
+  public void requireFactorization(long id) {
     if (!jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM factorization WHERE id = ?)", Boolean.class, id)) {
       throw ApiException.notFound("factorization", id);
     }
@@ -106,7 +106,7 @@ class FeatureQueries {
     }
   }
 
-  FeatureViews.FeatureDetail feature(long id) {
+  public FeatureViews.FeatureDetail feature(long id) {
     return jdbc.query("SELECT f.*, f.histogram::text AS histogram_json,"
             + " (SELECT count(*) FROM feature_link WHERE child_id = f.id) AS parents,"
             + " (SELECT count(*) FROM feature_link WHERE parent_id = f.id) AS children FROM feature f WHERE f.id = ?",
@@ -117,16 +117,30 @@ class FeatureQueries {
         .stream().findFirst().orElseThrow(() -> ApiException.notFound("feature", id));
   }
 
-  List<FeatureViews.TopInput> topInputs(long featureId) {
+  public List<FeatureViews.TopInput> topInputs(long featureId) {
     requireFeature(featureId);
     return jdbc.query("SELECT * FROM feature_top_input WHERE feature_id = ? ORDER BY rank",
-        (rs, i) -> new FeatureViews.TopInput(rs.getInt("rank"), rs.getInt("document"), rs.getInt("position"),
-            rs.getInt("token_id"), rs.getString("token_text"), rs.getFloat("activation"), rs.getInt("context_start"),
-            ints(rs.getArray("context_token_ids")), strings(rs.getArray("context_tokens")),
-            floats(rs.getArray("context_activations")), rs.getString("context_text")), featureId);
+        (rs, i) -> topInput(rs), featureId);
   }
 
-  FeatureViews.VocabProjection vocab(long featureId) {
+  /** Tokens sampled from the feature's activation intervals, strongest interval first. */
+  public List<FeatureViews.Example> examples(long featureId) {
+    requireFeature(featureId);
+    return jdbc.query("SELECT * FROM feature_example WHERE feature_id = ? ORDER BY bin DESC, rank",
+        (rs, i) -> new FeatureViews.Example(rs.getInt("bin"), rs.getFloat("bin_low"), rs.getFloat("bin_high"),
+            topInput(rs)), featureId);
+  }
+
+  private static FeatureViews.TopInput topInput(ResultSet rs) throws SQLException {
+    Array pieces = rs.getArray("context_pieces");
+    return new FeatureViews.TopInput(rs.getInt("rank"), rs.getInt("document"), rs.getInt("position"),
+        rs.getInt("token_id"), rs.getString("token_text"), rs.getFloat("activation"), rs.getInt("context_start"),
+        ints(rs.getArray("context_token_ids")), strings(rs.getArray("context_tokens")),
+        floats(rs.getArray("context_activations")), rs.getString("context_text"),
+        pieces == null ? null : strings(pieces));
+  }
+
+  public FeatureViews.VocabProjection vocab(long featureId) {
     requireFeature(featureId);
     RowMapper<FeatureViews.VocabToken> row = (rs, i) -> new FeatureViews.VocabToken(rs.getInt("rank"),
         rs.getInt("token_id"), rs.getString("token_text"), rs.getFloat("value"));
@@ -135,13 +149,13 @@ class FeatureQueries {
         jdbc.query(sql, row, featureId, -1));
   }
 
-  List<FeatureViews.Link> parents(long featureId) {
+  public List<FeatureViews.Link> parents(long featureId) {
     requireFeature(featureId);
     return links("SELECT " + SUMMARY + ", l.weight FROM feature_link l JOIN feature f ON f.id = l.parent_id"
         + " WHERE l.child_id = ? ORDER BY l.weight DESC", featureId);
   }
 
-  List<FeatureViews.Link> children(long featureId) {
+  public List<FeatureViews.Link> children(long featureId) {
     requireFeature(featureId);
     return links("SELECT " + SUMMARY + ", l.weight FROM feature_link l JOIN feature f ON f.id = l.child_id"
         + " WHERE l.parent_id = ? ORDER BY l.weight DESC", featureId);

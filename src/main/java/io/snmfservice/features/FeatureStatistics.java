@@ -4,17 +4,24 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.SplittableRandom;
 
 /**
  * Per-feature statistics of token activations and each feature's top-activating tokens, in two streaming passes
  * over the rows of G. A token "activates" a feature when its coefficient exceeds {@link #ACTIVE_FRACTION} of the
  * feature's maximum (G comes from multiplicative updates, which shrink unused entries towards 0 without reaching it).
+ * Besides the top tokens, the second pass samples a few tokens from each of {@link #EXAMPLE_BINS} equal-width
+ * intervals of the active range, so a reader sees what weak and medium activations look like too, not only the
+ * extremes (reservoir sampling, seeded: the same factors give the same examples).
  */
 public final class FeatureStatistics {
 
   public static final double ACTIVE_FRACTION = 0.01;
   public static final int BINS = 20;
+  public static final int EXAMPLE_BINS = 4;
+  public static final int EXAMPLES_PER_BIN = 3;
   private static final int CHUNK = 8192;
+  private static final long SAMPLING_SEED = 0x5eed_b1e5L;
 
   /** Activation statistics of one feature; the histogram has {@link #BINS} equal bins over [0, max]. */
   public record Stats(double frequency, double mean, double max, double[] binEdges, long[] counts) {}
@@ -22,7 +29,14 @@ public final class FeatureStatistics {
   /** A token column and its activation. */
   public record Top(long column, double activation) {}
 
-  public record Result(List<Stats> stats, List<List<Top>> top) {}
+  /**
+   * A token sampled from activation interval {@code bin} (0 = weakest) of a feature, which spans
+   * ({@code low}, {@code high}] of its activation.
+   */
+  public record Sample(int bin, double low, double high, long column, double activation) {}
+
+  /** @param examples per feature: sampled tokens, strongest interval first, by activation within an interval */
+  public record Result(List<Stats> stats, List<List<Top>> top, List<List<Sample>> examples) {}
 
   private FeatureStatistics() {}
 
@@ -57,6 +71,9 @@ public final class FeatureStatistics {
     }
     long[] active = new long[k];
     long[][] counts = new long[k][BINS];
+    long[][] seen = new long[k][EXAMPLE_BINS];
+    Top[][][] reservoirs = new Top[k][EXAMPLE_BINS][EXAMPLES_PER_BIN];
+    SplittableRandom random = new SplittableRandom(SAMPLING_SEED);
     for (long start = 0; start < n; start += CHUNK) {
       checkpoint.run();
       int count = (int) Math.min(CHUNK, n - start);
@@ -66,6 +83,16 @@ public final class FeatureStatistics {
           double v = rows[r * k + j];
           if (v > ACTIVE_FRACTION * max[j]) {
             active[j]++;
+            int b = exampleBin(v, max[j]);
+            long s = seen[j][b]++;
+            if (s < EXAMPLES_PER_BIN) {
+              reservoirs[j][b][(int) s] = new Top(start + r, v);
+            } else {
+              long slot = random.nextLong(s + 1);
+              if (slot < EXAMPLES_PER_BIN) {
+                reservoirs[j][b][(int) slot] = new Top(start + r, v);
+              }
+            }
           }
           int bin = max[j] > 0 ? (int) Math.min(BINS - 1, Math.floor(v / max[j] * BINS)) : 0;
           counts[j][bin]++;
@@ -74,6 +101,7 @@ public final class FeatureStatistics {
     }
     List<Stats> stats = new ArrayList<>(k);
     List<List<Top>> top = new ArrayList<>(k);
+    List<List<Sample>> examples = new ArrayList<>(k);
     for (int j = 0; j < k; j++) {
       double[] edges = new double[BINS + 1];
       for (int b = 0; b <= BINS; b++) {
@@ -83,7 +111,34 @@ public final class FeatureStatistics {
       List<Top> best = new ArrayList<>(heaps.get(j));
       best.sort(Comparator.comparingDouble(Top::activation).reversed().thenComparingLong(Top::column));
       top.add(best);
+      examples.add(samples(reservoirs[j], max[j]));
     }
-    return new Result(stats, top);
+    return new Result(stats, top, examples);
+  }
+
+  /** Interval of the active range (ACTIVE_FRACTION·max, max] that holds {@code v}, 0 = weakest. */
+  static int exampleBin(double v, double max) {
+    double lowest = ACTIVE_FRACTION * max;
+    int bin = (int) Math.floor((v - lowest) / (max - lowest) * EXAMPLE_BINS);
+    return Math.max(0, Math.min(EXAMPLE_BINS - 1, bin));
+  }
+
+  private static List<Sample> samples(Top[][] reservoirs, double max) {
+    double lowest = ACTIVE_FRACTION * max;
+    double width = (max - lowest) / EXAMPLE_BINS;
+    List<Sample> out = new ArrayList<>();
+    for (int b = EXAMPLE_BINS - 1; b >= 0; b--) {
+      List<Top> bin = new ArrayList<>();
+      for (Top t : reservoirs[b]) {
+        if (t != null) {
+          bin.add(t);
+        }
+      }
+      bin.sort(Comparator.comparingDouble(Top::activation).reversed().thenComparingLong(Top::column));
+      for (Top t : bin) {
+        out.add(new Sample(b, lowest + b * width, lowest + (b + 1) * width, t.column(), t.activation()));
+      }
+    }
+    return out;
   }
 }

@@ -4,28 +4,31 @@ import java.time.Instant;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
-/** What the feature API returns. */
-final class FeatureViews {
+/** What the feature API returns (and the dashboard shows). */
+public final class FeatureViews {
 
   private FeatureViews() {}
 
-  record Factorization(long id, Long jobId, long modelId, long datasetId, long activationSetId, int layer, String hook,
+  public record Factorization(long id, Long jobId, long modelId, long datasetId, long activationSetId, int layer, String hook,
       List<Integer> levels, JsonNode settings, int d, long nTokens, int iterations, int bestIteration,
       List<Double> lossCurve, double relativeError, JsonNode timings, Instant createdAt) {}
 
-  record FeatureSummary(long id, long factorizationId, int level, int index, double frequency, double meanActivation,
+  public record FeatureSummary(long id, long factorizationId, int level, int index, double frequency, double meanActivation,
       double maxActivation, List<String> promotedTokens) {}
 
-  record FeatureDetail(long id, long factorizationId, int level, int index, double frequency, double meanActivation,
+  public record FeatureDetail(long id, long factorizationId, int level, int index, double frequency, double meanActivation,
       double maxActivation, JsonNode histogram, List<Float> direction, int parents, int children) {}
 
-  record TopInput(int rank, int document, int position, int tokenId, String token, float activation,
+  public record TopInput(int rank, int document, int position, int tokenId, String token, float activation,
       int contextStart, List<Integer> contextTokenIds, List<String> contextTokens, List<Float> contextActivations,
-      String contextText) {}
+      String contextText, List<String> contextPieces) {}
 
-  record VocabToken(int rank, int tokenId, String token, float logit) {}
+  /** A token sampled from activation interval {@code bin} (0 = weakest), spanning (binLow, binHigh]. */
+  public record Example(int bin, float binLow, float binHigh, TopInput input) {}
 
-  record VocabProjection(long featureId, List<VocabToken> promoted, List<VocabToken> suppressed) {}
+  public record VocabToken(int rank, int tokenId, String token, float logit) {}
 
-  record Link(FeatureSummary feature, float weight) {}
+  public record VocabProjection(long featureId, List<VocabToken> promoted, List<VocabToken> suppressed) {}
+
+  public record Link(FeatureSummary feature, float weight) {}
 }

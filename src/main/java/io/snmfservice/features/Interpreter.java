@@ -60,7 +60,8 @@ final class Interpreter {
           suppressed = vocab(logits, false);
         }
         features.add(new Interpretation.Feature(l, j, direction, stats.stats().get(j),
-            topInputs(rows, j, stats.top().get(j)), promoted, suppressed));
+            topInputs(rows, j, stats.top().get(j)), examples(rows, j, stats.examples().get(j)), promoted,
+            suppressed));
       }
       levels.add(features);
     }
@@ -68,31 +69,49 @@ final class Interpreter {
   }
 
   private List<Interpretation.TopInput> topInputs(TokenRows rows, int feature, List<FeatureStatistics.Top> top) {
-    TextTokenizer tokenizer = model.tokenizer();
-    int w = settings.contextWindow();
     List<Interpretation.TopInput> out = new ArrayList<>(top.size());
     for (int rank = 0; rank < top.size(); rank++) {
-      long column = top.get(rank).column();
-      int c = Math.toIntExact(column);
-      int document = index.document(c);
-      int position = index.position(c);
-      int first = Math.max(0, position - w);
-      int last = Math.min(documentLengths.get(document) - 1, position + w);
-      int count = last - first + 1;
-      long firstColumn = column - (position - first);
-      double[] values = rows.rows(firstColumn, count);
-      int[] ids = new int[count];
-      String[] texts = new String[count];
-      float[] activations = new float[count];
-      for (int i = 0; i < count; i++) {
-        ids[i] = index.token(Math.toIntExact(firstColumn + i));
-        texts[i] = tokenizer.tokenText(ids[i]);
-        activations[i] = (float) values[i * rows.k() + feature];
-      }
-      out.add(new Interpretation.TopInput(rank, document, position, index.token(c), tokenizer.tokenText(index.token(c)),
-          (float) top.get(rank).activation(), first, ids, texts, activations, tokenizer.decode(ids)));
+      out.add(context(rows, feature, rank, top.get(rank).column(), top.get(rank).activation()));
     }
     return out;
+  }
+
+  private List<Interpretation.Example> examples(TokenRows rows, int feature, List<FeatureStatistics.Sample> samples) {
+    List<Interpretation.Example> out = new ArrayList<>(samples.size());
+    int rank = 0;
+    int bin = -1;
+    for (FeatureStatistics.Sample s : samples) {
+      rank = s.bin() == bin ? rank + 1 : 0;
+      bin = s.bin();
+      out.add(new Interpretation.Example(s.bin(), (float) s.low(), (float) s.high(),
+          context(rows, feature, rank, s.column(), s.activation())));
+    }
+    return out;
+  }
+
+  /** The token at {@code column} with ±w tokens of its document around it. */
+  private Interpretation.TopInput context(TokenRows rows, int feature, int rank, long column, double activation) {
+    TextTokenizer tokenizer = model.tokenizer();
+    int w = settings.contextWindow();
+    int c = Math.toIntExact(column);
+    int document = index.document(c);
+    int position = index.position(c);
+    int first = Math.max(0, position - w);
+    int last = Math.min(documentLengths.get(document) - 1, position + w);
+    int count = last - first + 1;
+    long firstColumn = column - (position - first);
+    double[] values = rows.rows(firstColumn, count);
+    int[] ids = new int[count];
+    String[] texts = new String[count];
+    float[] activations = new float[count];
+    for (int i = 0; i < count; i++) {
+      ids[i] = index.token(Math.toIntExact(firstColumn + i));
+      texts[i] = tokenizer.tokenText(ids[i]);
+      activations[i] = (float) values[i * rows.k() + feature];
+    }
+    return new Interpretation.TopInput(rank, document, position, index.token(c), tokenizer.tokenText(index.token(c)),
+        (float) activation, first, ids, texts, activations, tokenizer.decode(ids),
+        ContextPieces.of(tokenizer, ids));
   }
 
   private List<Interpretation.VocabEntry> vocab(float[] logits, boolean highest) {

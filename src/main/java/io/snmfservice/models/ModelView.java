@@ -17,7 +17,7 @@ public record ModelView(
     Integer vocabSize,
     Instant createdAt) {
 
-  static ModelView of(Model m) {
+  public static ModelView of(Model m) {
     return new ModelView(
         m.getId(),
         m.getName(),

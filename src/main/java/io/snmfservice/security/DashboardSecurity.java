@@ -22,6 +22,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.ExceptionTranslationFilter;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -39,8 +40,7 @@ class DashboardSecurity {
   @Order(1)
   SecurityFilterChain dashboardFilterChain(HttpSecurity http, ApiKeys keys, SecurityProperties settings,
       AuditLog audit) throws Exception {
-    http.securityMatcher("/", "/ui", "/ui/**", "/docs", "/docs/**", "/openapi.yaml", "/webjars/**", "/static/**",
-        "/favicon.ico");
+    http.securityMatcher("/", "/ui", "/ui/**", "/docs", "/docs/**", "/openapi.yaml", "/webjars/**", "/favicon.ico");
     if (settings.mode() == SecurityProperties.Mode.OPEN) {
       return http.anonymous(a -> a.principal(Caller.OPEN_MODE).authorities(Caller.OPEN_MODE.role().authorities()))
           .authorizeHttpRequests(a -> a.anyRequest().permitAll())
@@ -50,15 +50,27 @@ class DashboardSecurity {
         .formLogin(f -> f.loginPage(LOGIN).loginProcessingUrl(LOGIN).passwordParameter("key")
             .defaultSuccessUrl("/ui", false).failureUrl(LOGIN + "?error").permitAll())
         .logout(l -> l.logoutUrl("/ui/logout").logoutSuccessUrl(LOGIN + "?signedOut").permitAll())
+        .requestCache(c -> c.requestCache(pagesOnly()))
         .addFilterAfter(new RevokedKeyFilter(keys), SecurityContextHolderFilter.class)
         .addFilterBefore(new AuditFilter(audit), ExceptionTranslationFilter.class)
         .authorizeHttpRequests(a -> a
             .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll()
-            .requestMatchers("/", "/docs", "/docs/**", "/openapi.yaml", "/webjars/**", "/static/**", "/favicon.ico")
+            .requestMatchers("/", "/docs", "/docs/**", "/openapi.yaml", "/webjars/**", "/favicon.ico", "/ui/assets/**")
             .permitAll()
             .requestMatchers(HttpMethod.GET, "/ui", "/ui/**").hasRole("READER")
             .anyRequest().hasRole("SUBMITTER"));
     return http.build();
+  }
+
+  /**
+   * After sign-in the browser returns to the page it asked for, but never to an event stream or an htmx fragment,
+   * which are not pages.
+   */
+  private static HttpSessionRequestCache pagesOnly() {
+    HttpSessionRequestCache cache = new HttpSessionRequestCache();
+    cache.setRequestMatcher(request -> "GET".equals(request.getMethod()) && request.getHeader("HX-Request") == null
+        && !request.getRequestURI().endsWith("/events"));
+    return cache;
   }
 
   /** The login form's "password" is the API key; the name field is not used. */

@@ -118,6 +118,24 @@ class FactorizationEndToEndTest {
         assertThat(input.get("contextActivations").get(at).asDouble()).isCloseTo(column[c], within(1e-5));
       }
 
+      // examples from the activation intervals: real tokens whose activation lies in their interval
+      JsonNode examples = api.get("/v1/features/" + featureId + "/examples").json();
+      assertThat(examples.size()).isPositive();
+      int previousBin = Integer.MAX_VALUE;
+      for (JsonNode example : examples) {
+        int bin = example.get("bin").asInt();
+        assertThat(bin).isLessThanOrEqualTo(previousBin);
+        previousBin = bin;
+        JsonNode input = example.get("input");
+        int c = columnOf.get(((long) input.get("document").asInt() << 32) | input.get("position").asInt());
+        assertThat(input.get("activation").asDouble()).isCloseTo(column[c], within(1e-6 + 1e-5 * column[c]))
+            .isGreaterThan(example.get("binLow").asDouble() - 1e-6)
+            .isLessThanOrEqualTo(example.get("binHigh").asDouble() + 1e-6);
+        StringBuilder pieces = new StringBuilder();
+        input.get("contextPieces").forEach(p -> pieces.append(p.asString()));
+        assertThat(pieces.toString()).isEqualTo(input.get("contextText").asString());
+      }
+
       float[] direction = new float[172];
       for (int i = 0; i < 172; i++) {
         direction[i] = f.f(i, k);

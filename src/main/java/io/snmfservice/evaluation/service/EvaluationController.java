@@ -1,18 +1,9 @@
 package io.snmfservice.evaluation.service;
 
 import io.snmfservice.config.ConditionalOnRole;
-import io.snmfservice.jobs.JobParams;
-import io.snmfservice.jobs.JobService;
 import io.snmfservice.jobs.JobView;
-import io.snmfservice.models.Model;
-import io.snmfservice.models.ModelService;
-import io.snmfservice.steering.service.SteeringService;
-import io.snmfservice.web.ApiException;
 import jakarta.validation.Valid;
-import java.util.List;
-import java.util.Map;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -20,71 +11,26 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 @RestController
 @ConditionalOnRole(ConditionalOnRole.Half.API)
 class EvaluationController {
 
-  private final ModelService models;
-  private final SteeringService steering;
-  private final JobService jobs;
-  private final JdbcTemplate jdbc;
-  private final JsonMapper json;
+  private final EvaluationService evaluations;
 
-  EvaluationController(ModelService models, SteeringService steering, JobService jobs, JdbcTemplate jdbc,
-      JsonMapper json) {
-    this.models = models;
-    this.steering = steering;
-    this.jobs = jobs;
-    this.jdbc = jdbc;
-    this.json = json;
+  EvaluationController(EvaluationService evaluations) {
+    this.evaluations = evaluations;
   }
 
   /** Starts an {@code evaluate} job; 202 with the job. */
   @PostMapping("/v1/evaluations")
   ResponseEntity<JobView> create(@Valid @RequestBody EvaluationRequest r,
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
-    Model model = models.get(r.modelId());
-    if (model.getNLayers() != null && r.layer() >= model.getNLayers()) {
-      throw ApiException.unprocessable("layer " + r.layer() + " is out of range: model " + model.getId()
-          + " has layers 0.." + (model.getNLayers() - 1));
-    }
-    ObjectNode params = json.createObjectNode().put("modelId", r.modelId()).put("layer", r.layer());
-    params.set("concepts", json.valueToTree(r.concepts()));
-    ArrayNode candidates = params.putArray("candidates");
-    for (Long id : r.featureIds() == null ? List.<Long>of() : r.featureIds()) {
-      var target = steering.targets(model, r.layer(), List.of(id), null).get(0);
-      candidate(candidates, "snmf", "feature-" + id, target.vector());
-    }
-    for (EvaluationRequest.NamedVector v : r.vectors() == null ? List.<EvaluationRequest.NamedVector>of() : r.vectors()) {
-      candidate(candidates, "vector", v.name(), steering.targets(model, r.layer(), null, List.of(v.vector())).get(0).vector());
-    }
-    return JobView.accepted(jobs.submit(EvaluationJobHandler.TYPE, params, 0, idempotencyKey));
+    return JobView.accepted(evaluations.submit(r, idempotencyKey));
   }
 
   @GetMapping("/v1/evaluations/{id}")
   JsonNode get(@PathVariable long id) {
-    List<Map<String, Object>> rows = jdbc.queryForList("SELECT id, job_id, model_id, layer, results::text AS results,"
-        + " created_at FROM evaluation WHERE id = ?", id);
-    if (rows.isEmpty()) {
-      throw ApiException.notFound("evaluation", id);
-    }
-    Map<String, Object> r = rows.get(0);
-    ObjectNode node = json.createObjectNode().put("id", id)
-        .put("jobId", r.get("job_id") == null ? null : ((Number) r.get("job_id")).longValue())
-        .put("modelId", ((Number) r.get("model_id")).longValue()).put("layer", ((Number) r.get("layer")).intValue())
-        .put("createdAt", r.get("created_at").toString());
-    JsonNode results = json.readTree((String) r.get("results"));
-    node.set("rows", results.get("rows"));
-    node.set("diffMeans", results.get("diffMeans"));
-    return node;
+    return evaluations.get(id);
   }
-
-  private static void candidate(ArrayNode candidates, String method, String id, float[] vector) {
-    JobParams.addAll(candidates.addObject().put("method", method).put("id", id).putArray("vector"), vector);
-  }
-
 }

@@ -2,21 +2,8 @@ package io.snmfservice.steering.service;
 
 import io.snmfservice.config.ConditionalOnRole;
 import io.snmfservice.jobs.JobView;
-import io.snmfservice.models.ModelRuntime;
-import io.snmfservice.models.ModelService;
-import io.snmfservice.models.Model;
-import io.snmfservice.steering.LogitShift;
-import io.snmfservice.steering.SteeringRunner;
-import io.snmfservice.steering.SteeringVector;
-import io.snmfservice.transformer.SamplingConfig;
-import io.snmfservice.security.CallerPermits;
-import io.snmfservice.web.ApiException;
-import io.snmfservice.web.TooManyRequestsException;
 import jakarta.validation.Valid;
 import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -31,24 +18,14 @@ import tools.jackson.databind.JsonNode;
 @ConditionalOnRole(ConditionalOnRole.Half.API)
 class SteeringController {
 
-  /** Interactive steering runs in the request thread; this many at once, the rest get 429. */
-  static final int CONCURRENT_STEERS = 2;
-  private static final int MAX_PROMPT_TOKENS = 256;
-
   private final SteeringService steering;
   private final SteeringStore store;
-  private final ModelService models;
-  private final ModelRuntime runtime;
-  private final Semaphore interactive = new Semaphore(CONCURRENT_STEERS);
-  private final CallerPermits callerPermits;
+  private final InteractiveSteering interactive;
 
-  SteeringController(SteeringService steering, SteeringStore store, ModelService models, ModelRuntime runtime,
-      CallerPermits callerPermits) {
-    this.callerPermits = callerPermits;
+  SteeringController(SteeringService steering, SteeringStore store, InteractiveSteering interactive) {
     this.steering = steering;
     this.store = store;
-    this.models = models;
-    this.runtime = runtime;
+    this.interactive = interactive;
   }
 
   /** Starts a {@code steer} job; 202 with the job. */
@@ -75,52 +52,7 @@ class SteeringController {
 
   /** One synchronous steered generation, bounded in tokens and in concurrency. */
   @PostMapping("/v1/steer")
-  SteerResponse steer(@Valid @RequestBody SteerRequest r) throws InterruptedException {
-    Model model = models.get(r.modelId());
-    if ((r.featureId() == null) == (r.vector() == null)) {
-      throw ApiException.badRequest("give exactly one of featureId and vector");
-    }
-    SteeringTarget target = r.featureId() != null
-        ? steering.feature(model, r.layer(), r.featureId())
-        : steering.targets(model, r.layer(), null, List.of(r.vector())).get(0);
-    if (!Double.isFinite(r.alpha()) || Math.abs(r.alpha()) > 1e6) {
-      throw ApiException.unprocessable("alpha must be finite with |alpha| <= 1e6");
-    }
-    try (CallerPermits.Permit permit = callerPermits.acquireInteractive()) {
-      return steerWithinReplicaLimit(r, model, target);
-    }
-  }
-
-  private SteerResponse steerWithinReplicaLimit(SteerRequest r, Model model, SteeringTarget target)
-      throws InterruptedException {
-    if (!interactive.tryAcquire(2, TimeUnit.SECONDS)) {
-      throw new TooManyRequestsException(
-          CONCURRENT_STEERS + " interactive steering requests are running; retry shortly or use POST /v1/steering", 2);
-    }
-    try (ModelRuntime.Lease lease = runtime.acquire(model.getId(), (f, d, t) -> { })) {
-      int promptTokens = lease.get().tokenizer().encode(r.prompt()).length;
-      if (promptTokens > MAX_PROMPT_TOKENS) {
-        throw ApiException.tooLarge("prompt has " + promptTokens + " tokens, more than " + MAX_PROMPT_TOKENS);
-      }
-      SteeringRunner runner = new SteeringRunner(lease.get().transformer(), lease.get().tokenizer());
-      SteeringRunner.SingleSteer s = runner.steerOnce(SteeringVector.normalized(target.layer(), target.vector()),
-          r.prompt(), r.alpha(), r.newTokens() == null ? 20 : r.newTokens(), SamplingConfig.sample(1f, 30, 0.3f),
-          r.seed() == null ? 0L : r.seed(), 10);
-      return new SteerResponse(s.signedAlpha(), s.kl(), Shift.of(s.shifts().rising()), Shift.of(s.shifts().falling()),
-          s.tokens(), s.text());
-    } catch (IllegalArgumentException e) {
-      throw ApiException.unprocessable(e.getMessage());
-    } finally {
-      interactive.release();
-    }
-  }
-
-  record SteerResponse(double alpha, double kl, List<Shift> rising, List<Shift> falling, int[] tokens, String text) {}
-
-  /** A token whose logit moved, shaped as in stored steering outcomes. */
-  record Shift(int tokenId, String token, double delta) {
-    static List<Shift> of(List<LogitShift.TokenShift> shifts) {
-      return shifts.stream().map(s -> new Shift(s.tokenId(), s.text(), s.delta())).toList();
-    }
+  InteractiveSteering.SteerResponse steer(@Valid @RequestBody SteerRequest r) throws InterruptedException {
+    return interactive.steer(r);
   }
 }

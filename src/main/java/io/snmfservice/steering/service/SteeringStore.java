@@ -18,7 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** Steering runs, outcomes and causal scores in PostgreSQL: written with the job's completion, read by the API. */
 @Repository
-class SteeringStore {
+public class SteeringStore {
 
   private final JdbcTemplate jdbc;
   private final JsonMapper json;
@@ -69,7 +69,7 @@ class SteeringStore {
         out.sign().factor(), json.writeValueAsString(scores));
   }
 
-  JsonNode run(long id) {
+  public JsonNode run(long id) {
     List<Map<String, Object>> rows = jdbc.queryForList("SELECT id, job_id, model_id, feature_id, layer, prompts,"
         + " settings::text AS settings, unsteered_generations::text AS unsteered, created_at FROM steering_run"
         + " WHERE id = ?", id);
@@ -100,14 +100,14 @@ class SteeringStore {
     return node;
   }
 
-  List<JsonNode> runs(Long modelId, Long featureId) {
+  public List<JsonNode> runs(Long modelId, Long featureId) {
     return jdbc.queryForList("SELECT id, job_id, model_id, feature_id, layer, prompts, created_at FROM steering_run"
                 + " WHERE (?::bigint IS NULL OR model_id = ?) AND (?::bigint IS NULL OR feature_id = ?) ORDER BY id",
             modelId, modelId, featureId, featureId)
         .stream().map(r -> (JsonNode) summary(r)).toList();
   }
 
-  JsonNode causalScores(long featureId) {
+  public JsonNode causalScores(long featureId) {
     if (jdbc.queryForObject("SELECT count(*) FROM feature WHERE id = ?", Long.class, featureId) == 0) {
       throw ApiException.notFound("feature", featureId);
     }

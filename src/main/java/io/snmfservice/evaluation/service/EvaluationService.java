@@ -1,0 +1,88 @@
+package io.snmfservice.evaluation.service;
+
+import io.snmfservice.jobs.Job;
+import io.snmfservice.jobs.JobParams;
+import io.snmfservice.jobs.JobService;
+import io.snmfservice.models.Model;
+import io.snmfservice.models.ModelService;
+import io.snmfservice.steering.service.SteeringService;
+import io.snmfservice.web.ApiException;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Validates and queues concept-detection evaluations and reads their stored results. */
+@Service
+public class EvaluationService {
+
+  private final ModelService models;
+  private final SteeringService steering;
+  private final JobService jobs;
+  private final JdbcTemplate jdbc;
+  private final JsonMapper json;
+
+  public EvaluationService(ModelService models, SteeringService steering, JobService jobs, JdbcTemplate jdbc,
+      JsonMapper json) {
+    this.models = models;
+    this.steering = steering;
+    this.jobs = jobs;
+    this.jdbc = jdbc;
+    this.json = json;
+  }
+
+  /** Queues an {@code evaluate} job with the candidates' vectors resolved now (404/422 before any job exists). */
+  public Job submit(EvaluationRequest r, String idempotencyKey) {
+    Model model = models.get(r.modelId());
+    if (model.getNLayers() != null && r.layer() >= model.getNLayers()) {
+      throw ApiException.unprocessable("layer " + r.layer() + " is out of range: model " + model.getId()
+          + " has layers 0.." + (model.getNLayers() - 1));
+    }
+    ObjectNode params = json.createObjectNode().put("modelId", r.modelId()).put("layer", r.layer());
+    params.set("concepts", json.valueToTree(r.concepts()));
+    ArrayNode candidates = params.putArray("candidates");
+    for (Long id : r.featureIds() == null ? List.<Long>of() : r.featureIds()) {
+      var target = steering.targets(model, r.layer(), List.of(id), null).get(0);
+      candidate(candidates, "snmf", "feature-" + id, target.vector());
+    }
+    for (EvaluationRequest.NamedVector v : r.vectors() == null ? List.<EvaluationRequest.NamedVector>of() : r.vectors()) {
+      candidate(candidates, "vector", v.name(), steering.targets(model, r.layer(), null, List.of(v.vector())).get(0).vector());
+    }
+    return jobs.submit(EvaluationJobHandler.TYPE, params, 0, idempotencyKey);
+  }
+
+  public JsonNode get(long id) {
+    List<Map<String, Object>> rows = jdbc.queryForList("SELECT id, job_id, model_id, layer, results::text AS results,"
+        + " created_at FROM evaluation WHERE id = ?", id);
+    if (rows.isEmpty()) {
+      throw ApiException.notFound("evaluation", id);
+    }
+    Map<String, Object> r = rows.get(0);
+    ObjectNode node = summary(r);
+    JsonNode results = json.readTree((String) r.get("results"));
+    node.set("rows", results.get("rows"));
+    node.set("diffMeans", results.get("diffMeans"));
+    return node;
+  }
+
+  /** Evaluations newest first, without their results. */
+  public List<JsonNode> list(int offset, int limit) {
+    return jdbc.queryForList("SELECT id, job_id, model_id, layer, created_at FROM evaluation ORDER BY id DESC"
+        + " OFFSET ? LIMIT ?", offset, limit).stream().map(r -> (JsonNode) summary(r)).toList();
+  }
+
+  private ObjectNode summary(Map<String, Object> r) {
+    return json.createObjectNode().put("id", ((Number) r.get("id")).longValue())
+        .put("jobId", r.get("job_id") == null ? null : ((Number) r.get("job_id")).longValue())
+        .put("modelId", ((Number) r.get("model_id")).longValue()).put("layer", ((Number) r.get("layer")).intValue())
+        .put("createdAt", r.get("created_at").toString());
+  }
+
+  private static void candidate(ArrayNode candidates, String method, String id, float[] vector) {
+    JobParams.addAll(candidates.addObject().put("method", method).put("id", id).putArray("vector"), vector);
+  }
+}

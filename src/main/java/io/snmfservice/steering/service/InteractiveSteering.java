@@ -1,0 +1,134 @@
+package io.snmfservice.steering.service;
+
+import io.snmfservice.models.Model;
+import io.snmfservice.models.ModelRuntime;
+import io.snmfservice.models.ModelService;
+import io.snmfservice.steering.AlphaResult;
+import io.snmfservice.steering.AlphaSearch;
+import io.snmfservice.steering.BasePrompts;
+import io.snmfservice.steering.LogitShift;
+import io.snmfservice.steering.SteeringProbe;
+import io.snmfservice.steering.SteeringRunner;
+import io.snmfservice.steering.SteeringSign;
+import io.snmfservice.steering.SteeringVector;
+import io.snmfservice.transformer.SamplingConfig;
+import io.snmfservice.security.CallerPermits;
+import io.snmfservice.web.ApiException;
+import io.snmfservice.web.TooManyRequestsException;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.springframework.stereotype.Service;
+
+/**
+ * One synchronous steered generation in the request thread (POST /v1/steer and the dashboard's playground),
+ * bounded in prompt and new tokens and in how many run at once.
+ */
+@Service
+public class InteractiveSteering {
+
+  /** Interactive steering runs in the request thread; this many at once, the rest get 429. */
+  static final int CONCURRENT_STEERS = 2;
+  private static final int MAX_PROMPT_TOKENS = 256;
+  private static final SamplingConfig SAMPLING = SamplingConfig.sample(1f, 30, 0.3f);
+
+  private final SteeringService steering;
+  private final ModelService models;
+  private final ModelRuntime runtime;
+  private final Semaphore interactive = new Semaphore(CONCURRENT_STEERS);
+  /** Per key, so one key cannot take every slot. */
+  private final CallerPermits callerPermits;
+
+  public InteractiveSteering(SteeringService steering, ModelService models, ModelRuntime runtime,
+      CallerPermits callerPermits) {
+    this.callerPermits = callerPermits;
+    this.steering = steering;
+    this.models = models;
+    this.runtime = runtime;
+  }
+
+  /** The answer of POST /v1/steer. */
+  public record SteerResponse(double alpha, double kl, List<Shift> rising, List<Shift> falling, int[] tokens,
+      String text) {}
+
+  /** A token whose logit moved, shaped as in stored steering outcomes. */
+  public record Shift(int tokenId, String token, double delta) {
+    static List<Shift> of(List<LogitShift.TokenShift> shifts) {
+      return shifts.stream().map(s -> new Shift(s.tokenId(), s.text(), s.delta())).toList();
+    }
+  }
+
+  /** The playground's answer: the steered continuation beside the unsteered one from the same seed. */
+  public record Comparison(SteerResponse steered, String unsteeredText, Double klTarget) {}
+
+  public SteerResponse steer(SteerRequest r) throws InterruptedException {
+    return run(r, null, false).steered();
+  }
+
+  /**
+   * Steered and unsteered continuations side by side; with {@code klTarget} the α (of {@code r}'s sign) is first
+   * searched so that the KL at the prompt's last token hits the target, as steering jobs do.
+   */
+  public Comparison compare(SteerRequest r, Double klTarget) throws InterruptedException {
+    if (klTarget != null && !(klTarget > 0 && klTarget <= 10)) {
+      throw ApiException.unprocessable("KL target must be in (0, 10]");
+    }
+    return run(r, klTarget, true);
+  }
+
+  private Comparison run(SteerRequest r, Double klTarget, boolean withUnsteered) throws InterruptedException {
+    Model model = models.get(r.modelId());
+    if ((r.featureId() == null) == (r.vector() == null)) {
+      throw ApiException.badRequest("give exactly one of featureId and vector");
+    }
+    SteeringTarget target = r.featureId() != null
+        ? steering.feature(model, r.layer(), r.featureId())
+        : steering.targets(model, r.layer(), null, List.of(r.vector())).get(0);
+    if (!Double.isFinite(r.alpha()) || Math.abs(r.alpha()) > 1e6) {
+      throw ApiException.unprocessable("alpha must be finite with |alpha| <= 1e6");
+    }
+    try (CallerPermits.Permit permit = callerPermits.acquireInteractive()) {
+      return runWithinReplicaLimit(r, klTarget, withUnsteered, model, target);
+    }
+  }
+
+  private Comparison runWithinReplicaLimit(SteerRequest r, Double klTarget, boolean withUnsteered, Model model,
+      SteeringTarget target) throws InterruptedException {
+    if (!interactive.tryAcquire(2, TimeUnit.SECONDS)) {
+      throw new TooManyRequestsException(
+          CONCURRENT_STEERS + " interactive steering requests are running; retry shortly or use POST /v1/steering", 2);
+    }
+    try (ModelRuntime.Lease lease = runtime.acquire(model.getId(), (f, d, t) -> { })) {
+      int promptTokens = lease.get().tokenizer().encode(r.prompt()).length;
+      if (promptTokens > MAX_PROMPT_TOKENS) {
+        throw ApiException.tooLarge("prompt has " + promptTokens + " tokens, more than " + MAX_PROMPT_TOKENS);
+      }
+      SteeringRunner runner = new SteeringRunner(lease.get().transformer(), lease.get().tokenizer());
+      SteeringVector vector = SteeringVector.normalized(target.layer(), target.vector());
+      double alpha = r.alpha();
+      if (klTarget != null) {
+        alpha = searchAlpha(lease.get(), vector, r.prompt(), alpha < 0 ? SteeringSign.NEGATIVE : SteeringSign.POSITIVE,
+            klTarget);
+      }
+      int newTokens = r.newTokens() == null ? 20 : r.newTokens();
+      long seed = r.seed() == null ? 0L : r.seed();
+      SteeringRunner.SingleSteer s = runner.steerOnce(vector, r.prompt(), alpha, newTokens, SAMPLING, seed, 10);
+      String unsteered = withUnsteered
+          ? runner.steerOnce(vector, r.prompt(), 0, newTokens, SAMPLING, seed, 1).text() : null;
+      return new Comparison(new SteerResponse(s.signedAlpha(), s.kl(), Shift.of(s.shifts().rising()),
+          Shift.of(s.shifts().falling()), s.tokens(), s.text()), unsteered, klTarget);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.unprocessable(e.getMessage());
+    } finally {
+      interactive.release();
+    }
+  }
+
+  private static double searchAlpha(io.snmfservice.models.LoadedModel model, SteeringVector vector, String prompt,
+      SteeringSign sign, double klTarget) {
+    int[] ids = BasePrompts.encode(model.tokenizer(), model.transformer().config().bosId(), List.of(prompt)).get(0);
+    SteeringProbe probe = new SteeringProbe(model.transformer(), vector, List.of(ids));
+    AlphaResult found = new AlphaSearch(AlphaSearch.Settings.defaults()).search(probe, sign, List.of(klTarget)).get(0);
+    return sign.factor() * found.alpha();
+  }
+}

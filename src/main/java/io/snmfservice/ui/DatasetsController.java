@@ -1,0 +1,125 @@
+package io.snmfservice.ui;
+
+import io.snmfservice.config.ConditionalOnRole;
+import io.snmfservice.datasets.CreateDatasetRequest;
+import io.snmfservice.datasets.Dataset;
+import io.snmfservice.datasets.DatasetService;
+import io.snmfservice.datasets.DatasetView;
+import io.snmfservice.jobs.Job;
+import io.snmfservice.models.ModelService;
+import io.snmfservice.models.ModelView;
+import io.snmfservice.web.ApiException;
+import jakarta.servlet.http.HttpServletResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * Datasets, their documents, and one form for all kinds: pasted text or JSONL, an uploaded file, or samples
+ * drawn from a model (a job).
+ */
+@Controller
+@ConditionalOnRole(ConditionalOnRole.Half.API)
+class DatasetsController {
+
+  private final DatasetService datasets;
+  private final ModelService models;
+  private final Forms forms;
+
+  DatasetsController(DatasetService datasets, ModelService models, Forms forms) {
+    this.datasets = datasets;
+    this.models = models;
+    this.forms = forms;
+  }
+
+  @GetMapping("/ui/datasets")
+  String list(@RequestParam(defaultValue = "0") int page, Model model) {
+    if (!model.containsAttribute("form")) {
+      model.addAttribute("form", new LinkedMultiValueMap<String, String>());
+    }
+    var result = datasets.list(Math.max(0, page), 50);
+    model.addAttribute("datasets", result.map(DatasetView::of).getContent());
+    model.addAttribute("page", result.getNumber());
+    model.addAttribute("pages", Math.max(1, result.getTotalPages()));
+    model.addAttribute("models", models.list(0, 200).map(ModelView::of).getContent());
+    return "ui/datasets";
+  }
+
+  /** A document as text, or as its token ids. */
+  record DocumentRow(String text, String tokens) {}
+
+  @GetMapping("/ui/datasets/{id}")
+  String dataset(@PathVariable long id, @RequestParam(defaultValue = "0") int page, Model model) {
+    Dataset dataset = datasets.get(id);
+    int p = Math.max(0, page);
+    model.addAttribute("dataset", DatasetView.of(dataset));
+    model.addAttribute("documents", datasets.documents(id, p * 20, 20).stream().map(d -> new DocumentRow(d.text(),
+        d.tokenIds() == null ? null : java.util.Arrays.stream(d.tokenIds()).mapToObj(Integer::toString)
+            .collect(java.util.stream.Collectors.joining(" ")))).toList());
+    model.addAttribute("page", p);
+    model.addAttribute("pages", Math.max(1, (dataset.getDocumentCount() + 19) / 20));
+    return "ui/dataset";
+  }
+
+  @PostMapping("/ui/datasets")
+  String create(@RequestParam MultiValueMap<String, String> form,
+      @RequestParam(name = "file", required = false) MultipartFile file, Model model, HttpServletResponse response,
+      RedirectAttributes redirect) {
+    try {
+      if (file != null && !file.isEmpty()) {
+        Forms.Values v = Forms.of(form).text("name").text("kind").integer("modelId");
+        String name = (String) v.map().getOrDefault("name", "");
+        String kind = (String) v.map().getOrDefault("kind", "");
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+          throw ApiException.unprocessable(
+              "name must start with a letter or digit and use only letters, digits, '.', '_' and '-'");
+        }
+        if (!kind.matches("text|jsonl|tokens")) {
+          throw ApiException.unprocessable("kind must be one of text, jsonl, tokens");
+        }
+        Dataset d = datasets.upload(name, kind, v.longValue("modelId"), utf8(file.getBytes()));
+        return created(d, redirect);
+      }
+      CreateDatasetRequest request = forms.bind(Forms.of(form).text("name").text("kind").text("content")
+          .integer("modelId").integer("count").integer("length").integer("seed").map(), CreateDatasetRequest.class);
+      if (request.kind().equals("model-samples")) {
+        Job job = datasets.submitSampling(request, null);
+        return "redirect:/ui/jobs/" + job.id();
+      }
+      return created(datasets.create(request), redirect);
+    } catch (ApiException e) {
+      response.setStatus(e.status().value());
+      model.addAttribute("problem", Problem.of(e));
+      model.addAttribute("form", form);
+      return list(0, model);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String created(Dataset d, RedirectAttributes redirect) {
+    redirect.addFlashAttribute("notice", "Created dataset " + d.getName() + " with " + d.getDocumentCount()
+        + " documents.");
+    return "redirect:/ui/datasets/" + d.getId();
+  }
+
+  private static String utf8(byte[] bytes) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw ApiException.unprocessable("the uploaded file is not valid UTF-8 text");
+    }
+  }
+}
