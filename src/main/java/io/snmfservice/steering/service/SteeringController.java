@@ -72,11 +72,13 @@ class SteeringController {
   @PostMapping("/v1/steer")
   SteerResponse steer(@Valid @RequestBody SteerRequest r) throws InterruptedException {
     Model model = models.get(r.modelId());
-    if ((r.featureId() == null) == (r.vector() == null)) {
-      throw ApiException.badRequest("give exactly one of featureId and vector");
+    int given = (r.featureId() == null ? 0 : 1) + (r.vector() == null ? 0 : 1) + (r.member() == null ? 0 : 1);
+    if (given != 1) {
+      throw ApiException.badRequest("give exactly one of featureId, member and vector");
     }
     SteeringTarget target = r.featureId() != null
         ? steering.feature(model, r.layer(), r.featureId())
+        : r.member() != null ? steering.member(model, r.member())
         : steering.targets(model, r.layer(), null, List.of(r.vector())).get(0);
     if (!Double.isFinite(r.alpha()) || Math.abs(r.alpha()) > 1e6) {
       throw ApiException.unprocessable("alpha must be finite with |alpha| <= 1e6");
@@ -91,7 +93,7 @@ class SteeringController {
         throw ApiException.tooLarge("prompt has " + promptTokens + " tokens, more than " + MAX_PROMPT_TOKENS);
       }
       SteeringRunner runner = new SteeringRunner(lease.get().transformer(), lease.get().tokenizer());
-      SteeringRunner.SingleSteer s = runner.steerOnce(SteeringVector.normalized(target.layer(), target.vector()),
+      SteeringRunner.SingleSteer s = runner.steerOnce(SteeringVector.normalized(target.layer(), target.hook(), target.vector()),
           r.prompt(), r.alpha(), r.newTokens() == null ? 20 : r.newTokens(), SamplingConfig.sample(1f, 30, 0.3f),
           r.seed() == null ? 0L : r.seed(), 10);
       return new SteerResponse(s.signedAlpha(), s.kl(), Shift.of(s.shifts().rising()), Shift.of(s.shifts().falling()),
