@@ -248,6 +248,7 @@ class ComparisonAcceptanceTest {
         "[{\"name\":\"x\",\"vectorSetId\":" + sae + "}]", "{\"klTargets\":[-1]}")));
     rejects(422, "sentences", api.post("/v1/comparisons", request("[{\"name\":\"a\",\"sentences\":[\"x\"],"
         + "\"neutral\":[\"y\",\"z\"]}]", "[{\"name\":\"x\",\"vectorSetId\":" + sae + "}]", null)));
+    rejects(422, "snmf.judge.base-url", api.post("/v1/factorizations/" + factorization + "/explain", "{}"));
     assertThat(jdbc.sql("SELECT count(*) FROM job").query(Long.class).single()).isEqualTo(jobs);
   }
 
