@@ -119,12 +119,22 @@ class JudgedApiTest {
         .get("factorizationId").asLong();
   }
 
+  private JsonNode explained;
+
+  /** Runs the explain job once for the class. */
+  private synchronized JsonNode explain() {
+    if (explained == null) {
+      var accepted = api.post("/v1/factorizations/" + factorization + "/explain",
+          "{\"contexts\":3,\"detectionContexts\":2}");
+      assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+      explained = Jobs.awaitSucceeded(api, accepted.json().get("id").asLong(), Duration.ofMinutes(2));
+    }
+    return explained;
+  }
+
   @Test
   void explainWritesDescriptionsScoredByDetectionAndSearchFindsThem() {
-    var accepted = api.post("/v1/factorizations/" + factorization + "/explain",
-        "{\"contexts\":3,\"detectionContexts\":2}");
-    assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
-    JsonNode done = Jobs.awaitSucceeded(api, accepted.json().get("id").asLong(), Duration.ofMinutes(2));
+    JsonNode done = explain();
     assertThat(done.get("result").get("described").asInt()).isEqualTo(6);
 
     JsonNode features = api.get("/v1/factorizations/" + factorization + "/features").json().get("items");
@@ -163,6 +173,79 @@ class JudgedApiTest {
         + URLEncoder.encode("LETTER E", StandardCharsets.UTF_8)).json();
     assertThat(found).hasSize(6);
     assertThat(api.get("/v1/factorizations/" + factorization + "/features/search?text=zzqx").json()).isEmpty();
+  }
+
+  @Test
+  void theNeuronpediaExportHoldsDashboardsVectorsAndExplanations() throws IOException {
+    explain();
+    var response = api.get("/v1/factorizations/" + factorization
+        + "/export/neuronpedia?modelId=fortunes-byte-gpt2&setName=snmf-mlp");
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.contentType()).startsWith("application/zip");
+    assertThat(api.get("/v1/factorizations/" + factorization + "/export/neuronpedia?setName=a%20b").status())
+        .isEqualTo(422);
+    assertThat(api.get("/v1/factorizations/987654321/export/neuronpedia").status()).isEqualTo(404);
+    byte[] zip; // the same archive as bytes
+    try {
+      zip = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+          "http://127.0.0.1:" + port + "/v1/factorizations/" + factorization
+              + "/export/neuronpedia?modelId=fortunes-byte-gpt2&setName=snmf-mlp")).GET().build(),
+          java.net.http.HttpResponse.BodyHandlers.ofByteArray()).body();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    java.util.Map<String, byte[]> entries = new java.util.HashMap<>();
+    try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
+      for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        entries.put(e.getName(), in.readAllBytes());
+      }
+    }
+    assertThat(entries).containsOnlyKeys("batch-0.json", "explanations.jsonl");
+    JsonNode batch = JSON.readTree(entries.get("batch-0.json"));
+    assertThat(batch.get("model_id").asString()).isEqualTo("fortunes-byte-gpt2");
+    assertThat(batch.get("layer").asInt()).isEqualTo(1);
+    assertThat(batch.get("sae_set").asString()).isEqualTo("snmf-mlp");
+    assertThat(batch.get("features")).hasSize(6);
+    JsonNode summaries = api.get("/v1/factorizations/" + factorization + "/features").json().get("items");
+    for (int k = 0; k < 6; k++) {
+      JsonNode f = batch.get("features").get(k);
+      // every key Neuronpedia's converter reads
+      for (String key : List.of("feature_index", "neuron_alignment_indices", "neuron_alignment_values",
+          "neuron_alignment_l1", "correlated_neurons_indices", "correlated_neurons_pearson", "correlated_neurons_l1",
+          "correlated_features_indices", "correlated_features_pearson", "correlated_features_l1", "neg_str",
+          "neg_values", "pos_str", "pos_values", "frac_nonzero", "freq_hist_data_bar_heights",
+          "freq_hist_data_bar_values", "logits_hist_data_bar_heights", "logits_hist_data_bar_values",
+          "decoder_weights_dist", "activations", "vector")) {
+        assertThat(f.has(key)).as("feature %d has %s", k, key).isTrue();
+      }
+      long id = summaries.get(k).get("id").asLong();
+      assertThat(f.get("feature_index").asInt()).isEqualTo(summaries.get(k).get("index").asInt());
+      JsonNode detail = api.get("/v1/features/" + id).json();
+      assertThat(f.get("vector")).isEqualTo(detail.get("direction"));
+      int strongest = 0;
+      for (int i = 1; i < detail.get("direction").size(); i++) {
+        if (Math.abs(detail.get("direction").get(i).asDouble())
+            > Math.abs(detail.get("direction").get(strongest).asDouble())) {
+          strongest = i;
+        }
+      }
+      assertThat(f.get("neuron_alignment_indices").get(0).asInt()).isEqualTo(strongest);
+      JsonNode vocab = api.get("/v1/features/" + id + "/vocab").json();
+      assertThat(f.get("pos_str").get(0).asString()).isEqualTo(vocab.get("promoted").get(0).get("token").asString());
+      JsonNode top = api.get("/v1/features/" + id + "/top-inputs").json();
+      JsonNode first = f.get("activations").get(0);
+      assertThat(first.get("tokens")).isEqualTo(top.get(0).get("contextTokens"));
+      assertThat(first.get("values")).isEqualTo(top.get(0).get("contextActivations"));
+      int q = first.get("qualifying_token_index").asInt();
+      assertThat(first.get("tokens").get(q).asString()).isEqualTo(top.get(0).get("token").asString());
+      assertThat(first.get("values").get(q).asDouble()).isEqualTo(top.get(0).get("activation").asDouble());
+    }
+    List<String> lines = new String(entries.get("explanations.jsonl"), StandardCharsets.UTF_8).lines().toList();
+    assertThat(lines).hasSize(6);
+    JsonNode line = JSON.readTree(lines.get(0));
+    assertThat(line.get("description").asString()).isEqualTo(DESCRIPTION);
+    assertThat(line.get("layer").asString()).isEqualTo("1-snmf-mlp");
+    assertThat(line.get("explanationModelName").asString()).isEqualTo("fake-judge");
   }
 
   @Test
