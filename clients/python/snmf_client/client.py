@@ -27,8 +27,10 @@ class SnmfClient:
 
     # ---- transport ----
 
-    def request(self, method, path, body=None, content_type="application/json", headers=None, raw=False):
-        """Sends one request; returns parsed JSON (or the text when ``raw``); raises ApiError on 4xx/5xx."""
+    def request(self, method, path, body=None, content_type="application/json", headers=None, raw=False,
+                binary=False):
+        """Sends one request; returns parsed JSON (the text when ``raw``, the bytes when ``binary``); raises
+        ApiError on 4xx/5xx."""
         data = None
         if body is not None:
             data = body if isinstance(body, (bytes, bytearray)) else json.dumps(body).encode("utf-8")
@@ -42,7 +44,10 @@ class SnmfClient:
             req.add_header(k, v)
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as response:
-                text = response.read().decode("utf-8")
+                content = response.read()
+                if binary:
+                    return content
+                text = content.decode("utf-8")
         except urllib.error.HTTPError as e:
             text = e.read().decode("utf-8", "replace")
             try:
@@ -134,6 +139,23 @@ class SnmfClient:
 
     def features(self, factorization_id, page_size=100, **filters):
         return self.pages(f"/v1/factorizations/{factorization_id}/features", page_size, **filters)
+
+    def explain(self, factorization_id, level=0, contexts=10, detection_contexts=5):
+        """Queues an explain job (needs the service's judge endpoint): descriptions scored by detection."""
+        return Job.from_json(self.post(f"/v1/factorizations/{factorization_id}/explain",
+                                       {"level": level, "contexts": contexts, "detectionContexts": detection_contexts}))
+
+    def description(self, feature_id):
+        return self.get(f"/v1/features/{feature_id}/description")
+
+    def neuronpedia_export(self, factorization_id, destination, model_id=None, set_name=None, level=0):
+        """Downloads the Neuronpedia upload ZIP (batch-N.json dashboards + explanations.jsonl) to ``destination``."""
+        query = {k: v for k, v in {"modelId": model_id, "setName": set_name, "level": level}.items() if v is not None}
+        data = self.request("GET", f"/v1/factorizations/{factorization_id}/export/neuronpedia?"
+                            + urllib.parse.urlencode(query), binary=True)
+        with open(destination, "wb") as f:
+            f.write(data)
+        return destination
 
     # ---- vector sets ----
 

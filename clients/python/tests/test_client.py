@@ -93,6 +93,16 @@ class LiveServiceTest(unittest.TestCase):
         self.assertTrue(all(0 <= j.progress <= 1 for j in seen))
         features = list(self.client.features(done.result["factorizationId"], page_size=2))
         self.assertEqual(len(features), 4)
+        import tempfile
+        import zipfile
+        with tempfile.TemporaryDirectory() as tmp:
+            path = self.client.neuronpedia_export(done.result["factorizationId"], os.path.join(tmp, "np.zip"),
+                                                  model_id="fortunes-byte-gpt2", set_name="snmf-py")
+            with zipfile.ZipFile(path) as z:
+                batch = json.loads(z.read("batch-0.json"))
+        self.assertEqual(batch["sae_set"], "snmf-py")
+        self.assertEqual([f["feature_index"] for f in batch["features"]], [0, 1, 2, 3])
+        self.assertEqual(batch["features"][0]["vector"], [float(x) for x in batch["features"][0]["vector"]])
         vector_set = self.client.vector_set_from_factorization("py-f-" + self.suffix, done.result["factorizationId"])
         self.assertEqual(vector_set.hook, "blocks.1.mlp.hook_post")
         self.assertIn(vector_set.id, [v.id for v in self.client.vector_sets(self.model.id, page_size=1)])
