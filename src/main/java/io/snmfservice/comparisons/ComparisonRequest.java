@@ -36,8 +36,11 @@ public record ComparisonRequest(
   public record Method(@NotBlank @Size(max = 100) String name, Long factorizationId, @Min(0) Integer level,
       Long vectorSetId, Boolean diffMeans, @Min(0) Integer layer, String hook) {}
 
-  /** Steering protocol settings; absent fields take the paper's defaults. Empty klTargets skip steering. */
-  public record Steering(@Size(max = 20) List<@NotNull Double> klTargets, @Size(max = 2) List<@NotNull String> signs,
+  /**
+   * Steering protocol settings; absent (or empty) fields take the paper's defaults; {@code enabled: false} skips
+   * steering.
+   */
+  public record Steering(Boolean enabled, @Size(max = 20) List<@NotNull Double> klTargets, @Size(max = 2) List<@NotNull String> signs,
       @Size(max = 16) List<@NotBlank String> prompts, @Min(0) @Max(64) Integer generations,
       @Min(0) @Max(256) Integer newTokens, Long seed, @Size(min = 2, max = 2) List<@NotNull Double> alphaRange,
       Double tolerance, @Min(0) @Max(100_000) Integer topK, Double topP, Double temperature) {}

@@ -58,7 +58,7 @@ class ComparisonService {
       methods.add(method(model, m));
     }
     steering(params.putObject("steering"), r.steering() == null
-        ? new ComparisonRequest.Steering(null, null, null, null, null, null, null, null, null, null, null)
+        ? new ComparisonRequest.Steering(null, null, null, null, null, null, null, null, null, null, null, null)
         : r.steering());
     return jobs.submit(ComparisonJobHandler.TYPE, params, 0, idempotencyKey);
   }
@@ -115,17 +115,18 @@ class ComparisonService {
   }
 
   private static void steering(ObjectNode out, ComparisonRequest.Steering s) {
-    List<Double> kl = s.klTargets() == null ? AlphaSearch.DEFAULT_TARGETS : s.klTargets();
+    List<Double> kl = Boolean.FALSE.equals(s.enabled()) ? List.of()
+        : s.klTargets() == null || s.klTargets().isEmpty() ? AlphaSearch.DEFAULT_TARGETS : s.klTargets();
     for (double t : kl) {
       if (!(t > 0) || Double.isInfinite(t)) {
         throw ApiException.unprocessable("steering.klTargets must be finite and > 0, got " + t);
       }
     }
-    List<String> signs = s.signs() == null ? List.of("+", "-") : s.signs();
-    if (signs.isEmpty() || !signs.stream().allMatch(x -> x.equals("+") || x.equals("-"))) {
+    List<String> signs = s.signs() == null || s.signs().isEmpty() ? List.of("+", "-") : s.signs();
+    if (!signs.stream().allMatch(x -> x.equals("+") || x.equals("-"))) {
       throw ApiException.unprocessable("steering.signs must be \"+\" and/or \"-\"");
     }
-    List<Double> range = s.alphaRange() == null ? List.of(1.0, 2000.0) : s.alphaRange();
+    List<Double> range = s.alphaRange() == null || s.alphaRange().isEmpty() ? List.of(1.0, 2000.0) : s.alphaRange();
     if (!(range.get(0) > 0) || !(range.get(1) > range.get(0)) || range.get(1) > 1e6) {
       throw ApiException.unprocessable("steering.alphaRange must be [lo, hi] with 0 < lo < hi <= 1e6");
     }

@@ -48,6 +48,7 @@ class VectorSetController {
   /**
    * Upload: {@code kind=sae} with parts {@code cfg} (cfg.json) and {@code weights} (sae_weights.safetensors), or
    * {@code kind=matrix} with part {@code file} (.npy or .safetensors, one vector per row) and field {@code hook}.
+   * Parts and fields the kind does not use are ignored.
    */
   @PostMapping(path = "/v1/vector-sets", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
   ResponseEntity<VectorSetView> upload(@RequestParam("modelId") long modelId, @RequestParam("name") String name,
@@ -69,7 +70,9 @@ class VectorSetController {
         if (file == null) {
           throw ApiException.badRequest("a matrix upload needs the part 'file' (.npy or .safetensors)");
         }
-        yield sets.importMatrix(modelId, name, hook, tensor, file.getOriginalFilename(), file.getBytes());
+        // blank fields count as absent (generated clients send every form field)
+        yield sets.importMatrix(modelId, name, hook, tensor == null || tensor.isBlank() ? null : tensor,
+            file.getOriginalFilename(), file.getBytes());
       }
       default -> throw ApiException.unprocessable("kind must be 'sae' or 'matrix', got '" + kind + "'");
     };
@@ -142,14 +145,15 @@ class VectorSetController {
   @PostMapping("/v1/vector-sets/{id}/encode")
   Encoding encode(@PathVariable long id, @Valid @RequestBody EncodeRequest r) {
     VectorSetView set = store.get(id);
-    if ((r.text() == null) == (r.tokens() == null)) {
+    boolean hasTokens = r.tokens() != null && r.tokens().length > 0; // generated clients send [] for "none"
+    if ((r.text() != null) == hasTokens) {
       throw ApiException.badRequest("give exactly one of text and tokens");
     }
     SaeEncoder encoder = sets.encoder(id);
     int top = r.top() == null ? 10 : r.top();
     try (ModelRuntime.Lease lease = runtime.acquire(set.modelId(), (f, d, t) -> { })) {
       HookedTransformer model = lease.get().transformer();
-      int[] tokens = r.tokens() != null ? r.tokens() : lease.get().tokenizer().encode(r.text());
+      int[] tokens = hasTokens ? r.tokens() : lease.get().tokenizer().encode(r.text());
       int bos = model.config().bosId();
       if (r.text() != null && bos >= 0 && !Boolean.FALSE.equals(r.prependBos())) {
         int[] withBos = new int[tokens.length + 1];
