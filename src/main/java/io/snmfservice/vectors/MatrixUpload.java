@@ -2,9 +2,6 @@ package io.snmfservice.vectors;
 
 import io.snmfservice.transformer.Tensor;
 import io.snmfservice.transformer.loader.SafetensorsFile;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -17,15 +14,16 @@ public final class MatrixUpload {
   private MatrixUpload() {}
 
   /**
+   * @param bytes the uploaded file
    * @param tensorName tensor to take from a safetensors file, or null
-   * @param scratch a temporary file the caller deletes (safetensors are read memory-mapped)
+   * @param copy the same bytes as a file (safetensors are read memory-mapped); the caller deletes it
    */
-  public static float[][] read(byte[] bytes, String tensorName, Path scratch) {
+  public static float[][] read(byte[] bytes, String tensorName, Path copy) {
     float[][] rows;
     if (NpyMatrix.looksLikeNpy(bytes)) {
       rows = NpyMatrix.read(bytes);
     } else {
-      rows = safetensors(bytes, tensorName, scratch);
+      rows = safetensors(tensorName, copy);
     }
     for (int i = 0; i < rows.length; i++) {
       for (float v : rows[i]) {
@@ -37,13 +35,8 @@ public final class MatrixUpload {
     return rows;
   }
 
-  private static float[][] safetensors(byte[] bytes, String tensorName, Path scratch) {
-    try {
-      Files.write(scratch, bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    try (SafetensorsFile file = SafetensorsFile.open(scratch)) {
+  private static float[][] safetensors(String tensorName, Path copy) {
+    try (SafetensorsFile file = SafetensorsFile.open(copy)) {
       String name = tensorName;
       if (name == null) {
         if (file.names().size() == 1) {

@@ -169,6 +169,12 @@ class VectorSetApiTest {
     assertThat(outcome.get("status").asString()).isEqualTo("REACHED");
     assertThat(Math.abs(outcome.get("kl").asDouble() - 0.1)).isLessThanOrEqualTo(0.005);
 
+    JsonNode steered = api.post("/v1/steer", "{\"modelId\":" + model + ",\"member\":{\"vectorSetId\":" + setId
+        + ",\"index\":127},\"prompt\":\"I think that\",\"alpha\":" + outcome.get("alpha").asDouble()
+        + ",\"newTokens\":4}").json();
+    assertThat(steered.get("kl").asDouble()).isCloseTo(outcome.get("kl").asDouble(),
+        org.assertj.core.data.Offset.offset(1e-4));
+
     List<String> german = List.of("Wer rastet, der rostet.", "Morgenstund hat Gold im Mund.",
         "Aller Anfang ist schwer.", "Übung macht den Meister.");
     List<String> english = List.of("A friend in need is a friend indeed.", "Practice makes perfect.",
