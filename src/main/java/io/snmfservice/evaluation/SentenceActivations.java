@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The {@code blocks.{layer}.mlp.hook_post} activations of labelled sentences, one {@code [tokens][d_mlp]} matrix
+ * The {@code blocks.{layer}.mlp.hook_post} (or any other hook's) activations of labelled sentences, one {@code [tokens][d_mlp]} matrix
  * per sentence. Each sentence runs as BOS + encode(text) (BOS only when the model has one); the BOS row is left
  * out, as it is from the factorized activations, so the matrices hold exactly the sentence's own tokens.
  */
@@ -23,6 +23,12 @@ public final class SentenceActivations {
 
   /** Encodes and reads the sentences; a sentence that encodes to no tokens is an error. */
   public static List<float[][]> read(HookedTransformer model, TextTokenizer tokenizer, int layer,
+      List<String> sentences) {
+    return read(model, tokenizer, HookPoint.mlpPost(layer), sentences);
+  }
+
+  /** As {@link #read(HookedTransformer, TextTokenizer, int, List)} at any hook point (TransformerLens name). */
+  public static List<float[][]> read(HookedTransformer model, TextTokenizer tokenizer, String hook,
       List<String> sentences) {
     int bos = model.config().bosId();
     List<int[]> ids = new ArrayList<>();
@@ -39,7 +45,7 @@ public final class SentenceActivations {
       }
       ids.add(tokens);
     }
-    return readTokens(model, layer, ids, bos >= 0 ? 1 : 0);
+    return readTokens(model, hook, ids, bos >= 0 ? 1 : 0);
   }
 
   /**
@@ -48,7 +54,11 @@ public final class SentenceActivations {
    * @param skip leading positions left out of each matrix (1 for a BOS)
    */
   public static List<float[][]> readTokens(HookedTransformer model, int layer, List<int[]> sequences, int skip) {
-    String hook = HookPoint.mlpPost(layer);
+    return readTokens(model, HookPoint.mlpPost(layer), sequences, skip);
+  }
+
+  /** As {@link #readTokens(HookedTransformer, int, List, int)} at any hook point (TransformerLens name). */
+  public static List<float[][]> readTokens(HookedTransformer model, String hook, List<int[]> sequences, int skip) {
     List<float[][]> out = new ArrayList<>();
     for (int from = 0; from < sequences.size(); from += BATCH) {
       List<int[]> chunk = sequences.subList(from, Math.min(from + BATCH, sequences.size()));

@@ -25,14 +25,15 @@ public class FeatureQueries {
 
   private static final String SUMMARY = "f.id, f.factorization_id, f.level, f.index, f.frequency, f.mean_activation,"
       + " f.max_activation, (SELECT array_agg(v.token_text ORDER BY v.rank) FROM feature_vocab v"
-      + " WHERE v.feature_id = f.id AND v.sign = 1 AND v.rank < 5) AS promoted";
+      + " WHERE v.feature_id = f.id AND v.sign = 1 AND v.rank < 5) AS promoted,"
+      + " (SELECT d.description FROM feature_description d WHERE d.feature_id = f.id) AS description";
 
   private final JdbcTemplate jdbc;
   private final JsonMapper json;
   private final RowMapper<FeatureViews.FeatureSummary> summaryRow = (rs, i) -> new FeatureViews.FeatureSummary(
       rs.getLong("id"), rs.getLong("factorization_id"), rs.getInt("level"), rs.getInt("index"),
       rs.getDouble("frequency"), rs.getDouble("mean_activation"), rs.getDouble("max_activation"),
-      strings(rs.getArray("promoted")));
+      strings(rs.getArray("promoted")), rs.getString("description"));
 
   FeatureQueries(JdbcTemplate jdbc, JsonMapper json) {
     this.jdbc = jdbc;
@@ -79,7 +80,10 @@ public class FeatureQueries {
         factorizationId, level);
   }
 
-  /** Features whose vocabulary projection or top-input tokens contain {@code token}, or whose contexts contain {@code text}. */
+  /**
+   * Features whose vocabulary projection or top-input tokens contain {@code token}, or whose contexts or description
+   * contain {@code text}.
+   */
   public List<FeatureViews.FeatureSummary> search(long factorizationId, String token, String text, int limit) {
     String tokenKey = token == null ? null : token.strip().toLowerCase(Locale.ROOT);
     return jdbc.query("SELECT " + SUMMARY + " FROM feature f WHERE f.factorization_id = ? AND ("
@@ -87,9 +91,11 @@ public class FeatureQueries {
             + "   AND lower(btrim(v.token_text)) = ?)"
             + "  OR EXISTS (SELECT 1 FROM feature_top_input t WHERE t.feature_id = f.id AND lower(btrim(t.token_text)) = ?)))"
             + " OR (?::text IS NOT NULL AND EXISTS (SELECT 1 FROM feature_top_input t WHERE t.feature_id = f.id"
-            + "   AND t.context_text ILIKE '%' || ? || '%')))"
+            + "   AND t.context_text ILIKE '%' || ? || '%')"
+            + "  OR (?::text IS NOT NULL AND EXISTS (SELECT 1 FROM feature_description d WHERE d.feature_id = f.id"
+            + "   AND d.description ILIKE '%' || ? || '%'))))"
             + " ORDER BY f.level, f.index LIMIT ?",
-        summaryRow, factorizationId, tokenKey, tokenKey, tokenKey, text, escapeLike(text), limit);
+        summaryRow, factorizationId, tokenKey, tokenKey, tokenKey, text, escapeLike(text), text, escapeLike(text), limit);
   }
 
   /** 404 unless the factorization exists (without reading its loss curve and settings). */
@@ -109,11 +115,14 @@ public class FeatureQueries {
   public FeatureViews.FeatureDetail feature(long id) {
     return jdbc.query("SELECT f.*, f.histogram::text AS histogram_json,"
             + " (SELECT count(*) FROM feature_link WHERE child_id = f.id) AS parents,"
-            + " (SELECT count(*) FROM feature_link WHERE parent_id = f.id) AS children FROM feature f WHERE f.id = ?",
+            + " (SELECT count(*) FROM feature_link WHERE parent_id = f.id) AS children,"
+            + " d.description, d.detection_accuracy FROM feature f LEFT JOIN feature_description d ON d.feature_id = f.id"
+            + " WHERE f.id = ?",
         (rs, i) -> new FeatureViews.FeatureDetail(rs.getLong("id"), rs.getLong("factorization_id"), rs.getInt("level"),
             rs.getInt("index"), rs.getDouble("frequency"), rs.getDouble("mean_activation"),
             rs.getDouble("max_activation"), json.readTree(rs.getString("histogram_json")),
-            floats(rs.getArray("direction")), rs.getInt("parents"), rs.getInt("children")), id)
+            floats(rs.getArray("direction")), rs.getInt("parents"), rs.getInt("children"), rs.getString("description"),
+            (Double) rs.getObject("detection_accuracy")), id)
         .stream().findFirst().orElseThrow(() -> ApiException.notFound("feature", id));
   }
 

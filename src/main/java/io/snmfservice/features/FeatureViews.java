@@ -14,10 +14,11 @@ public final class FeatureViews {
       List<Double> lossCurve, double relativeError, JsonNode timings, Instant createdAt) {}
 
   public record FeatureSummary(long id, long factorizationId, int level, int index, double frequency, double meanActivation,
-      double maxActivation, List<String> promotedTokens) {}
+      double maxActivation, List<String> promotedTokens, String description) {}
 
   public record FeatureDetail(long id, long factorizationId, int level, int index, double frequency, double meanActivation,
-      double maxActivation, JsonNode histogram, List<Float> direction, int parents, int children) {}
+      double maxActivation, JsonNode histogram, List<Float> direction, int parents, int children, String description,
+      Double detectionAccuracy) {}
 
   public record TopInput(int rank, int document, int position, int tokenId, String token, float activation,
       int contextStart, List<Integer> contextTokenIds, List<String> contextTokens, List<Float> contextActivations,

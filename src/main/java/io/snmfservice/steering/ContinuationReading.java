@@ -13,7 +13,7 @@ import java.util.List;
  * <ul>
  *   <li>perplexity = exp( Σ −log p(x_j | x_&lt;j) / N ), x_j the N generated tokens (fluency: lower reads more
  *       like the model's own text);</li>
- *   <li>re-activation = (1/N) Σ_j max(0, u·a_j), with a_j the layer's hook_post at generated token j and u = s·z
+ *   <li>re-activation = (1/N) Σ_j max(0, u·a_j), with a_j the steered hook's activation (hook_post by default) at generated token j and u = s·z
  *       the signed unit steering direction (how strongly the text itself evokes the feature);</li>
  *   <li>re-activation cosine = (1/N) Σ_j u·a_j / ‖a_j‖ (scale-free form; 0 for a zero activation).</li>
  * </ul>
@@ -34,7 +34,17 @@ public record ContinuationReading(double perplexity, double reactivation, double
    */
   public static ContinuationReading read(HookedTransformer model, int layer, float[] direction, int[] prompt,
       List<int[]> continuations) {
-    String hook = HookPoint.mlpPost(layer);
+    return read(model, HookPoint.mlpPost(layer), direction, prompt, continuations);
+  }
+
+  /**
+   * Reads continuations of one prompt, re-activation measured at any hook point.
+   *
+   * @param hook TransformerLens name of the hook whose activation a_j is read
+   * @param direction u, the signed unit direction (the hook's width)
+   */
+  public static ContinuationReading read(HookedTransformer model, String hook, float[] direction, int[] prompt,
+      List<int[]> continuations) {
     double nll = 0;
     double relu = 0;
     double cos = 0;

@@ -112,6 +112,24 @@ public final class JudgeClient {
     return JudgeSummary.of(verdicts);
   }
 
+  /** The reply to one free-form prompt (e.g. a feature description), or why there is none. */
+  public record Completion(String content, String error, int attempts) {
+    public boolean ok() {
+      return error == null;
+    }
+  }
+
+  /** Sends one prompt with the same retries as the ratings; failures come back as a Completion with an error. */
+  public Completion complete(String prompt) {
+    Attempt reply = ask(prompt);
+    return new Completion(reply.content, reply.error, reply.attempts);
+  }
+
+  /** The model name requests are sent with. */
+  public String modelName() {
+    return settings.model();
+  }
+
   /**
    * The rating in a reply: the last {@code [[n]]}, else the last "Rating: n"; empty unless 0 ≤ n ≤ 2.
    */

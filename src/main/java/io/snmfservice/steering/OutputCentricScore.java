@@ -1,5 +1,6 @@
 package io.snmfservice.steering;
 
+import io.snmfservice.transformer.HookPoint;
 import io.snmfservice.transformer.HookedTransformer;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -21,9 +22,22 @@ public final class OutputCentricScore {
 
   private OutputCentricScore() {}
 
-  /** Ids of the k largest entries of the vocabulary projection of {@code direction}, largest first. */
+  /** Ids of the k largest entries of the vocabulary projection of an MLP-space {@code direction}, largest first. */
   public static int[] topProjectionTokens(HookedTransformer model, int layer, float[] direction, int k) {
-    float[] projection = model.projectMlpDirectionToVocab(layer, direction);
+    return topTokens(model.projectMlpDirectionToVocab(layer, direction), k);
+  }
+
+  /**
+   * The same for a direction at any hook: MLP space through W_out, residual-stream directions (hook_resid_*,
+   * hook_mlp_out) through the final norm and unembedding directly.
+   */
+  public static int[] topProjectionTokens(HookedTransformer model, int layer, HookPoint.Kind hook, float[] direction,
+      int k) {
+    return topTokens(HookPoint.residual(hook) ? model.projectResidualDirectionToVocab(direction)
+        : model.projectMlpDirectionToVocab(layer, direction), k);
+  }
+
+  private static int[] topTokens(float[] projection, int k) {
     Integer[] order = new Integer[projection.length];
     Arrays.setAll(order, i -> i);
     Arrays.sort(order, Comparator.<Integer>comparingDouble(v -> -projection[v]).thenComparingInt(v -> v));

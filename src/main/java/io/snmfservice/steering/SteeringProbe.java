@@ -42,10 +42,7 @@ public final class SteeringProbe {
         throw new IllegalArgumentException("a base prompt is empty");
       }
     }
-    if (vector.dimension() != model.config().dMlp() || vector.layer() >= model.config().nLayers()) {
-      throw new IllegalArgumentException("vector of " + vector.dimension() + " values at layer " + vector.layer()
-          + " does not fit a model with d_mlp " + model.config().dMlp() + " and " + model.config().nLayers() + " layers");
-    }
+    SteeringVector.requireFits(model.config(), vector.layer(), vector.hook(), vector.dimension());
     this.model = model;
     this.vector = vector;
     this.prompts = TokenBatch.rightPadded(prompts.toArray(int[][]::new));

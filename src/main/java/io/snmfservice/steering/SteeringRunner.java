@@ -40,9 +40,9 @@ public final class SteeringRunner {
     List<SteeringOutcome> outcomes = new ArrayList<>();
     for (SteeringSign sign : settings.signs()) {
       float[] direction = vector.signed(sign);
-      int[] projectionTokens = OutputCentricScore.topProjectionTokens(model, vector.layer(), direction,
+      int[] projectionTokens = OutputCentricScore.topProjectionTokens(model, vector.layer(), vector.hook(), direction,
           settings.outputCentricTokens());
-      ContinuationReading unsteeredReading = readAll(vector.layer(), direction, promptIds, unsteered);
+      ContinuationReading unsteeredReading = readAll(vector.hookName(), direction, promptIds, unsteered);
       for (AlphaResult alpha : search.search(probe, sign, settings.targets())) {
         double signedAlpha = sign.factor() * alpha.alpha();
         float[][] steered = probe.steeredLogits(signedAlpha);
@@ -56,7 +56,7 @@ public final class SteeringRunner {
             samples.add(Arrays.asList(SteeredGeneration.sample(model, prompt, vector, signedAlpha, generation)));
           }
           generations = toGenerations(samples, generation.seed());
-          ContinuationReading reading = readAll(vector.layer(), direction, promptIds, samples);
+          ContinuationReading reading = readAll(vector.hookName(), direction, promptIds, samples);
           scores = new OfflineScores(
               OutputCentricScore.score(probe.baseLogits(), steered, projectionTokens),
               reading.perplexity(), unsteeredReading.perplexity(),
@@ -90,10 +90,10 @@ public final class SteeringRunner {
   /** Result of {@link #steerOnce}. */
   public record SingleSteer(double signedAlpha, double kl, LogitShift.Shifts shifts, int[] tokens, String text) {}
 
-  private ContinuationReading readAll(int layer, float[] direction, List<int[]> prompts, List<List<int[]>> samples) {
+  private ContinuationReading readAll(String hook, float[] direction, List<int[]> prompts, List<List<int[]>> samples) {
     List<ContinuationReading> readings = new ArrayList<>();
     for (int p = 0; p < prompts.size(); p++) {
-      readings.add(ContinuationReading.read(model, layer, direction, prompts.get(p), samples.get(p)));
+      readings.add(ContinuationReading.read(model, hook, direction, prompts.get(p), samples.get(p)));
     }
     return ContinuationReading.pool(readings);
   }

@@ -19,12 +19,13 @@ import java.util.Map;
  * <pre>
  * x = embed[tokens] · embeddingScale (+ posEmbed[positions])                 [B, T, d]
  * for each block L:
- *   hook_resid_pre
+ *   hook_resid_pre                                   (x += α·z for interventions there, then captured)
  *   a = attention(norm(x)) (rotary on q, k; causal, padding and sliding-window mask; soft-cap)
  *   x = x + postAttnNorm?(a)
  *   post = act(norm(x) · W_in + b_in)                                          [B, T, d_mlp]
  *   post += α·z  (interventions);  mlp.hook_post
- *   x = x + postMlpNorm?(post · W_out + b_out);  hook_resid_post
+ *   out = postMlpNorm?(post · W_out + b_out);  hook_mlp_out
+ *   x = x + out;  hook_resid_post
  * logits = softcap(finalNorm(x) · W_Uᵀ)                                         [B, T, V]
  * </pre>
  *
@@ -142,9 +143,10 @@ public final class HookedTransformer implements AutoCloseable {
       }
     }
     for (AddVector v : hooks.interventions()) {
-      if (v.layer() < 0 || v.layer() >= config.nLayers() || v.z().length != config.dMlp()) {
-        throw new IllegalArgumentException("intervention needs layer < " + config.nLayers() + " and a vector of "
-            + config.dMlp() + " values, got layer " + v.layer() + ", " + v.z().length + " values");
+      int needed = HookPoint.width(v.hook(), config);
+      if (v.layer() < 0 || v.layer() >= config.nLayers() || v.z().length != needed) {
+        throw new IllegalArgumentException("intervention at " + v.hook().suffix() + " needs layer < " + config.nLayers()
+            + " and a vector of " + needed + " values, got layer " + v.layer() + ", " + v.z().length + " values");
       }
     }
     long[] ids = new long[nBatch * width];
@@ -296,6 +298,7 @@ public final class HookedTransformer implements AutoCloseable {
 
   private NDArray block(Pass pass, int layer, NDArray x) {
     Block w = blocks[layer];
+    x = intervene(pass, layer, HookPoint.Kind.RESID_PRE, x);
     pass.capture(HookPoint.residPre(layer), x);
     NDArray attn = attention(pass, layer, norm(x, w.attnNormWeight(), w.attnNormBias()));
     if (w.postAttnNormWeight() != null) {
@@ -304,20 +307,29 @@ public final class HookedTransformer implements AutoCloseable {
     x = x.add(attn);
 
     NDArray post = mlpActivation(addBias(norm(x, w.mlpNormWeight(), w.mlpNormBias()).matMul(w.mlpIn()), w.mlpInBias()));
-    for (AddVector v : pass.hooks.interventions()) {
-      if (v.layer() == layer) {
-        NDArray delta = pass.m.create(v.z()).mul(v.alpha());
-        post = post.add(v.fromPosition() == 0 ? delta : pass.positionsFrom(v.fromPosition()).mul(delta));
-      }
-    }
+    post = intervene(pass, layer, HookPoint.Kind.MLP_POST, post);
     pass.capture(HookPoint.mlpPost(layer), post);
     NDArray out = addBias(post.matMul(w.mlpOut()), w.mlpOutBias());
     if (w.postMlpNormWeight() != null) {
       out = norm(out, w.postMlpNormWeight(), null);
     }
+    out = intervene(pass, layer, HookPoint.Kind.MLP_OUT, out);
+    pass.capture(HookPoint.mlpOut(layer), out);
     x = x.add(out);
+    x = intervene(pass, layer, HookPoint.Kind.RESID_POST, x);
     pass.capture(HookPoint.residPost(layer), x);
     return x;
+  }
+
+  /** Adds the interventions of this layer and hook to {@code value} (captures there see the changed value). */
+  private static NDArray intervene(Pass pass, int layer, HookPoint.Kind hook, NDArray value) {
+    for (AddVector v : pass.hooks.interventions()) {
+      if (v.layer() == layer && v.hook() == hook) {
+        NDArray delta = pass.m.create(v.z()).mul(v.alpha());
+        value = value.add(v.fromPosition() == 0 ? delta : pass.positionsFrom(v.fromPosition()).mul(delta));
+      }
+    }
+    return value;
   }
 
   /**
@@ -494,6 +506,20 @@ public final class HookedTransformer implements AutoCloseable {
         out = norm(addBias(out, w.mlpOutBias()), w.postMlpNormWeight(), null);
       }
       return unembed(norm(out, finalNormWeight, finalNormBias)).toFloatArray();
+    }
+  }
+
+  /**
+   * Vocabulary projection of a residual-stream direction (d_model; e.g. an SAE decoder row at hook_resid_post or
+   * hook_mlp_out): softcap(unembed(finalNorm(z))), the logit-lens reading of z.
+   */
+  public float[] projectResidualDirectionToVocab(float[] direction) {
+    if (direction.length != config.dModel()) {
+      throw new IllegalArgumentException("direction needs " + config.dModel() + " values, got " + direction.length);
+    }
+    try (NDManager m = manager.newSubManager()) {
+      return unembed(norm(m.create(direction, new Shape(1, config.dModel())), finalNormWeight, finalNormBias))
+          .toFloatArray();
     }
   }
 

@@ -58,6 +58,11 @@ public final class ContractClient {
     return checked(Request.Method.POST, path, http.upload(path, fileName, file, fields));
   }
 
+  public Http.Response uploadParts(String path, Map<String, Map.Entry<String, byte[]>> files,
+      Map<String, String> fields) {
+    return checked(Request.Method.POST, path, http.uploadParts(path, files, fields));
+  }
+
   public Http raw() {
     return http;
   }

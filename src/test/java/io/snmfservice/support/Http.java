@@ -103,6 +103,25 @@ public final class Http {
     return post(path, "multipart/form-data; boundary=" + boundary, body);
   }
 
+  /** A multipart/form-data upload of several file parts (part name → file name and bytes) plus plain fields. */
+  public Response uploadParts(String path, Map<String, Map.Entry<String, byte[]>> files, Map<String, String> fields) {
+    String boundary = "snmf-test-boundary-7d2";
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    StringBuilder head = new StringBuilder();
+    fields.forEach((k, v) -> head.append("--").append(boundary).append("\r\n")
+        .append("Content-Disposition: form-data; name=\"").append(k).append("\"\r\n\r\n").append(v).append("\r\n"));
+    body.writeBytes(head.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    files.forEach((part, file) -> {
+      body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part + "\"; filename=\""
+          + file.getKey() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      body.writeBytes(file.getValue());
+      body.writeBytes("\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    });
+    body.writeBytes(("--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return post(path, "multipart/form-data; boundary=" + boundary, body.toByteArray());
+  }
+
   public Response send(HttpRequest.Builder builder) {
     if (key != null) {
       builder.setHeader("Authorization", "Bearer " + key);

@@ -74,7 +74,7 @@ class BadInputTest {
         "{\"source\": \"llama2c\", \"path\": \"../shared/models/fortunes-byte-gpt2/config.json\"}"));
     rejects(409, "already registered", () -> api.post("/v1/models", "{\"name\":\"s-" + suffix
         + "\",\"source\":\"llama2c\",\"path\":\"../shared/models/stories260K/stories260K.bin\"}"));
-    rejects(413, "exceeds the limit", () -> api.post("/v1/models", "{\"name\":\"" + "x".repeat(1_100_000) + "\"}"));
+    rejects(413, "exceeds the limit", () -> api.post("/v1/models", "{\"name\":\"" + "x".repeat(4_300_000) + "\"}"));
     rejects(400, "invalid value 'abc'", () -> api.get("/v1/models/abc"));
     rejects(404, "does not exist", () -> api.get("/v1/models/987654321"));
     rejects(404, "does not exist", () -> api.delete("/v1/models/987654321"));
@@ -110,7 +110,7 @@ class BadInputTest {
     rejects(409, "already exists", () -> api.post("/v1/datasets",
         "{\"name\": \"d-" + suffix + "\", \"kind\": \"text\", \"texts\": [\"a\"]}"));
     rejects(413, "exceeds the limit", () -> api.post("/v1/datasets",
-        "{\"name\": \"n\", \"kind\": \"text\", \"content\": \"" + "a".repeat(1_100_000) + "\"}"));
+        "{\"name\": \"n\", \"kind\": \"text\", \"content\": \"" + "a".repeat(4_300_000) + "\"}"));
     rejects(422, "not valid UTF-8", () -> api.upload("/v1/datasets", "x.txt", new byte[] {(byte) 0xC3, (byte) 0x28},
         Map.of("name", "n", "kind", "text")));
     rejects(422, "kind must be one of", () -> api.upload("/v1/datasets", "x.txt", "a".getBytes(StandardCharsets.UTF_8),

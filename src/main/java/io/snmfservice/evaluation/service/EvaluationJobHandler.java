@@ -9,6 +9,7 @@ import io.snmfservice.jobs.JobParams;
 import io.snmfservice.jobs.JobResult;
 import io.snmfservice.models.LoadedModel;
 import io.snmfservice.models.ModelRuntime;
+import io.snmfservice.transformer.HookPoint;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -47,6 +48,7 @@ class EvaluationJobHandler implements JobHandler {
   public JobResult run(JobContext job) {
     JsonNode p = job.params();
     int layer = p.get("layer").asInt();
+    String hook = p.has("hook") ? p.get("hook").asString() : HookPoint.mlpPost(layer);
     List<ConceptComparison.Candidate> candidates = new ArrayList<>();
     p.get("candidates").forEach(c -> candidates.add(
         new ConceptComparison.Candidate(c.get("method").asString(), c.get("id").asString(), JobParams.floats(c.get("vector")))));
@@ -60,9 +62,9 @@ class EvaluationJobHandler implements JobHandler {
         JsonNode concept = p.get("concepts").get(i);
         String name = concept.get("name").asString();
         job.report("activations", (double) i / count, "concept '" + name + "'");
-        List<float[][]> with = SentenceActivations.read(model.transformer(), model.tokenizer(), layer,
+        List<float[][]> with = SentenceActivations.read(model.transformer(), model.tokenizer(), hook,
             strings(concept.get("sentences")));
-        List<float[][]> without = SentenceActivations.read(model.transformer(), model.tokenizer(), layer,
+        List<float[][]> without = SentenceActivations.read(model.transformer(), model.tokenizer(), hook,
             strings(concept.get("neutral")));
         ConceptComparison.Comparison comparison = ConceptComparison.compare(name,
             new ConceptComparison.LabelledActivations(half(with, 0), half(without, 0)),

@@ -6,6 +6,9 @@ import io.snmfservice.jobs.JobService;
 import io.snmfservice.models.Model;
 import io.snmfservice.models.ModelService;
 import io.snmfservice.steering.service.SteeringService;
+import io.snmfservice.steering.service.SteeringTarget;
+import io.snmfservice.transformer.HookPoint;
+import io.snmfservice.vectors.service.MemberRef;
 import io.snmfservice.web.ApiException;
 import java.util.List;
 import java.util.Map;
@@ -42,27 +45,47 @@ public class EvaluationService {
       throw ApiException.unprocessable("layer " + r.layer() + " is out of range: model " + model.getId()
           + " has layers 0.." + (model.getNLayers() - 1));
     }
-    ObjectNode params = json.createObjectNode().put("modelId", r.modelId()).put("layer", r.layer());
+    HookPoint.Kind hook = r.hook() == null ? HookPoint.Kind.MLP_POST : HookPoint.Kind.ofSuffix(r.hook());
+    if (hook == null) {
+      throw ApiException.unprocessable("hook must be one of mlp.hook_post, hook_resid_pre, hook_mlp_out,"
+          + " hook_resid_post; got '" + r.hook() + "'");
+    }
+    String hookName = new HookPoint(r.layer(), hook).name();
+    ObjectNode params = json.createObjectNode().put("modelId", r.modelId()).put("layer", r.layer())
+        .put("hook", hookName);
     params.set("concepts", json.valueToTree(r.concepts()));
     ArrayNode candidates = params.putArray("candidates");
     for (Long id : r.featureIds() == null ? List.<Long>of() : r.featureIds()) {
       var target = steering.targets(model, r.layer(), List.of(id), null).get(0);
+      requireHook(target, hookName, "feature " + id);
       candidate(candidates, "snmf", "feature-" + id, target.vector());
     }
+    for (MemberRef ref : r.members() == null ? List.<MemberRef>of() : r.members()) {
+      var target = steering.member(model, ref);
+      requireHook(target, hookName, "vector set " + ref.vectorSetId() + " member " + ref.index());
+      candidate(candidates, "vector-set-" + ref.vectorSetId(), "member-" + ref.index(), target.vector());
+    }
     for (EvaluationRequest.NamedVector v : r.vectors() == null ? List.<EvaluationRequest.NamedVector>of() : r.vectors()) {
-      candidate(candidates, "vector", v.name(), steering.targets(model, r.layer(), null, List.of(v.vector())).get(0).vector());
+      Integer width = hook == HookPoint.Kind.MLP_POST ? model.getDMlp() : model.getDModel();
+      if (width != null && v.vector().length != width) {
+        throw ApiException.unprocessable("vectors must have " + width + " entries at " + hookName + ", got "
+            + v.vector().length);
+      }
+      candidate(candidates, "vector", v.name(), v.vector());
     }
     return jobs.submit(EvaluationJobHandler.TYPE, params, 0, idempotencyKey);
   }
 
   public JsonNode get(long id) {
     List<Map<String, Object>> rows = jdbc.queryForList("SELECT id, job_id, model_id, layer, results::text AS results,"
-        + " created_at FROM evaluation WHERE id = ?", id);
+        + " settings::text AS settings, created_at FROM evaluation WHERE id = ?", id);
     if (rows.isEmpty()) {
       throw ApiException.notFound("evaluation", id);
     }
     Map<String, Object> r = rows.get(0);
     ObjectNode node = summary(r);
+    node.put("hook", json.readTree((String) r.get("settings")).path("hook").asString(
+        HookPoint.mlpPost(((Number) r.get("layer")).intValue())));
     JsonNode results = json.readTree((String) r.get("results"));
     node.set("rows", results.get("rows"));
     node.set("diffMeans", results.get("diffMeans"));
@@ -80,6 +103,13 @@ public class EvaluationService {
         .put("jobId", r.get("job_id") == null ? null : ((Number) r.get("job_id")).longValue())
         .put("modelId", ((Number) r.get("model_id")).longValue()).put("layer", ((Number) r.get("layer")).intValue())
         .put("createdAt", r.get("created_at").toString());
+  }
+
+  private static void requireHook(SteeringTarget target, String hookName, String what) {
+    String at = new HookPoint(target.layer(), target.hook()).name();
+    if (!at.equals(hookName)) {
+      throw ApiException.unprocessable(what + " lives at " + at + ", not at the evaluated " + hookName);
+    }
   }
 
   private static void candidate(ArrayNode candidates, String method, String id, float[] vector) {

@@ -78,11 +78,13 @@ public class InteractiveSteering {
 
   private Comparison run(SteerRequest r, Double klTarget, boolean withUnsteered) throws InterruptedException {
     Model model = models.get(r.modelId());
-    if ((r.featureId() == null) == (r.vector() == null)) {
-      throw ApiException.badRequest("give exactly one of featureId and vector");
+    int given = (r.featureId() == null ? 0 : 1) + (r.vector() == null ? 0 : 1) + (r.member() == null ? 0 : 1);
+    if (given != 1) {
+      throw ApiException.badRequest("give exactly one of featureId, member and vector");
     }
     SteeringTarget target = r.featureId() != null
         ? steering.feature(model, r.layer(), r.featureId())
+        : r.member() != null ? steering.member(model, r.member())
         : steering.targets(model, r.layer(), null, List.of(r.vector())).get(0);
     if (!Double.isFinite(r.alpha()) || Math.abs(r.alpha()) > 1e6) {
       throw ApiException.unprocessable("alpha must be finite with |alpha| <= 1e6");
@@ -104,7 +106,7 @@ public class InteractiveSteering {
         throw ApiException.tooLarge("prompt has " + promptTokens + " tokens, more than " + MAX_PROMPT_TOKENS);
       }
       SteeringRunner runner = new SteeringRunner(lease.get().transformer(), lease.get().tokenizer());
-      SteeringVector vector = SteeringVector.normalized(target.layer(), target.vector());
+      SteeringVector vector = SteeringVector.normalized(target.layer(), target.hook(), target.vector());
       double alpha = r.alpha();
       if (klTarget != null) {
         alpha = searchAlpha(lease.get(), vector, r.prompt(), alpha < 0 ? SteeringSign.NEGATIVE : SteeringSign.POSITIVE,

@@ -18,6 +18,7 @@ import io.snmfservice.steering.SteeringRunner;
 import io.snmfservice.steering.SteeringSettings;
 import io.snmfservice.steering.SteeringSign;
 import io.snmfservice.steering.SteeringVector;
+import io.snmfservice.transformer.HookPoint;
 import io.snmfservice.transformer.SamplingConfig;
 import java.net.URI;
 import java.util.ArrayList;
@@ -68,9 +69,7 @@ class SteeringJobHandler implements JobHandler {
     List<String> prompts = new ArrayList<>();
     p.get("prompts").forEach(x -> prompts.add(x.asString()));
     List<SteeringTarget> targets = new ArrayList<>();
-    p.get("targets").forEach(t -> targets.add(t.has("featureId")
-        ? new SteeringTarget(t.get("featureId").asLong(), t.get("layer").asInt(), steering.direction(t.get("featureId").asLong()))
-        : new SteeringTarget(null, t.get("layer").asInt(), JobParams.floats(t.get("vector")))));
+    p.get("targets").forEach(t -> targets.add(target(t)));
     try (ModelRuntime.Lease lease = runtime.acquireFor(job, p.get("modelId").asLong(), 0)) {
       LoadedModel model = lease.get();
       SteeringRunner runner = new SteeringRunner(model.transformer(), model.tokenizer());
@@ -78,8 +77,8 @@ class SteeringJobHandler implements JobHandler {
       for (int i = 0; i < targets.size(); i++) {
         SteeringTarget target = targets.get(i);
         int index = i;
-        SteeringVector.requireFits(model.transformer().config(), target.layer(), target.vector().length);
-        SteeringReport report = runner.run(SteeringVector.normalized(target.layer(), target.vector()), prompts,
+        SteeringVector.requireFits(model.transformer().config(), target.layer(), target.hook(), target.vector().length);
+        SteeringReport report = runner.run(SteeringVector.normalized(target.layer(), target.hook(), target.vector()), prompts,
             settings, (stage, done, total) -> job.report(stage,
                 (index + (total == 0 ? 0 : (double) done / total)) / targets.size(),
                 "vector " + (index + 1) + "/" + targets.size() + ": " + done + "/" + total));
@@ -91,6 +90,15 @@ class SteeringJobHandler implements JobHandler {
     }
   }
 
+  /** A target from the job's parameters (jobs queued before hooks existed steer mlp.hook_post). */
+  private SteeringTarget target(JsonNode t) {
+    HookPoint.Kind hook = t.has("hook") ? HookPoint.Kind.ofSuffix(t.get("hook").asString()) : HookPoint.Kind.MLP_POST;
+    Long featureId = t.has("featureId") ? t.get("featureId").asLong() : null;
+    float[] vector = t.has("vector") ? JobParams.floats(t.get("vector")) : steering.direction(featureId);
+    return new SteeringTarget(featureId, t.get("layer").asInt(), vector, hook,
+        t.has("vectorSetId") ? t.get("vectorSetId").asLong() : null, t.has("index") ? t.get("index").asInt() : null);
+  }
+
   private List<JudgeSummary> judge(SteeringTarget target, SteeringReport report, LoadedModel model) {
     if (!judge.enabled()) {
       return null;
@@ -98,7 +106,9 @@ class SteeringJobHandler implements JobHandler {
     JudgeClient client = new JudgeClient(JudgeSettings.of(URI.create(judge.baseUrl()), judge.model(), judge.apiKey())
         .withTimeout(judge.timeout()));
     List<String> topTokens = new ArrayList<>();
-    float[] logits = model.transformer().projectMlpDirectionToVocab(target.layer(), target.vector());
+    float[] logits = HookPoint.residual(target.hook())
+        ? model.transformer().projectResidualDirectionToVocab(target.vector())
+        : model.transformer().projectMlpDirectionToVocab(target.layer(), target.vector());
     Integer[] order = java.util.stream.IntStream.range(0, logits.length).boxed().toArray(Integer[]::new);
     java.util.Arrays.sort(order, (a, b) -> Float.compare(logits[b], logits[a]));
     for (int i = 0; i < Math.min(20, order.length); i++) {

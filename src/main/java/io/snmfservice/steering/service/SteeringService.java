@@ -1,6 +1,6 @@
 package io.snmfservice.steering.service;
 
-import io.snmfservice.activations.HookName;
+import io.snmfservice.transformer.HookPoint;
 import io.snmfservice.jobs.Job;
 import io.snmfservice.jobs.JobParams;
 import io.snmfservice.jobs.JobService;
@@ -9,6 +9,10 @@ import io.snmfservice.models.ModelService;
 import io.snmfservice.steering.AlphaSearch;
 import io.snmfservice.steering.BasePrompts;
 import io.snmfservice.storage.SqlValues;
+import io.snmfservice.vectors.service.MemberRef;
+import io.snmfservice.vectors.service.VectorSetMember;
+import io.snmfservice.vectors.service.VectorSetService;
+import io.snmfservice.vectors.service.VectorSetView;
 import io.snmfservice.web.ApiException;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +31,11 @@ public class SteeringService {
   private final JobService jobs;
   private final JdbcTemplate jdbc;
   private final JsonMapper json;
+  private final VectorSetService vectorSets;
 
-  public SteeringService(ModelService models, JobService jobs, JdbcTemplate jdbc, JsonMapper json) {
+  public SteeringService(ModelService models, JobService jobs, JdbcTemplate jdbc, JsonMapper json,
+      VectorSetService vectorSets) {
+    this.vectorSets = vectorSets;
     this.models = models;
     this.jobs = jobs;
     this.jdbc = jdbc;
@@ -37,7 +44,7 @@ public class SteeringService {
 
   public Job submit(SteeringRequest r, String idempotencyKey) {
     Model model = models.get(r.modelId());
-    List<SteeringTarget> targets = targets(model, r.layer(), r.featureIds(), r.vectors());
+    List<SteeringTarget> targets = targets(model, r.layer(), r.featureIds(), r.vectors(), r.members());
     List<String> prompts = r.prompts() == null || r.prompts().isEmpty() ? List.of(BasePrompts.DEFAULT) : r.prompts();
     for (String p : prompts) {
       if (p == null || p.isBlank()) {
@@ -70,11 +77,14 @@ public class SteeringService {
     ObjectNode params = json.createObjectNode().put("modelId", r.modelId());
     ArrayNode vectors = params.putArray("targets");
     for (SteeringTarget t : targets) {
-      ObjectNode v = vectors.addObject().put("layer", t.layer());
+      ObjectNode v = vectors.addObject().put("layer", t.layer()).put("hook", t.hook().suffix());
       if (t.featureId() != null) {
         v.put("featureId", t.featureId());
       } else {
         JobParams.addAll(v.putArray("vector"), t.vector());
+      }
+      if (t.vectorSetId() != null) {
+        v.put("vectorSetId", t.vectorSetId()).put("index", t.vectorIndex());
       }
     }
     prompts.forEach(params.putArray("prompts")::add);
@@ -93,7 +103,16 @@ public class SteeringService {
 
   /** The vectors of a request: stored features (404 if unknown) and raw vectors of the model's d_mlp. */
   public List<SteeringTarget> targets(Model model, Integer layer, List<Long> featureIds, List<float[]> vectors) {
+    return targets(model, layer, featureIds, vectors, null);
+  }
+
+  /** As above, plus vector-set members (404 if unknown, 422 if the set belongs to another model). */
+  public List<SteeringTarget> targets(Model model, Integer layer, List<Long> featureIds, List<float[]> vectors,
+      List<MemberRef> members) {
     List<SteeringTarget> out = new ArrayList<>();
+    for (MemberRef ref : members == null ? List.<MemberRef>of() : members) {
+      out.add(member(model, ref));
+    }
     for (Long id : featureIds == null ? List.<Long>of() : featureIds) {
       out.add(feature(model, layer, id));
     }
@@ -110,7 +129,7 @@ public class SteeringService {
       }
     }
     if (out.isEmpty()) {
-      throw ApiException.badRequest("give featureIds or vectors to steer with");
+      throw ApiException.badRequest("give featureIds, members or vectors to steer with");
     }
     return out;
   }
@@ -126,14 +145,30 @@ public class SteeringService {
       throw ApiException.unprocessable("feature " + featureId + " belongs to model " + row.get("model_id")
           + ", not to model " + model.getId());
     }
-    if (!HookName.MLP_POST.equals(row.get("hook"))) {
-      throw ApiException.unprocessable("feature " + featureId + " is not an mlp.hook_post feature and cannot steer");
+    HookPoint.Kind hook = HookPoint.Kind.ofSuffix((String) row.get("hook"));
+    if (hook == null) {
+      throw ApiException.unprocessable("feature " + featureId + " lives at hook " + row.get("hook") + " and cannot steer");
     }
     int featureLayer = ((Number) row.get("layer")).intValue();
     if (layer != null && layer != featureLayer) {
       throw ApiException.unprocessable("feature " + featureId + " lives at layer " + featureLayer + ", not " + layer);
     }
-    return new SteeringTarget(featureId, featureLayer, SqlValues.floats((java.sql.Array) row.get("direction")));
+    return new SteeringTarget(featureId, featureLayer, SqlValues.floats((java.sql.Array) row.get("direction")), hook,
+        null, null);
+  }
+
+  /** A vector-set member as a steering target at its set's hook point. */
+  public SteeringTarget member(Model model, MemberRef ref) {
+    VectorSetView set = vectorSets.get(ref.vectorSetId());
+    if (set.modelId() != model.getId()) {
+      throw ApiException.unprocessable("vector set " + set.id() + " belongs to model " + set.modelId()
+          + ", not to model " + model.getId());
+    }
+    VectorSetMember m = vectorSets.member(ref.vectorSetId(), ref.index());
+    if (m.norm() == 0) {
+      throw ApiException.unprocessable("vector set " + set.id() + " member " + ref.index() + " is zero and cannot steer");
+    }
+    return new SteeringTarget(m.featureId(), m.layer(), m.vector(), m.hook(), m.vectorSetId(), m.index());
   }
 
   float[] direction(long featureId) {

@@ -34,10 +34,12 @@ public class SteeringStore {
       ObjectNode settings = ((ObjectNode) params).deepCopy();
       settings.remove("targets");
       long runId = jdbc.queryForObject("INSERT INTO steering_run (job_id, model_id, feature_id, layer, vector, prompts,"
-              + " settings, unsteered_generations) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb) RETURNING id",
+              + " settings, unsteered_generations, hook, vector_set_id, vector_index)"
+              + " VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?) RETURNING id",
           Long.class, jobId, modelId, run.target().featureId(), run.target().layer(), SqlValues.array(jdbc, "real", SqlValues.boxed(run.target().vector())),
           SqlValues.array(jdbc, "text", prompts.toArray()), json.writeValueAsString(settings),
-          json.writeValueAsString(generations(run.report().unsteeredGenerations())));
+          json.writeValueAsString(generations(run.report().unsteeredGenerations())), run.target().hook().suffix(),
+          run.target().vectorSetId(), run.target().vectorIndex());
       List<SteeringOutcome> outcomes = run.report().outcomes();
       for (int o = 0; o < outcomes.size(); o++) {
         SteeringOutcome out = outcomes.get(o);
@@ -71,7 +73,7 @@ public class SteeringStore {
 
   public JsonNode run(long id) {
     List<Map<String, Object>> rows = jdbc.queryForList("SELECT id, job_id, model_id, feature_id, layer, prompts,"
-        + " settings::text AS settings, unsteered_generations::text AS unsteered, created_at FROM steering_run"
+        + " hook, vector_set_id, vector_index, settings::text AS settings, unsteered_generations::text AS unsteered, created_at FROM steering_run"
         + " WHERE id = ?", id);
     if (rows.isEmpty()) {
       throw ApiException.notFound("steering run", id);
@@ -101,7 +103,8 @@ public class SteeringStore {
   }
 
   public List<JsonNode> runs(Long modelId, Long featureId) {
-    return jdbc.queryForList("SELECT id, job_id, model_id, feature_id, layer, prompts, created_at FROM steering_run"
+    return jdbc.queryForList("SELECT id, job_id, model_id, feature_id, layer, prompts, hook, vector_set_id,"
+                + " vector_index, created_at FROM steering_run"
                 + " WHERE (?::bigint IS NULL OR model_id = ?) AND (?::bigint IS NULL OR feature_id = ?) ORDER BY id",
             modelId, modelId, featureId, featureId)
         .stream().map(r -> (JsonNode) summary(r)).toList();
@@ -139,6 +142,9 @@ public class SteeringStore {
     node.put("modelId", ((Number) r.get("model_id")).longValue());
     node.put("featureId", r.get("feature_id") == null ? null : ((Number) r.get("feature_id")).longValue());
     node.put("layer", ((Number) r.get("layer")).intValue());
+    node.put("hook", "blocks." + r.get("layer") + "." + r.get("hook"));
+    node.put("vectorSetId", r.get("vector_set_id") == null ? null : ((Number) r.get("vector_set_id")).longValue());
+    node.put("vectorIndex", r.get("vector_index") == null ? null : ((Number) r.get("vector_index")).intValue());
     ArrayNode prompts = node.putArray("prompts");
     try {
       for (Object p : (Object[]) ((java.sql.Array) r.get("prompts")).getArray()) {

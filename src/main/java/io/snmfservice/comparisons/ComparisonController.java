@@ -1,0 +1,66 @@
+package io.snmfservice.comparisons;
+
+import io.snmfservice.config.ConditionalOnRole;
+import io.snmfservice.jobs.JobView;
+import io.snmfservice.web.ApiException;
+import io.snmfservice.web.PageView;
+import io.snmfservice.web.Paging;
+import jakarta.validation.Valid;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+@RestController
+@ConditionalOnRole(ConditionalOnRole.Half.API)
+class ComparisonController {
+
+  private final ComparisonService comparisons;
+  private final ComparisonStore store;
+
+  ComparisonController(ComparisonService comparisons, ComparisonStore store) {
+    this.comparisons = comparisons;
+    this.store = store;
+  }
+
+  /** Starts a {@code compare} job; 202 with the job. */
+  @PostMapping("/v1/comparisons")
+  ResponseEntity<JobView> create(@Valid @RequestBody ComparisonRequest request,
+      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+    return JobView.accepted(comparisons.submit(request, idempotencyKey));
+  }
+
+  @GetMapping("/v1/comparisons")
+  PageView<JsonNode> list(@RequestParam(required = false) Long modelId, @RequestParam(defaultValue = "0") int page,
+      @RequestParam(defaultValue = "20") int size) {
+    Paging paging = Paging.of(page, size);
+    return new PageView<>(store.list(modelId, paging.offset(), paging.size()), paging.page(), paging.size(),
+        store.count(modelId));
+  }
+
+  @GetMapping("/v1/comparisons/{id}")
+  JsonNode get(@PathVariable long id) {
+    return store.get(id);
+  }
+
+  /** The table as {@code format=csv} (one line per method, concept, KL target and sign) or {@code json}. */
+  @GetMapping("/v1/comparisons/{id}/export")
+  ResponseEntity<?> export(@PathVariable long id, @RequestParam(defaultValue = "csv") String format) {
+    return switch (format) {
+      case "csv" -> ResponseEntity.ok()
+          .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"comparison-" + id + ".csv\"")
+          .contentType(new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8)).body(store.csv(id));
+      case "json" -> ResponseEntity.ok()
+          .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"comparison-" + id + ".json\"")
+          .contentType(MediaType.APPLICATION_JSON).body(store.get(id));
+      default -> throw ApiException.unprocessable("format must be csv or json, got '" + format + "'");
+    };
+  }
+}

@@ -1,0 +1,156 @@
+package io.snmfservice.comparisons;
+
+import io.snmfservice.storage.SqlValues;
+import io.snmfservice.web.ApiException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Comparison tables in PostgreSQL: written with the job's completion; read as JSON or as CSV. */
+@Repository
+class ComparisonStore {
+
+  /** CSV columns: one line per (method, concept, KL target, sign); steering columns empty without steering. */
+  static final List<String> CSV_COLUMNS = List.of("method", "concept", "candidate", "candidate_index", "candidates",
+      "hook", "train_auroc", "auroc", "accuracy", "kl_target", "sign", "alpha", "kl", "status", "output_centric",
+      "steered_perplexity", "unsteered_perplexity", "steered_reactivation", "unsteered_reactivation",
+      "judge_concept", "judge_fluency", "judge_harmonic");
+
+  private final JdbcTemplate jdbc;
+  private final JsonMapper json;
+
+  ComparisonStore(JdbcTemplate jdbc, JsonMapper json) {
+    this.jdbc = jdbc;
+    this.json = json;
+  }
+
+  JsonNode write(long jobId, long modelId, JsonNode params, List<ComparisonCell> cells) {
+    long id = jdbc.queryForObject("INSERT INTO comparison (job_id, model_id, settings) VALUES (?, ?, ?::jsonb)"
+        + " RETURNING id", Long.class, jobId, modelId, json.writeValueAsString(params));
+    List<Object[]> rows = new ArrayList<>();
+    for (ComparisonCell c : cells) {
+      rows.add(new Object[] {id, c.method(), c.concept(), c.candidate(), c.candidateIndex(), c.candidates(),
+          c.featureId(), c.vectorSetId(), c.layer(), c.hook(), SqlValues.array(jdbc, "real", SqlValues.boxed(c.vector())),
+          c.trainAuroc(), c.auroc(), c.accuracy(), finite(c.threshold()), json.writeValueAsString(c.steering())});
+    }
+    jdbc.batchUpdate("INSERT INTO comparison_cell (comparison_id, method, concept, candidate, candidate_index,"
+        + " candidates, feature_id, vector_set_id, layer, hook, vector, train_auroc, auroc, accuracy, threshold,"
+        + " steering) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)", rows);
+    return json.createObjectNode().put("comparisonId", id).put("cells", cells.size());
+  }
+
+  ObjectNode get(long id) {
+    List<Map<String, Object>> rows = jdbc.queryForList("SELECT id, job_id, model_id, settings::text AS settings,"
+        + " created_at FROM comparison WHERE id = ?", id);
+    if (rows.isEmpty()) {
+      throw ApiException.notFound("comparison", id);
+    }
+    ObjectNode node = summary(rows.get(0));
+    JsonNode settings = json.readTree((String) rows.get(0).get("settings"));
+    node.set("methods", settings.get("methods"));
+    node.set("steering", settings.get("steering"));
+    ArrayNode concepts = node.putArray("concepts");
+    settings.get("concepts").forEach(c -> concepts.add(c.get("name").asString()));
+    ArrayNode cells = node.putArray("rows");
+    Map<String, double[]> means = new LinkedHashMap<>();
+    for (Map<String, Object> c : jdbc.queryForList("SELECT method, concept, candidate, candidate_index, candidates,"
+        + " feature_id, vector_set_id, layer, hook, vector, train_auroc, auroc, accuracy, threshold,"
+        + " steering::text AS steering FROM comparison_cell WHERE comparison_id = ? ORDER BY method, concept", id)) {
+      ObjectNode cell = cells.addObject().put("method", (String) c.get("method"))
+          .put("concept", (String) c.get("concept")).put("candidate", (String) c.get("candidate"))
+          .put("candidateIndex", ((Number) c.get("candidate_index")).intValue())
+          .put("candidates", ((Number) c.get("candidates")).intValue())
+          .put("featureId", c.get("feature_id") == null ? null : ((Number) c.get("feature_id")).longValue())
+          .put("vectorSetId", c.get("vector_set_id") == null ? null : ((Number) c.get("vector_set_id")).longValue())
+          .put("layer", ((Number) c.get("layer")).intValue()).put("hook", (String) c.get("hook"))
+          .put("trainAuroc", (Double) c.get("train_auroc")).put("auroc", (Double) c.get("auroc"))
+          .put("accuracy", (Double) c.get("accuracy")).put("threshold", (Double) c.get("threshold"));
+      JsonNode steering = json.readTree((String) c.get("steering"));
+      cell.set("steering", steering);
+      io.snmfservice.jobs.JobParams.addAll(cell.putArray("vector"), SqlValues.floats((java.sql.Array) c.get("vector")));
+      double[] m = means.computeIfAbsent((String) c.get("method"), k -> new double[6]);
+      m[0] += (Double) c.get("auroc");
+      m[1] += (Double) c.get("accuracy");
+      m[2]++;
+      for (JsonNode s : steering) {
+        if (s.path("offline").has("outputCentric")) {
+          m[3] += s.get("offline").get("outputCentric").asDouble();
+          m[4]++;
+        }
+      }
+    }
+    ArrayNode summary = node.putArray("summary");
+    means.forEach((method, m) -> summary.addObject().put("method", method).put("meanAuroc", m[0] / m[2])
+        .put("meanAccuracy", m[1] / m[2]).put("meanOutputCentric", m[4] == 0 ? null : m[3] / m[4])
+        .put("steeredOutcomes", (int) m[4]));
+    return node;
+  }
+
+  /** The table as CSV (RFC 4180 quoting). */
+  String csv(long id) {
+    JsonNode table = get(id);
+    StringBuilder out = new StringBuilder(String.join(",", CSV_COLUMNS)).append("\r\n");
+    for (JsonNode c : table.get("rows")) {
+      List<String> head = List.of(c.get("method").asString(), c.get("concept").asString(),
+          c.get("candidate").asString(), c.get("candidateIndex").asString(), c.get("candidates").asString(),
+          c.get("hook").asString(), c.get("trainAuroc").asString(), c.get("auroc").asString(),
+          c.get("accuracy").asString());
+      if (c.get("steering").isEmpty()) {
+        line(out, head, List.of("", "", "", "", "", "", "", "", "", "", "", "", ""));
+      }
+      for (JsonNode s : c.get("steering")) {
+        JsonNode off = s.path("offline");
+        JsonNode judge = s.path("judge");
+        line(out, head, List.of(s.get("target").asString(), s.get("sign").asString(), s.get("alpha").asString(),
+            s.get("kl").asString(), s.get("status").asString(), num(off, "outputCentric"),
+            num(off, "steeredPerplexity"), num(off, "unsteeredPerplexity"), num(off, "steeredReactivation"),
+            num(off, "unsteeredReactivation"), num(judge, "concept"), num(judge, "fluency"), num(judge, "harmonic")));
+      }
+    }
+    return out.toString();
+  }
+
+  List<JsonNode> list(Long modelId, int offset, int limit) {
+    return jdbc.queryForList("SELECT id, job_id, model_id, created_at FROM comparison"
+            + " WHERE (?::bigint IS NULL OR model_id = ?) ORDER BY id LIMIT ? OFFSET ?", modelId, modelId, limit, offset)
+        .stream().map(r -> (JsonNode) summary(r)).toList();
+  }
+
+  long count(Long modelId) {
+    return jdbc.queryForObject("SELECT count(*) FROM comparison WHERE (?::bigint IS NULL OR model_id = ?)", Long.class,
+        modelId, modelId);
+  }
+
+  private ObjectNode summary(Map<String, Object> r) {
+    return json.createObjectNode().put("id", ((Number) r.get("id")).longValue())
+        .put("jobId", r.get("job_id") == null ? null : ((Number) r.get("job_id")).longValue())
+        .put("modelId", ((Number) r.get("model_id")).longValue()).put("createdAt", r.get("created_at").toString());
+  }
+
+  private static String num(JsonNode node, String field) {
+    return node.has(field) && !node.get(field).isNull() ? node.get(field).asString() : "";
+  }
+
+  private static void line(StringBuilder out, List<String> head, List<String> tail) {
+    List<String> all = new ArrayList<>(head);
+    all.addAll(tail);
+    for (int i = 0; i < all.size(); i++) {
+      String v = all.get(i);
+      out.append(i == 0 ? "" : ",");
+      out.append(v.contains(",") || v.contains("\"") || v.contains("\n") ? "\"" + v.replace("\"", "\"\"") + "\"" : v);
+    }
+    out.append("\r\n");
+  }
+
+  /** Best thresholds can be +∞ (all neutral); PostgreSQL stores it, JSON cannot: keep it as the largest double. */
+  private static double finite(double v) {
+    return Double.isInfinite(v) ? Double.MAX_VALUE : v;
+  }
+}
