@@ -1,5 +1,6 @@
 package io.snmfservice.vectors.service;
 
+import io.snmfservice.security.Caller;
 import io.snmfservice.storage.SqlValues;
 import io.snmfservice.transformer.HookPoint;
 import io.snmfservice.vectors.SaeEncoder;
@@ -43,10 +44,12 @@ class VectorSetStore {
     }
     int d = s.vectors()[0].length;
     long id = jdbc.queryForObject("INSERT INTO vector_set (model_id, name, source, layer, hook, d, size,"
-            + " factorization_id, evaluation_id, metadata, decoder_bias) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)"
-            + " RETURNING id", Long.class, s.modelId(), s.name(), s.source(), s.layer(), s.hook().suffix(), d,
-        s.vectors().length, s.factorizationId(), s.evaluationId(), json.writeValueAsString(s.metadata()),
-        s.decoderBias() == null ? null : SqlValues.array(jdbc, "real", SqlValues.boxed(s.decoderBias())));
+            + " factorization_id, evaluation_id, metadata, decoder_bias, created_by)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?) RETURNING id", Long.class, s.modelId(), s.name(),
+        s.source(), s.layer(), s.hook().suffix(), d, s.vectors().length, s.factorizationId(), s.evaluationId(),
+        json.writeValueAsString(s.metadata()),
+        s.decoderBias() == null ? null : SqlValues.array(jdbc, "real", SqlValues.boxed(s.decoderBias())),
+        Caller.currentKeyId());
     int dSae = s.vectors().length;
     List<Object[]> rows = new ArrayList<>();
     for (int i = 0; i < dSae; i++) {
