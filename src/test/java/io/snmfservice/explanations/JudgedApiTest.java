@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.snmfservice.support.ContractClient;
 import io.snmfservice.support.Jobs;
 import io.snmfservice.support.ServiceTest;
+import io.snmfservice.support.TestKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -189,7 +190,8 @@ class JudgedApiTest {
     try {
       zip = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
           "http://127.0.0.1:" + port + "/v1/factorizations/" + factorization
-              + "/export/neuronpedia?modelId=fortunes-byte-gpt2&setName=snmf-mlp")).GET().build(),
+              + "/export/neuronpedia?modelId=fortunes-byte-gpt2&setName=snmf-mlp"))
+              .header("Authorization", "Bearer " + TestKeys.ADMIN).GET().build(),
           java.net.http.HttpResponse.BodyHandlers.ofByteArray()).body();
     } catch (InterruptedException e) {
       throw new IllegalStateException(e);

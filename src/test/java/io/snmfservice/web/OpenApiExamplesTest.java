@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleRequest;
 import io.snmfservice.support.ContractClient;
+import io.snmfservice.support.TestKeys;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
@@ -61,7 +62,8 @@ class OpenApiExamplesTest {
       }
       String concrete = path.replace("{id}", "1").replace("{index}", "0");
       SimpleRequest request = new SimpleRequest.Builder(Request.Method.valueOf(method.name()), concrete)
-          .withContentType("application/json").withBody(json(media.getExample())).build();
+          .withContentType("application/json").withBody(json(media.getExample()))
+          .withAuthorization("Bearer " + TestKeys.ADMIN).build();
       var report = ContractClient.validator().validateRequest(request);
       report.getMessages().forEach(m -> invalid.add(method + " " + path + ": " + m.getMessage()));
     }));
