@@ -25,11 +25,6 @@ public final class DjlTensorOps implements TensorOps {
     this.manager = NDManager.newBaseManager(device, "PyTorch");
   }
 
-  /** CPU libtorch. */
-  public DjlTensorOps(SnmfPrecision precision) {
-    this(precision, Device.cpu());
-  }
-
   @Override
   public SnmfPrecision precision() {
     return precision;

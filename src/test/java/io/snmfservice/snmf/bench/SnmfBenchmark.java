@@ -1,5 +1,6 @@
 package io.snmfservice.snmf.bench;
 
+import io.snmfservice.support.TestDevice;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -41,7 +42,7 @@ public final class SnmfBenchmark {
     int iterations = Integer.parseInt(args[3]);
     int chunk = Integer.parseInt(args[4]);
     boolean djlEngine = args.length > 5 && args[5].equals("djl");
-    SnmfEngine engine = djlEngine ? new SnmfEngine(DjlTensorOps::new) : new SnmfEngine();
+    SnmfEngine engine = djlEngine ? new SnmfEngine(precision -> new DjlTensorOps(precision, TestDevice.get())) : new SnmfEngine();
     float[] a = GemmProbe.random(d * n, 7); // column-major d×n
     SplittableRandom r = new SplittableRandom(3);
     float[] f = new float[d * k];
