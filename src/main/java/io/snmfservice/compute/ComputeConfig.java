@@ -1,5 +1,6 @@
 package io.snmfservice.compute;
 
+import io.snmfservice.snmf.OpenBlasCoreCheck;
 import io.snmfservice.snmf.SnmfEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +18,8 @@ class ComputeConfig {
     ComputeDevice device = ComputeDevice.resolve(properties);
     log.info("Compute device {} from snmf.device={}, snmf.factorization.backend={}; {} MiB free", device,
         properties.device(), properties.factorization().backend(), device.freeBytes() >> 20);
+    String core = OpenBlasCoreCheck.coreTypeInEnvironment();
+    log.info("OpenBLAS kernels (ND4J on the CPU): {}", core == null ? "detected by OpenBLAS" : "OPENBLAS_CORETYPE=" + core);
     return device;
   }
 
