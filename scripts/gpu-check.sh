@@ -18,7 +18,7 @@ export PYTORCH_FLAVOR="${PYTORCH_FLAVOR:-cu128}"
 OUT="$(mktemp -d "${TMPDIR:-/tmp}/gpu-check.XXXXXX")"
 ROWS=()
 FAILED=0
-row() { ROWS+=("$(printf '| %-44s | %-6s | %s |' "$1" "$2" "$3")"); [ "$2" = "PASS" ] || [ "$2" = "info" ] || FAILED=1; }
+row() { ROWS+=("$(printf '| %-44s | %-6s | %s |' "$1" "$2" "${3//|/\\|}")"); [ "$2" = "PASS" ] || [ "$2" = "info" ] || FAILED=1; }
 
 if command -v nvidia-smi >/dev/null 2>&1; then
   row "nvidia-smi" info "$(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | paste -sd ';' -)"
@@ -54,8 +54,9 @@ fi
 
 echo "== fixture parity tests on $DEVICE"
 TESTS=Stories260kReferenceTest,HfTinyReferenceTest,FortunesByteGpt2ReferenceTest,Stories260kAsHfLlamaTest,KvCacheTest,PaddedBatchTest,VocabProjectionTest,GenerationTest,SnmfUpdateRuleTest,SnmfStreamingTest,SnmfPlantedFeaturesTest
+rm -f target/surefire-reports/TEST-*.xml target/surefire-reports/*-output.txt  # no stale results from older runs
 ./mvnw -q -B -ntp test -Dsnmf.device="$DEVICE" -Dtest="$TESTS" -Dsurefire.failIfNoSpecifiedTests=false \
-  "${EXCLUDE[@]}" >"$OUT/tests.log" 2>&1
+  "${EXCLUDE[@]}" >"$OUT/tests.log" 2>&1 || row "maven test run" FAIL "exit status $? (log: $OUT/tests.log)"
 for t in ${TESTS//,/ }; do
   report=$(ls target/surefire-reports/TEST-*."$t".xml 2>/dev/null | head -1)
   if [ -z "$report" ]; then row "$t" FAIL "no report (log: $OUT/tests.log)"; continue; fi
