@@ -212,17 +212,25 @@ public final class Nd4jTensorOps implements TensorOps {
           scratch.both, m);
       int from = b0;
       inColumnHalves(k, (c0, c1) -> {
+        // column segments copied into small heap arrays (in cache), so the JIT can vectorize the arithmetic
+        float[] px = new float[m];
+        float[] gp = new float[m];
+        float[] gn = new float[m];
+        float[] gx = new float[m];
         for (int j = c0; j < c1; j++) {
           float sj = s[j];
           int col = j * rows + from;
-          int pos = j * m;
-          int neg = (k + j) * m;
+          p.get(col, px, 0, m);
+          gv.get(col, gx, 0, m);
+          both.get(j * m, gp, 0, m);
+          both.get((k + j) * m, gn, 0, m);
           for (int i = 0; i < m; i++) {
-            float x = p.get(col + i);
-            float num = Math.max(x, 0f) + both.get(neg + i);
-            float den = Math.max(-x, 0f) + both.get(pos + i) + e;
-            out.put(col + i, gv.get(col + i) * sj * (float) Math.sqrt(num / den));
+            float x = px[i];
+            float num = Math.max(x, 0f) + gn[i];
+            float den = Math.max(-x, 0f) + gp[i] + e;
+            gx[i] = gx[i] * sj * (float) Math.sqrt(num / den);
           }
+          out.put(col, gx, 0, m);
         }
       });
       if (gram != null) {
@@ -237,8 +245,11 @@ public final class Nd4jTensorOps implements TensorOps {
     return result;
   }
 
-  /** Rows per block of {@link #blockedUpdate}: the m×2K product (400 KB at K = 50) stays in L2. */
-  static final int BLOCK_ROWS = 1024;
+  /**
+   * Rows per block of {@link #blockedUpdate}: the m×2K product (1.6 MB at K = 50) stays in cache. Measured on a
+   * 65,536 × 50 chunk: 4,096 rows 12.8–13.4 ms, 1,024 rows 15.1 ms, 8,192 rows 13.2 ms (UpdateProbe).
+   */
+  static final int BLOCK_ROWS = 4096;
 
   /** Reused native scratch of the blocked update (one per backend instance, which one run uses at a time). */
   private record Scratch(int k, FloatPointer both, FloatPointer gram) {}
