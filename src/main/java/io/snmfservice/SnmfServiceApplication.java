@@ -1,5 +1,6 @@
 package io.snmfservice;
 
+import io.snmfservice.snmf.OpenBlasCoreCheck;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,6 +11,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class SnmfServiceApplication {
 
   public static void main(String[] args) {
+    // before anything loads OpenBLAS: its AVX-512 kernels on AMD CPUs it does not recognise (a set value wins)
+    OpenBlasCoreCheck.preferAvx512Kernels();
     SpringApplication.run(SnmfServiceApplication.class, args);
   }
 }

@@ -1,6 +1,7 @@
 package io.snmfservice.activations;
 
 import io.snmfservice.activations.store.StoreDirectory;
+import io.snmfservice.compute.ComputeDevice;
 import io.snmfservice.config.SnmfProperties;
 import io.snmfservice.datasets.DatasetService;
 import io.snmfservice.jobs.JobContext;
@@ -39,10 +40,12 @@ public class ActivationSetService {
   private final JdbcClient jdbc;
   private final Path store;
   private final PipelineMetrics metrics;
+  private final ComputeDevice compute;
 
   public ActivationSetService(ActivationSetRepository sets, ModelService models, DatasetService datasets,
-      JdbcClient jdbc, SnmfProperties properties, PipelineMetrics metrics) {
+      JdbcClient jdbc, SnmfProperties properties, PipelineMetrics metrics, ComputeDevice compute) {
     this.metrics = metrics;
+    this.compute = compute;
     this.sets = sets;
     this.models = models;
     this.datasets = datasets;
@@ -118,8 +121,15 @@ public class ActivationSetService {
       StoreDirectory.deleteRecursively(dir); // leftovers of an earlier attempt of this job
       List<String> hooks = missing.stream().map(l -> HookName.at(l, hook)).toList();
       long start = System.nanoTime();
+      // the request's batch size, unless fewer sequences fit into the device's free memory
+      int deepest = missing.stream().mapToInt(Integer::intValue).max().orElse(0);
+      int batch = compute.collectBatch(config, contextLength, deepest + 1, batchSize);
+      if (batch < batchSize) {
+        log.info("Recording {} sequences per forward pass instead of {}: free memory of {}", batch, batchSize,
+            compute.device());
+      }
       ActivationCollector.Collected collected =
-          new ActivationCollector(model, contextLength, batchSize)
+          new ActivationCollector(model, contextLength, batch)
               .collect(datasets.allDocuments(datasetId), hooks, dir, job, from, to);
       double seconds = (System.nanoTime() - start) / 1e9;
       for (int i = 0; i < missing.size(); i++) {

@@ -5,6 +5,7 @@ import io.snmfservice.activations.ActivationSetService;
 import io.snmfservice.activations.HookName;
 import io.snmfservice.activations.TokenIndex;
 import io.snmfservice.activations.store.ActivationFileReader;
+import io.snmfservice.compute.ComputeDevice;
 import io.snmfservice.config.SnmfProperties;
 import io.snmfservice.jobs.JobContext;
 import io.snmfservice.jobs.JobFailedException;
@@ -50,10 +51,12 @@ class FactorizationJobHandler implements JobHandler {
   private final JsonMapper json;
   private final Path store;
   private final PipelineMetrics metrics;
+  private final ComputeDevice compute;
 
   FactorizationJobHandler(ModelRuntime runtime, ActivationSetService activations, FactorizationWriter writer,
-      JsonMapper json, SnmfProperties properties, PipelineMetrics metrics) {
+      JsonMapper json, SnmfProperties properties, PipelineMetrics metrics, ComputeDevice compute) {
     this.metrics = metrics;
+    this.compute = compute;
     this.runtime = runtime;
     this.activations = activations;
     this.writer = writer;
@@ -110,12 +113,12 @@ class FactorizationJobHandler implements JobHandler {
         ? store.resolve("job-" + job.jobId() + "-g") : null;
     SnmfConfig config = new SnmfConfig(s.k(), s.sparsity(), SnmfInit.valueOf(s.init().toUpperCase(Locale.ROOT)),
         s.seed(), s.maxIterations(), s.patience(), SnmfConfig.DEFAULT_EPSILON, SnmfConfig.DEFAULT_TOLERANCE,
-        4096, SnmfPrecision.FLOAT32, spill);
+        compute.snmfChunkColumns(set.getD(), s.k()), SnmfPrecision.FLOAT32, spill);
     int[] ks = s.levels().stream().mapToInt(Integer::intValue).toArray();
     job.report("factorize", 0.30, "starting SNMF with K = " + s.k());
     long[] last = {System.nanoTime()};
     try (ActivationFileReader reader = ActivationFileReader.open(Path.of(set.getMatrixPath()))) {
-      return new HierarchicalSnmf().factorize(ActivationSource.of(reader), ks, config,
+      return new HierarchicalSnmf(compute.snmfEngine()).factorize(ActivationSource.of(reader), ks, config,
           s.fineTune() ? FineTune.OFFICIAL : null,
           (iteration, loss) -> {
             long now = System.nanoTime();

@@ -1,5 +1,6 @@
 package io.snmfservice.models;
 
+import io.snmfservice.compute.ComputeDevice;
 import io.snmfservice.config.SnmfProperties;
 import io.snmfservice.jobs.JobContext;
 import io.snmfservice.jobs.JobFailedException;
@@ -38,6 +39,7 @@ public class ModelRuntime {
 
   private final ModelService models;
   private final HubClient hub;
+  private final ComputeDevice compute;
   private final Map<Long, Entry> loaded = new LinkedHashMap<>(4, 0.75f, true);
 
   private static final class Entry {
@@ -70,8 +72,9 @@ public class ModelRuntime {
     }
   }
 
-  public ModelRuntime(ModelService models, SnmfProperties properties) {
+  public ModelRuntime(ModelService models, SnmfProperties properties, ComputeDevice compute) {
     this.models = models;
+    this.compute = compute;
     this.hub = new HubClient(hubSettings(properties.hub()));
   }
 
@@ -142,7 +145,7 @@ public class ModelRuntime {
     HookedTransformer transformer;
     try {
       files = files(model, progress);
-      transformer = TransformerLoader.load(files);
+      transformer = TransformerLoader.load(files, compute.device());
     } catch (HubNotFoundException | HubUnauthorizedException | HubOfflineException | HubIntegrityException e) {
       throw new JobFailedException(e.getMessage());
     } catch (IllegalArgumentException e) {

@@ -48,11 +48,18 @@ final class ChunkStep {
    * @param g the chunk's stored rows of G, n_c×K (not consumed)
    */
   static Output apply(TensorOps ops, Factor f, Tensor a, Tensor g, double eps) {
-    Tensor updated;
+    TensorOps.Updated updated;
     try (Tensor atf = ops.gemm(a, true, f.f(), false)) {
-      updated = ops.multiplicativeUpdate(g, f.scale(), atf, f.ftfSplit(), eps);
+      updated = ops.updateAndGram(g, f.scale(), atf, f.ftfSplit(), eps);
     }
-    return sums(ops, a, updated);
+    double[] ag;
+    try (Tensor m = ops.gemm(a, false, updated.g(), false)) {
+      ag = ops.toColumnMajorDouble(m);
+    } catch (RuntimeException | Error e) {
+      updated.g().close();
+      throw e;
+    }
+    return new Output(updated.g(), ag, updated.gram());
   }
 
   /** A_c·G_c (d×K) and G_cᵀG_c (K×K) for a given block, which the output then owns. */

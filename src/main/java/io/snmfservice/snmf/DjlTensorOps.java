@@ -18,16 +18,13 @@ public final class DjlTensorOps implements TensorOps {
   private final SnmfPrecision precision;
   private final DataType type;
   private final NDManager manager;
+  /** Host side of chunk uploads, reused (see {@link #copyInto(Tensor, float[])}). */
+  private java.nio.ByteBuffer hostStaging;
 
   public DjlTensorOps(SnmfPrecision precision, Device device) {
     this.precision = precision;
     this.type = precision == SnmfPrecision.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
     this.manager = NDManager.newBaseManager(device, "PyTorch");
-  }
-
-  /** CPU libtorch. */
-  public DjlTensorOps(SnmfPrecision precision) {
-    this(precision, Device.cpu());
   }
 
   @Override
@@ -52,20 +49,49 @@ public final class DjlTensorOps implements TensorOps {
     return new DjlTensor(manager.create(exact, new Shape(cols, rows)).toType(type, false), rows, cols);
   }
 
+  /**
+   * Streams a chunk into an existing device tensor through one reused host buffer: neither the device tensor nor
+   * the native host staging memory is allocated again per chunk. On the CPU libtorch may keep using the host
+   * buffer as the tensor's storage, which is safe only because the engine streams into one staging tensor.
+   */
   @Override
   public void copyInto(Tensor target, float[] values) {
-    try (NDArray fresh = manager.create(java.util.Arrays.copyOf(values, target.rows() * target.cols()),
-        new Shape(target.cols(), target.rows())).toType(type, false)) {
-      stored(target).set(fresh.toByteBuffer());
+    int length = target.rows() * target.cols();
+    java.nio.ByteBuffer bytes = staging(length);
+    if (type == DataType.FLOAT32) {
+      bytes.asFloatBuffer().put(values, 0, length);
+    } else {
+      java.nio.DoubleBuffer out = bytes.asDoubleBuffer();
+      for (int i = 0; i < length; i++) {
+        out.put(i, values[i]);
+      }
     }
+    stored(target).set(bytes);
   }
 
   @Override
   public void copyInto(Tensor target, double[] values) {
-    try (NDArray fresh = manager.create(java.util.Arrays.copyOf(values, target.rows() * target.cols()),
-        new Shape(target.cols(), target.rows())).toType(type, false)) {
-      stored(target).set(fresh.toByteBuffer());
+    int length = target.rows() * target.cols();
+    java.nio.ByteBuffer bytes = staging(length);
+    if (type == DataType.FLOAT64) {
+      bytes.asDoubleBuffer().put(values, 0, length);
+    } else {
+      java.nio.FloatBuffer out = bytes.asFloatBuffer();
+      for (int i = 0; i < length; i++) {
+        out.put(i, (float) values[i]);
+      }
     }
+    stored(target).set(bytes);
+  }
+
+  /** The reusable direct host buffer for {@code length} elements of this backend's type, positioned at 0. */
+  private java.nio.ByteBuffer staging(int length) {
+    int bytes = length * type.getNumOfBytes();
+    if (hostStaging == null || hostStaging.capacity() < bytes) {
+      hostStaging = java.nio.ByteBuffer.allocateDirect(bytes).order(java.nio.ByteOrder.nativeOrder());
+    }
+    hostStaging.clear().limit(bytes);
+    return hostStaging;
   }
 
   /** Stored C = Cᵀ = op(B)ᵀ·op(A)ᵀ, with op(X)ᵀ = stored(X) or its transpose. */

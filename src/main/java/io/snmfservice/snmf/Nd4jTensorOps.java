@@ -1,5 +1,7 @@
 package io.snmfservice.snmf;
 
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.eigen.Eigen;
@@ -144,37 +146,158 @@ public final class Nd4jTensorOps implements TensorOps {
   }
 
   /**
-   * The two K-wide products run as GEMMs; the elementwise part runs as one host loop over the
-   * n_c×K entries (libnd4j's chain of elementwise ops on column-major arrays costs several times
-   * more than this single fused pass, and n_c×K is d times smaller than the chunk).
+   * The two K-wide products run as GEMMs; the elementwise part runs as a host loop over the n_c×K entries
+   * (libnd4j's chain of elementwise ops on column-major arrays costs several times more than one fused pass).
+   * On the CPU in float32 it runs blocked ({@link #blockedUpdate}).
    */
   @Override
   public Tensor multiplicativeUpdate(Tensor g, double[] scale, Tensor atf, Tensor scaledFtfSplit, double eps) {
     INDArray gg = array(g);
+    INDArray p0 = array(atf);
+    INDArray split = array(scaledFtfSplit);
+    if (blockable(gg, p0, split)) {
+      return new Nd4jTensor(blockedUpdate(gg, scale, p0, split, eps, null));
+    }
+    return generalUpdate(gg, scale, p0, split, eps);
+  }
+
+  @Override
+  public Updated updateAndGram(Tensor g, double[] scale, Tensor atf, Tensor scaledFtfSplit, double eps) {
+    INDArray gg = array(g);
+    INDArray p0 = array(atf);
+    INDArray split = array(scaledFtfSplit);
+    if (!blockable(gg, p0, split)) {
+      return TensorOps.super.updateAndGram(g, scale, atf, scaledFtfSplit, eps);
+    }
+    int k = (int) gg.columns();
+    double[] gram = new double[k * k];
+    return new Updated(new Nd4jTensor(blockedUpdate(gg, scale, p0, split, eps, gram)), gram);
+  }
+
+  private boolean blockable(INDArray g, INDArray p, INDArray split) {
+    return cpu && type == DataType.FLOAT && plain(g) && plain(p) && plain(split)
+        && g.columns() == p.columns() && g.rows() == p.rows() && split.rows() == g.columns();
+  }
+
+  /**
+   * The update of one chunk in row blocks that stay in cache: per block of {@value #BLOCK_ROWS} rows, one small
+   * GEMM G_b·diag(s)[P|N] into a reused scratch, one fused elementwise pass that writes G'_b, and (when
+   * {@code gram} is given) G'_bᵀG'_b added to it in double while G'_b is still in cache. Compared with whole-chunk
+   * operations this never writes or re-reads the n_c×2K product or G' in main memory: at d = 512 those passes over
+   * memory cost as much as the d-sized GEMMs. The elementwise pass splits the columns over the common pool.
+   */
+  private INDArray blockedUpdate(INDArray gg, double[] scale, INDArray p0, INDArray split, double eps, double[] gram) {
+    int rows = (int) gg.rows();
+    int k = (int) gg.columns();
+    INDArray result = Nd4j.createUninitialized(type, new long[] {rows, k}, 'f');
+    FloatPointer gBase = new FloatPointer(gg.data().addressPointer());
+    FloatPointer outBase = new FloatPointer(result.data().addressPointer());
+    FloatPointer splitPtr = new FloatPointer(split.data().addressPointer());
+    java.nio.FloatBuffer p = p0.data().asNioFloat();
+    java.nio.FloatBuffer gv = gg.data().asNioFloat();
+    java.nio.FloatBuffer out = result.data().asNioFloat();
+    Scratch scratch = scratch(k);
+    java.nio.FloatBuffer both = scratch.both.asBuffer();
+    java.nio.FloatBuffer blockGram = scratch.gram.asBuffer();
+    float e = (float) eps;
+    float[] s = new float[k];
+    for (int j = 0; j < k; j++) {
+      s[j] = (float) scale[j];
+    }
+    for (int b0 = 0; b0 < rows; b0 += BLOCK_ROWS) {
+      int m = Math.min(BLOCK_ROWS, rows - b0);
+      // [G_b·P | G_b·N] (m×2K, column-major, leading dimension m)
+      openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasColMajor, openblas_nolapack.CblasNoTrans,
+          openblas_nolapack.CblasNoTrans, m, 2 * k, k, 1f, gBase.position(b0), rows, splitPtr, k, 0f,
+          scratch.both, m);
+      int from = b0;
+      inColumnHalves(k, (c0, c1) -> {
+        // column segments copied into small heap arrays (in cache), so the JIT can vectorize the arithmetic
+        float[] px = new float[m];
+        float[] gp = new float[m];
+        float[] gn = new float[m];
+        float[] gx = new float[m];
+        for (int j = c0; j < c1; j++) {
+          float sj = s[j];
+          int col = j * rows + from;
+          p.get(col, px, 0, m);
+          gv.get(col, gx, 0, m);
+          both.get(j * m, gp, 0, m);
+          both.get((k + j) * m, gn, 0, m);
+          for (int i = 0; i < m; i++) {
+            float x = px[i];
+            float num = Math.max(x, 0f) + gn[i];
+            float den = Math.max(-x, 0f) + gp[i] + e;
+            gx[i] = gx[i] * sj * (float) Math.sqrt(num / den);
+          }
+          out.put(col, gx, 0, m);
+        }
+      });
+      if (gram != null) {
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasColMajor, openblas_nolapack.CblasTrans,
+            openblas_nolapack.CblasNoTrans, k, k, m, 1f, outBase.position(b0), rows, outBase, rows, 0f,
+            scratch.gram, k);
+        for (int i = 0; i < k * k; i++) {
+          gram[i] += blockGram.get(i);
+        }
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Rows per block of {@link #blockedUpdate}: the m×2K product (1.6 MB at K = 50) stays in cache. Measured on a
+   * 65,536 × 50 chunk: 4,096 rows 12.8–13.4 ms, 1,024 rows 15.1 ms, 8,192 rows 13.2 ms (UpdateProbe).
+   */
+  static final int BLOCK_ROWS = 4096;
+
+  /** Reused native scratch of the blocked update (one per backend instance, which one run uses at a time). */
+  private record Scratch(int k, FloatPointer both, FloatPointer gram) {}
+
+  private Scratch scratch;
+
+  private Scratch scratch(int k) {
+    if (scratch == null || scratch.k() != k) {
+      releaseScratch();
+      scratch = new Scratch(k, new FloatPointer((long) BLOCK_ROWS * 2 * k), new FloatPointer((long) k * k));
+    }
+    return scratch;
+  }
+
+  private void releaseScratch() {
+    if (scratch != null) {
+      scratch.both().close();
+      scratch.gram().close();
+      scratch = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    releaseScratch();
+  }
+
+  /** Runs body over the column range [0, k), in two halves on the common pool when there are two cores or more. */
+  private static void inColumnHalves(int k, java.util.function.BiConsumer<Integer, Integer> body) {
+    if (k < 2 || java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < 2) {
+      body.accept(0, k);
+      return;
+    }
+    int half = k / 2;
+    java.util.concurrent.ForkJoinTask<?> first =
+        java.util.concurrent.ForkJoinPool.commonPool().submit(() -> body.accept(0, half));
+    body.accept(half, k);
+    first.join();
+  }
+
+  /** Any layout, precision or device: copies to the host, one fused loop, upload. */
+  private Tensor generalUpdate(INDArray gg, double[] scale, INDArray p0, INDArray split, double eps) {
     int rows = (int) gg.rows();
     int cols = (int) gg.columns();
     int negOffset = rows * cols; // G·[P | N]: the N half starts after K columns
-    try (INDArray both = fGemm(gg, array(scaledFtfSplit))) {
-      INDArray p0 = array(atf);
-      if (cpu && type == DataType.FLOAT && plain(p0) && plain(both) && plain(gg)) {
-        // read and write the native buffers in place: no copies of the n×K operands
-        java.nio.FloatBuffer p = p0.data().asNioFloat();
-        java.nio.FloatBuffer gpn = both.data().asNioFloat();
-        java.nio.FloatBuffer gv = gg.data().asNioFloat();
-        INDArray result = Nd4j.createUninitialized(type, new long[] {rows, cols}, 'f');
-        java.nio.FloatBuffer out = result.data().asNioFloat();
-        inParallelBlocks(rows * cols, (from, to) -> {
-          for (int i = from; i < to; i++) {
-            double x = p.get(i);
-            double num = (Math.abs(x) + x) / 2 + gpn.get(negOffset + i);
-            double den = (Math.abs(x) - x) / 2 + gpn.get(i) + eps;
-            out.put(i, (float) (gv.get(i) * scale[i / rows] * Math.sqrt(num / den)));
-          }
-        });
-        return new Nd4jTensor(result);
-      }
+    try (INDArray both = fGemm(gg, split)) {
       if (type == DataType.FLOAT) {
-        float[] p = flatFloat(array(atf));
+        float[] p = flatFloat(p0);
         float[] gpn = flatFloat(both);
         float[] gv = flatFloat(gg);
         float[] out = new float[gv.length];
@@ -188,7 +311,7 @@ public final class Nd4jTensorOps implements TensorOps {
         });
         return fromColumnMajor(out, rows, cols);
       }
-      double[] p = flatDouble(array(atf));
+      double[] p = flatDouble(p0);
       double[] gpn = flatDouble(both);
       double[] gv = flatDouble(gg);
       double[] out = new double[gv.length];

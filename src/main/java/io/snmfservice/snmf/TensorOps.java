@@ -47,6 +47,20 @@ public interface TensorOps extends AutoCloseable {
    */
   Tensor multiplicativeUpdate(Tensor g, double[] scale, Tensor atf, Tensor scaledFtfSplit, double eps);
 
+  /**
+   * {@link #multiplicativeUpdate} and the Gram matrix G'ᵀG' of its result (K×K, column-major, on the host).
+   * Backends may fuse the two so that G' is computed and summed while it is still in cache.
+   */
+  default Updated updateAndGram(Tensor g, double[] scale, Tensor atf, Tensor scaledFtfSplit, double eps) {
+    Tensor updated = multiplicativeUpdate(g, scale, atf, scaledFtfSplit, eps);
+    try (Tensor gram = gemm(updated, true, updated, false)) {
+      return new Updated(updated, toColumnMajorDouble(gram));
+    }
+  }
+
+  /** A new G block (owned by the caller) and its Gram matrix. */
+  record Updated(Tensor g, double[] gram) {}
+
   /** Column-major copy to the host. */
   double[] toColumnMajorDouble(Tensor t);
 

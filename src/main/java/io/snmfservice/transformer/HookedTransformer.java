@@ -77,14 +77,10 @@ public final class HookedTransformer implements AutoCloseable {
     this.inverseFrequencies = config.rotary() ? manager.create(inverseFrequencies(config), new Shape(1, config.headDim() / 2)) : null;
   }
 
-  /** Builds the model from canonical weights (loaders call this; see {@code TransformerLoader}). */
-  public static HookedTransformer fromWeights(CanonicalWeights weights) {
-    return new HookedTransformer(weights, Device.cpu());
-  }
-
   /**
-   * Builds the model on a given device (a GPU needs a CUDA build of libtorch on the classpath instead of
-   * {@code pytorch-native-cpu}); every array of a pass lives on that device, results come back as Java arrays.
+   * Builds the model on a device (the process's one device, see {@code ComputeDevice}; a GPU needs a CUDA build of
+   * libtorch instead of {@code pytorch-native-cpu}). Weights, activations, KV caches and steering vectors live on
+   * that device; a pass's captures and logits come back to the host once per batch, as Java arrays.
    */
   public static HookedTransformer fromWeights(CanonicalWeights weights, Device device) {
     return new HookedTransformer(weights, device);

@@ -1,5 +1,6 @@
 package io.snmfservice.activations;
 
+import io.snmfservice.support.TestDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.snmfservice.activations.store.ActivationFileReader;
@@ -68,7 +69,7 @@ class CollectJobTest {
     assertThat(set.get("nTokens").asLong()).isEqualTo(120 * 40);
     assertThat(set.get("d").asInt()).isEqualTo(172);
 
-    try (HookedTransformer direct = TransformerLoader.load(STORIES)) {
+    try (HookedTransformer direct = TransformerLoader.load(STORIES, TestDevice.get())) {
       // windows of 15 tokens after BOS, computed here independently of the collector
       try (ActivationFileReader file = ActivationFileReader.open(Path.of(matrixPath(api, setId)))) {
         TokenIndex index = TokenIndex.read(Path.of(matrixPath(api, setId)).resolveSibling("tokens.idx"));

@@ -6,6 +6,7 @@ import io.snmfservice.support.ContractClient;
 import io.snmfservice.support.Http;
 import io.snmfservice.support.Jobs;
 import io.snmfservice.support.ServiceTest;
+import io.snmfservice.support.TestDevice;
 import io.snmfservice.transformer.AddVector;
 import io.snmfservice.transformer.ForwardResult;
 import io.snmfservice.transformer.HookPoint;
@@ -107,7 +108,7 @@ class ComparisonAcceptanceTest {
     JsonNode done = seen.get(seen.size() - 1);
     assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
     comparison = api.get("/v1/comparisons/" + done.get("result").get("comparisonId").asLong()).json();
-    reference = TransformerLoader.load(Path.of("../shared/models/fortunes-byte-gpt2"));
+    reference = TransformerLoader.load(Path.of("../shared/models/fortunes-byte-gpt2"), TestDevice.get());
     System.out.printf("Comparison acceptance setup (import, factorize, compare): %.1f s%n",
         (System.nanoTime() - start) / 1e9);
   }

@@ -1,5 +1,6 @@
 package io.snmfservice.evaluation;
 
+import io.snmfservice.support.TestDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.snmfservice.transformer.HookPoint;
@@ -30,7 +31,7 @@ class StoriesConceptSmokeTest {
   @BeforeAll
   static void load() {
     bin = Reference.shared("models", "stories260K", "stories260K.bin");
-    model = TransformerLoader.load(bin);
+    model = TransformerLoader.load(bin, TestDevice.get());
   }
 
   @AfterAll

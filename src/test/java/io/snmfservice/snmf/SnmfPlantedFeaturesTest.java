@@ -2,6 +2,7 @@ package io.snmfservice.snmf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.snmfservice.support.TestDevice;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -23,8 +24,10 @@ class SnmfPlantedFeaturesTest {
     PlantedFeatures p = planted();
     SnmfConfig cfg = SnmfConfig.of(32).withSparsity(0.02).withSeed(5).withMaxIterations(100)
         .withPatience(20).withChunkColumns(5000).withInit(SnmfInit.RANDOM);
-    try (SnmfResult first = new SnmfEngine().factorize(p.source(), cfg);
-        SnmfResult second = new SnmfEngine().factorize(p.source(), cfg)) {
+    // the engine of the configured device and backend (ND4J here; DJL on CUDA under scripts/gpu-check.sh)
+    SnmfEngine engine = TestDevice.snmfEngine();
+    try (SnmfResult first = engine.factorize(p.source(), cfg);
+        SnmfResult second = engine.factorize(p.source(), cfg)) {
       double cos = p.meanBestAbsCosine(first);
       System.out.printf("planted: mean best |cos| %.4f, relative error %.4f, best iteration %d of %d%n",
           cos, first.relativeError(), first.bestIteration(), first.iterations());

@@ -1,5 +1,6 @@
 package io.snmfservice.snmf;
 
+import io.snmfservice.support.TestDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.snmfservice.activations.store.ActivationFileReader;
@@ -68,7 +69,7 @@ class SnmfStreamingTest {
     SnmfConfig cfg = SnmfConfig.of(12).withSparsity(0.1).withSeed(8).withMaxIterations(40).withPatience(40)
         .withChunkColumns(700);
     try (ActivationFileReader reader = ActivationFileReader.open(write(p, 700));
-        SnmfResult streamed = new SnmfEngine(DjlTensorOps::new).factorize(ActivationSource.of(reader), cfg,
+        SnmfResult streamed = new SnmfEngine(precision -> new DjlTensorOps(precision, TestDevice.get())).factorize(ActivationSource.of(reader), cfg,
             SnmfProgressListener.NONE, CancellationSignal.NEVER);
         SnmfResult inMemory = new SnmfEngine().factorize(p.source(), cfg)) {
       assertClose(streamed, inMemory, 1e-4);

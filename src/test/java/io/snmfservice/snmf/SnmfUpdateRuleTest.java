@@ -1,5 +1,6 @@
 package io.snmfservice.snmf;
 
+import io.snmfservice.support.TestDevice;
 import static io.snmfservice.snmf.SnmfTestData.fRows;
 import static io.snmfservice.snmf.SnmfTestData.matrix;
 import static io.snmfservice.snmf.SnmfTestData.relativeMaxDifference;
@@ -60,7 +61,7 @@ class SnmfUpdateRuleTest {
 
   @Test
   void djlBackendFollowsOfficialLossTrajectoryInDoublePrecision() {
-    followOfficialTrajectoryInDouble(new SnmfEngine(DjlTensorOps::new));
+    followOfficialTrajectoryInDouble(new SnmfEngine(precision -> new DjlTensorOps(precision, TestDevice.get())));
   }
 
   @Test
@@ -68,7 +69,7 @@ class SnmfUpdateRuleTest {
     JsonNode fx = SnmfTestData.readJson(SnmfTestData.OFFICIAL_TRAJECTORY);
     double[] loss = vector(fx.get("loss"));
     SnmfConfig cfg = exactRun(fx.get("k").asInt(), fx.get("sparsity").asDouble(), loss.length, SnmfPrecision.FLOAT32);
-    try (SnmfResult result = new SnmfEngine(DjlTensorOps::new).factorizeFrom(SnmfTestData.source(matrix(fx.get("A"))),
+    try (SnmfResult result = new SnmfEngine(precision -> new DjlTensorOps(precision, TestDevice.get())).factorizeFrom(SnmfTestData.source(matrix(fx.get("A"))),
         cfg, rowMajor(matrix(fx.get("G0"))), SnmfProgressListener.NONE, CancellationSignal.NEVER)) {
       for (int t = 0; t < loss.length; t++) {
         assertThat(Math.abs(result.losses()[t] - loss[t]) / loss[t]).as("iteration %d", t + 1)

@@ -1,5 +1,6 @@
 package io.snmfservice.steering;
 
+import io.snmfservice.support.TestDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
@@ -25,7 +26,7 @@ class FortunesSteeringTest {
     SteeringVector vector = SteeringVector.normalized(steering.get("layer").getAsInt(),
         Reference.floats(steering.getAsJsonArray("vector")));
     double alpha = steering.get("alpha").getAsDouble() * vector.originalNorm();
-    try (HookedTransformer model = TransformerLoader.load(dir);
+    try (HookedTransformer model = TransformerLoader.load(dir, TestDevice.get());
         TextTokenizer tokenizer = Tokenizers.forModel(dir, model.config().vocabSize())) {
       for (var element : reference.getAsJsonArray("greedy")) {
         JsonObject greedy = element.getAsJsonObject();

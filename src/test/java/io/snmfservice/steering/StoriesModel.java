@@ -1,5 +1,6 @@
 package io.snmfservice.steering;
 
+import io.snmfservice.support.TestDevice;
 import com.google.gson.JsonObject;
 import io.snmfservice.transformer.HookedTransformer;
 import io.snmfservice.transformer.Reference;
@@ -20,7 +21,7 @@ final class StoriesModel {
   }
 
   static HookedTransformer load() {
-    return TransformerLoader.load(path());
+    return TransformerLoader.load(path(), TestDevice.get());
   }
 
   static TextTokenizer tokenizer(HookedTransformer model) {

@@ -1,5 +1,6 @@
 package io.snmfservice.transformer;
 
+import io.snmfservice.support.TestDevice;
 import static io.snmfservice.transformer.Reference.assertClose;
 import static io.snmfservice.transformer.Reference.floats;
 import static io.snmfservice.transformer.Reference.ints;
@@ -24,7 +25,7 @@ class FortunesByteGpt2ReferenceTest {
 
   @BeforeAll
   static void load() {
-    model = TransformerLoader.load(Reference.shared("models", "fortunes-byte-gpt2"));
+    model = TransformerLoader.load(Reference.shared("models", "fortunes-byte-gpt2"), TestDevice.get());
     reference = Reference.json(Reference.shared("fixtures", "fortunes-byte-gpt2-reference.json"));
     JsonObject s = reference.getAsJsonObject("steering");
     steering = new AddVector(s.get("layer").getAsInt(), floats(s.getAsJsonArray("vector")), s.get("alpha").getAsFloat());

@@ -1,5 +1,6 @@
 package io.snmfservice.transformer;
 
+import io.snmfservice.support.TestDevice;
 import static io.snmfservice.transformer.Reference.assertClose;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,7 +20,7 @@ class GenerationTest {
 
   @BeforeAll
   static void load() {
-    model = TransformerLoader.load(Reference.shared("models", "fortunes-byte-gpt2"));
+    model = TransformerLoader.load(Reference.shared("models", "fortunes-byte-gpt2"), TestDevice.get());
   }
 
   @AfterAll

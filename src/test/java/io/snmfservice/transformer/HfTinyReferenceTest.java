@@ -1,5 +1,6 @@
 package io.snmfservice.transformer;
 
+import io.snmfservice.support.TestDevice;
 import static io.snmfservice.transformer.Reference.assertClose;
 import static io.snmfservice.transformer.Reference.floats;
 import static io.snmfservice.transformer.Reference.ints;
@@ -27,7 +28,7 @@ class HfTinyReferenceTest {
     JsonObject reference = Reference.json(dir.resolve("reference.json"));
     JsonArray tokenRows = reference.getAsJsonArray("tokens");
     int[] tokens = ints(tokenRows.get(0).isJsonArray() ? tokenRows.get(0).getAsJsonArray() : tokenRows);
-    try (HookedTransformer model = TransformerLoader.load(dir)) {
+    try (HookedTransformer model = TransformerLoader.load(dir, TestDevice.get())) {
       int layers = model.config().nLayers();
       HookSpec spec = HookSpec.none();
       for (int layer = 0; layer < layers; layer++) {

@@ -2,6 +2,7 @@ package io.snmfservice.transformer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.snmfservice.support.TestDevice;
 import io.snmfservice.transformer.loader.SafetensorsFile;
 import io.snmfservice.transformer.loader.TransformerLoader;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,7 @@ class HookMlpOutTest {
 
   @BeforeAll
   static void load() {
-    model = TransformerLoader.load(Reference.shared("models", "fortunes-byte-gpt2"));
+    model = TransformerLoader.load(Reference.shared("models", "fortunes-byte-gpt2"), TestDevice.get());
     byte[] text = "Wer rastet, der rostet.".getBytes(StandardCharsets.UTF_8);
     tokens = new int[text.length + 1];
     tokens[0] = 256;

@@ -1,5 +1,6 @@
 package io.snmfservice.transformer;
 
+import io.snmfservice.support.TestDevice;
 import static io.snmfservice.transformer.Reference.assertClose;
 import static io.snmfservice.transformer.Reference.ints;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +37,7 @@ class KvCacheTest {
     JsonArray logits = reference.getAsJsonArray("logits");
     int[] chunks = {5, 1, 1, 4, 2, 3};
     assertThat(Arrays.stream(chunks).sum()).isEqualTo(tokens.length);
-    try (HookedTransformer model = TransformerLoader.load(dir); KvCache cache = model.newKvCache(1)) {
+    try (HookedTransformer model = TransformerLoader.load(dir, TestDevice.get()); KvCache cache = model.newKvCache(1)) {
       int pos = 0;
       for (int chunk : chunks) {
         ForwardResult result = model.forward(TokenBatch.single(Arrays.copyOfRange(tokens, pos, pos + chunk)),
@@ -56,7 +57,7 @@ class KvCacheTest {
     JsonObject reference = Reference.json(dir.resolve("reference.json"));
     int[] tokens = ints(reference.getAsJsonArray("tokens").get(0).getAsJsonArray());
     ExecutorService pool = Executors.newFixedThreadPool(3);
-    try (HookedTransformer model = TransformerLoader.load(dir)) {
+    try (HookedTransformer model = TransformerLoader.load(dir, TestDevice.get())) {
       List<Future<float[]>> results = new ArrayList<>();
       for (int i = 0; i < 30; i++) {
         results.add(pool.submit(() -> model.forward(TokenBatch.single(tokens), HookSpec.logits(LogitsMode.LAST)).lastLogits(0)));

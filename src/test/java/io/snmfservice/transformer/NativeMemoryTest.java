@@ -1,5 +1,6 @@
 package io.snmfservice.transformer;
 
+import io.snmfservice.support.TestDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.snmfservice.transformer.loader.TransformerLoader;
@@ -24,7 +25,7 @@ class NativeMemoryTest {
 
   @Test
   void thousandForwardPassesDoNotGrowNativeMemory() throws Exception {
-    try (HookedTransformer model = TransformerLoader.load(Reference.shared("models", "stories260K", "stories260K.bin"))) {
+    try (HookedTransformer model = TransformerLoader.load(Reference.shared("models", "stories260K", "stories260K.bin"), TestDevice.get())) {
       int[][] sequences = new int[4][];
       for (int b = 0; b < sequences.length; b++) {
         sequences[b] = new Random(b).ints(24 - 3 * b, 3, 512).toArray();

@@ -1,5 +1,6 @@
 package io.snmfservice.transformer;
 
+import io.snmfservice.support.TestDevice;
 import static io.snmfservice.transformer.Reference.assertClose;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +29,7 @@ class PaddedBatchTest {
   @ParameterizedTest
   @MethodSource("models")
   void paddedBatchMatchesEachSequenceAlone(Path path) {
-    try (HookedTransformer model = TransformerLoader.load(path)) {
+    try (HookedTransformer model = TransformerLoader.load(path, TestDevice.get())) {
       Random random = new Random(7);
       int[][] sequences = new int[3][];
       int[] lengths = {19, 7, 12};

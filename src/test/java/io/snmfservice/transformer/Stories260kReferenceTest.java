@@ -1,5 +1,6 @@
 package io.snmfservice.transformer;
 
+import io.snmfservice.support.TestDevice;
 import static io.snmfservice.transformer.Reference.assertClose;
 import static io.snmfservice.transformer.Reference.floats;
 import static io.snmfservice.transformer.Reference.ints;
@@ -23,7 +24,7 @@ class Stories260kReferenceTest {
 
   @BeforeAll
   static void load() {
-    model = TransformerLoader.load(Reference.shared("models", "stories260K", "stories260K.bin"));
+    model = TransformerLoader.load(Reference.shared("models", "stories260K", "stories260K.bin"), TestDevice.get());
     reference = Reference.json(Reference.shared("fixtures", "stories260K-reference.json"));
     tokens = ints(reference.getAsJsonArray("tokens"));
   }

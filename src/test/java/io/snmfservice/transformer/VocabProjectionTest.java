@@ -1,5 +1,6 @@
 package io.snmfservice.transformer;
 
+import io.snmfservice.support.TestDevice;
 import static io.snmfservice.transformer.Reference.assertClose;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,7 +30,7 @@ class VocabProjectionTest {
   void projectsMlpDirectionsThroughOutputProjectionFinalNormAndUnembedding(Path path) {
     CanonicalWeights weights = TransformerLoader.loadWeights(path);
     TransformerConfig config = weights.config();
-    try (HookedTransformer model = HookedTransformer.fromWeights(weights)) {
+    try (HookedTransformer model = HookedTransformer.fromWeights(weights, TestDevice.get())) {
       int layer = config.nLayers() - 1;
       float[] f = PaddedBatchTest.unit(config.dMlp(), new Random(9));
       LayerWeights w = weights.layers().get(layer);
@@ -59,7 +60,7 @@ class VocabProjectionTest {
   @ParameterizedTest
   @MethodSource("models")
   void stopsEarlyWhenOnlyActivationsAreNeeded(Path path) {
-    try (HookedTransformer model = TransformerLoader.load(path)) {
+    try (HookedTransformer model = TransformerLoader.load(path, TestDevice.get())) {
       int[] tokens = new Random(1).ints(10, 3, model.config().vocabSize()).toArray();
       String hook = HookPoint.mlpPost(0);
       ForwardResult full = model.forward(TokenBatch.single(tokens), HookSpec.none().withCapture(hook));

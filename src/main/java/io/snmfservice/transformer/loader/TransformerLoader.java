@@ -18,11 +18,6 @@ public final class TransformerLoader {
 
   private TransformerLoader() {}
 
-  /** Loads and uploads a model to the CPU; the caller closes it. */
-  public static HookedTransformer load(Path dirOrBin) {
-    return HookedTransformer.fromWeights(loadWeights(dirOrBin));
-  }
-
   /** Loads and uploads a model to a device; the caller closes it. */
   public static HookedTransformer load(Path dirOrBin, Device device) {
     return HookedTransformer.fromWeights(loadWeights(dirOrBin), device);

@@ -16,7 +16,7 @@ public final class GemmProbe {
 
   private GemmProbe() {}
 
-  static float[] random(int length, long seed) {
+  public static float[] random(int length, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     float[] v = new float[length];
     for (int i = 0; i < length; i++) {

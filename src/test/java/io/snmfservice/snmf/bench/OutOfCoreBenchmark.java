@@ -17,14 +17,21 @@ import java.util.SplittableRandom;
  * Streaming SNMF over an activation file larger than the heap. Writes the file first when it does
  * not exist (64 dense random directions, two active per column with U(0,1) weights, plus uniform
  * noise), then runs the given number of iterations with G on disk and prints seconds per
- * iteration and the peak resident set (VmHWM). Arguments: file d n K iterations chunkColumns.
+ * iteration and the peak resident set (VmHWM). Arguments: file d n K iterations chunkColumns
+ * [float32|float16]; iterations 0 only writes the file.
  */
 public final class OutOfCoreBenchmark {
 
   private OutOfCoreBenchmark() {}
 
-  static void write(Path file, int d, long n, int chunk) {
+  static void write(Path file, int d, long n, int chunk, DType dtype) {
     SplittableRandom r = new SplittableRandom(42);
+    // noise from a fixed table at random offsets: one random draw per column instead of per value,
+    // so writing a 10^10-value file is bound by the disk, not the generator
+    float[] noise = new float[1 << 16];
+    for (int i = 0; i < noise.length; i++) {
+      noise[i] = 0.1f * ((float) r.nextDouble() - 0.5f);
+    }
     float[][] directions = new float[64][d];
     for (float[] v : directions) {
       for (int i = 0; i < d; i++) {
@@ -32,7 +39,7 @@ public final class OutOfCoreBenchmark {
       }
     }
     float[] block = new float[d * chunk];
-    try (ActivationFileWriter w = ActivationFileWriter.create(file, d, DType.FLOAT32, chunk)) {
+    try (ActivationFileWriter w = ActivationFileWriter.create(file, d, dtype, chunk)) {
       for (long done = 0; done < n; done += chunk) {
         int count = (int) Math.min(chunk, n - done);
         for (int j = 0; j < count; j++) {
@@ -41,8 +48,9 @@ public final class OutOfCoreBenchmark {
           float a = (float) r.nextDouble();
           float b = (float) r.nextDouble();
           int o = j * d;
+          int z = r.nextInt(noise.length - d);
           for (int i = 0; i < d; i++) {
-            block[o + i] = a * p[i] + b * q[i] + 0.1f * ((float) r.nextDouble() - 0.5f);
+            block[o + i] = a * p[i] + b * q[i] + noise[z + i];
           }
         }
         w.appendColumns(block, count);
@@ -62,11 +70,15 @@ public final class OutOfCoreBenchmark {
     int k = Integer.parseInt(args[3]);
     int iterations = Integer.parseInt(args[4]);
     int chunk = Integer.parseInt(args[5]);
+    DType dtype = args.length > 6 && args[6].equals("float16") ? DType.FLOAT16 : DType.FLOAT32;
     if (!Files.exists(file)) {
       long t0 = System.nanoTime();
-      write(file, d, n, chunk);
+      write(file, d, n, chunk, dtype);
       System.out.printf("RESULT wrote %s (%.2f GB) in %.1f s%n", file, Files.size(file) / 1e9,
           (System.nanoTime() - t0) / 1e9);
+    }
+    if (iterations == 0) {
+      return;
     }
     // one pass that only reads the file, for the I/O share of an iteration
     try (ActivationFileReader reader = ActivationFileReader.open(file)) {

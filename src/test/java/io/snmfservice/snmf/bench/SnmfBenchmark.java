@@ -1,5 +1,6 @@
 package io.snmfservice.snmf.bench;
 
+import io.snmfservice.support.TestDevice;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -34,6 +35,11 @@ public final class SnmfBenchmark {
     return xs.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
   }
 
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
   public static void main(String[] args) {
     int d = Integer.parseInt(args[0]);
     int n = Integer.parseInt(args[1]);
@@ -41,7 +47,7 @@ public final class SnmfBenchmark {
     int iterations = Integer.parseInt(args[3]);
     int chunk = Integer.parseInt(args[4]);
     boolean djlEngine = args.length > 5 && args[5].equals("djl");
-    SnmfEngine engine = djlEngine ? new SnmfEngine(DjlTensorOps::new) : new SnmfEngine();
+    SnmfEngine engine = djlEngine ? new SnmfEngine(precision -> new DjlTensorOps(precision, TestDevice.get())) : new SnmfEngine();
     float[] a = GemmProbe.random(d * n, 7); // column-major d×n
     SplittableRandom r = new SplittableRandom(3);
     float[] f = new float[d * k];
@@ -56,8 +62,10 @@ public final class SnmfBenchmark {
     // GEMM bounds, measured before and after the engine run (the machine is shared, so the two
     // are interleaved in time and compared by median and by minimum)
     List<Double> nd4j = new ArrayList<>();
+    List<Double> nd4jCpu = new ArrayList<>();
     List<Double> djl = new ArrayList<>();
     double[] perIteration = new double[iterations];
+    double[] perIterationCpu = new double[iterations];
     try (INDArray aa = Nd4j.create(a, new long[] {d, n}, 'f');
         INDArray ff = Nd4j.create(f, new long[] {d, k}, 'f');
         INDArray gg = Nd4j.create(g, new long[] {n, k}, 'f');
@@ -70,9 +78,11 @@ public final class SnmfBenchmark {
       Runnable bounds = () -> {
         for (int rep = 0; rep < 4; rep++) {
           long t0 = System.nanoTime();
+          long c0 = cpuNanos();
           Nd4j.gemm(aa, gg, ag, false, false, 1.0, 0.0);
           Nd4j.gemm(aa, ff, atf, true, false, 1.0, 0.0);
           nd4j.add((System.nanoTime() - t0) / 1e9);
+          nd4jCpu.add((cpuNanos() - c0) / 1e9);
           t0 = System.nanoTime();
           try (NDArray x = at.transpose().matMul(gd); NDArray y = at.matMul(fd)) {
             x.toFloatArray();
@@ -84,12 +94,17 @@ public final class SnmfBenchmark {
       bounds.run();
       // the engine, A in memory, random init, sparsity 0.01
       long[] stamps = new long[iterations + 1];
+      long[] cpuStamps = new long[iterations + 1];
       SnmfConfig cfg = SnmfConfig.of(k).withMaxIterations(iterations).withPatience(iterations).withChunkColumns(chunk);
       long start = System.nanoTime();
       try (SnmfResult res = engine.factorize(ActivationSource.ofColumnMajor(a, d, n), cfg,
-          (it, loss) -> stamps[it] = System.nanoTime(), CancellationSignal.NEVER)) {
+          (it, loss) -> {
+            stamps[it] = System.nanoTime();
+            cpuStamps[it] = cpuNanos();
+          }, CancellationSignal.NEVER)) {
         for (int t = 2; t <= iterations; t++) {
           perIteration[t - 1] = (stamps[t] - stamps[t - 1]) / 1e9;
+          perIterationCpu[t - 1] = (cpuStamps[t] - cpuStamps[t - 1]) / 1e9;
         }
         perIteration[0] = (stamps[1] - start) / 1e9; // includes the first upload and the init pass
       }
@@ -98,9 +113,16 @@ public final class SnmfBenchmark {
     double boundNd4j = median(nd4j);
     double boundDjl = median(djl);
     List<Double> steady = new ArrayList<>();
+    List<Double> steadyCpu = new ArrayList<>();
     for (int t = 1; t < iterations; t++) {
       steady.add(perIteration[t]);
+      steadyCpu.add(perIterationCpu[t]);
     }
+    // process CPU seconds (all threads): far less sensitive than wall time to other processes on shared cores
+    System.out.printf("RESULT-CPU d=%d n=%d K=%d chunk=%d: engine CPU-s per iteration median %.3f / min %.3f;"
+            + " ND4J bound CPU-s median %.3f / min %.3f; engine / bound by CPU time: %.2f by median, %.2f by minimum%n",
+        d, n, k, chunk, median(steadyCpu), best(steadyCpu), median(nd4jCpu), best(nd4jCpu),
+        median(steadyCpu) / median(nd4jCpu), best(steadyCpu) / best(nd4jCpu));
     double median = median(steady);
     double fastest = Math.min(boundNd4j, boundDjl);
     double fastestMin = Math.min(best(nd4j), best(djl));

@@ -1,5 +1,6 @@
 package io.snmfservice.steering.bench;
 
+import io.snmfservice.support.TestDevice;
 import io.snmfservice.steering.AlphaResult;
 import io.snmfservice.steering.BasePrompts;
 import io.snmfservice.steering.GenerationSettings;
@@ -32,7 +33,7 @@ public final class SteeringBenchmark {
     Path path = Path.of(args[0]);
     int layer = Integer.parseInt(args[1]);
     long seed = args.length > 2 ? Long.parseLong(args[2]) : 1;
-    try (HookedTransformer model = TransformerLoader.load(path);
+    try (HookedTransformer model = TransformerLoader.load(path, TestDevice.get());
         TextTokenizer tokenizer = Tokenizers.forModel(path, model.config().vocabSize())) {
       float[] raw = new float[model.config().dMlp()];
       Random random = new Random(seed);

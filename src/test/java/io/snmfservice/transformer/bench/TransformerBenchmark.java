@@ -1,5 +1,6 @@
 package io.snmfservice.transformer.bench;
 
+import io.snmfservice.support.TestDevice;
 import io.snmfservice.transformer.ForwardResult;
 import io.snmfservice.transformer.HookPoint;
 import io.snmfservice.transformer.HookSpec;
@@ -83,7 +84,7 @@ public final class TransformerBenchmark {
   private static Row run(Case c, int threads, String python, Path script, Path tmp) throws Exception {
     int[][] tokens = new int[c.batch()][];
     Random random = new Random(17);
-    try (HookedTransformer model = TransformerLoader.load(c.model())) {
+    try (HookedTransformer model = TransformerLoader.load(c.model(), TestDevice.get())) {
       for (int b = 0; b < c.batch(); b++) {
         tokens[b] = random.ints(c.seq(), 3, model.config().vocabSize()).toArray();
       }
@@ -141,7 +142,7 @@ public final class TransformerBenchmark {
   }
 
   /** GPT-2 small: d 768, 12 layers, 12 heads, vocabulary 50257, context 1024; weights N(0, 0.02), norms 1, biases 0. */
-  private static long writeRandomGpt2Small(Path dir) throws IOException {
+  static long writeRandomGpt2Small(Path dir) throws IOException {
     Files.createDirectories(dir);
     int d = 768;
     int layers = 12;

@@ -1,5 +1,6 @@
 package io.snmfservice.transformer.loader;
 
+import io.snmfservice.support.TestDevice;
 import static io.snmfservice.transformer.Reference.assertClose;
 import static io.snmfservice.transformer.Reference.ints;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,7 +42,7 @@ class HfCheckpointLoaderTest {
     Files.copy(source.resolve("config.json"), dir.resolve("config.json"));
     JsonObject reference = Reference.json(source.resolve("reference.json"));
     int[] tokens = ints(reference.getAsJsonArray("tokens").get(0).getAsJsonArray());
-    try (HookedTransformer model = TransformerLoader.load(dir)) {
+    try (HookedTransformer model = TransformerLoader.load(dir, TestDevice.get())) {
       ForwardResult result = model.forward(TokenBatch.single(tokens), HookSpec.none());
       for (int pos = 0; pos < tokens.length; pos++) {
         assertClose(result.logits(0, pos), reference.getAsJsonArray("logits").get(pos).getAsJsonArray(), "logits at " + pos);
@@ -79,8 +80,8 @@ class HfCheckpointLoaderTest {
       }
       SafetensorsTestWriter.write(rounded.resolve("model.safetensors"), roundedTensors, "F32");
       Files.copy(source.resolve("config.json"), rounded.resolve("config.json"));
-      try (HookedTransformer fromHalf = TransformerLoader.load(half);
-          HookedTransformer fromRounded = TransformerLoader.load(rounded)) {
+      try (HookedTransformer fromHalf = TransformerLoader.load(half, TestDevice.get());
+          HookedTransformer fromRounded = TransformerLoader.load(rounded, TestDevice.get())) {
         ForwardResult a = fromHalf.forward(TokenBatch.single(tokens), HookSpec.none());
         ForwardResult b = fromRounded.forward(TokenBatch.single(tokens), HookSpec.none());
         for (int pos = 0; pos < tokens.length; pos++) {
@@ -94,7 +95,7 @@ class HfCheckpointLoaderTest {
   void refusesUnsupportedArchitecturesAndLayouts() throws Exception {
     Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"mamba\"}");
     SafetensorsTestWriter.write(dir.resolve("model.safetensors"), Map.of("x", new Tensor(new float[] {1}, 1)), "F32");
-    assertThatThrownBy(() -> TransformerLoader.load(dir)).hasMessageContaining("mamba");
+    assertThatThrownBy(() -> TransformerLoader.load(dir, TestDevice.get())).hasMessageContaining("mamba");
 
     Path gemma = dir.resolve("gemma");
     Files.createDirectories(gemma);
@@ -102,8 +103,8 @@ class HfCheckpointLoaderTest {
     Files.copy(source.resolve("model.safetensors"), gemma.resolve("model.safetensors"));
     Files.writeString(gemma.resolve("config.json"), Files.readString(source.resolve("config.json"))
         .replaceFirst("\\{", "{\"layer_types\": [\"full_attention\", \"sliding_attention\"],"));
-    assertThatThrownBy(() -> TransformerLoader.load(gemma)).hasMessageContaining("layer_types[0]");
+    assertThatThrownBy(() -> TransformerLoader.load(gemma, TestDevice.get())).hasMessageContaining("layer_types[0]");
 
-    assertThatThrownBy(() -> TransformerLoader.load(dir.resolve("missing"))).hasMessageContaining("no model");
+    assertThatThrownBy(() -> TransformerLoader.load(dir.resolve("missing"), TestDevice.get())).hasMessageContaining("no model");
   }
 }

@@ -1,5 +1,6 @@
 package io.snmfservice.transformer.loader;
 
+import io.snmfservice.support.TestDevice;
 import static io.snmfservice.transformer.Reference.assertClose;
 import static io.snmfservice.transformer.Reference.ints;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,7 +60,7 @@ class Stories260kAsHfLlamaTest {
   private void assertLogitsMatchReference() {
     JsonObject reference = Reference.json(Reference.shared("fixtures", "stories260K-reference.json"));
     int[] tokens = ints(reference.getAsJsonArray("tokens"));
-    try (HookedTransformer model = TransformerLoader.load(dir)) {
+    try (HookedTransformer model = TransformerLoader.load(dir, TestDevice.get())) {
       assertThat(model.config().nKvHeads()).isEqualTo(KV_HEADS);
       ForwardResult result = model.forward(TokenBatch.single(tokens), HookSpec.none());
       JsonArray logits = reference.getAsJsonArray("logits");
