@@ -90,18 +90,23 @@ class FactorizationController {
         paging.page(), paging.size(), queries.countFeatures(id, level));
   }
 
-  /** Features by token (in the vocabulary projection or as a top-activating token) or by text in their contexts. */
+  /**
+   * Features by token (in the vocabulary projection or as a top-activating token), by text in their contexts or
+   * description: ranked by how strongly the term drives them, paged like the feature list.
+   */
   @GetMapping("/{id}/features/search")
-  List<FeatureViews.FeatureSummary> search(@PathVariable long id, @RequestParam(required = false) String token,
-      @RequestParam(required = false) String text, @RequestParam(defaultValue = "50") int limit) {
+  PageView<FeatureViews.FeatureSummary> search(@PathVariable long id, @RequestParam(required = false) String token,
+      @RequestParam(required = false) String text, @RequestParam(defaultValue = "0") int page,
+      @RequestParam(defaultValue = "20") int size) {
     queries.requireFactorization(id);
     if ((token == null || token.isBlank()) && (text == null || text.isBlank())) {
       throw ApiException.badRequest("give token or text to search for");
     }
-    if (limit < 1 || limit > Paging.MAX_SIZE) {
-      throw ApiException.unprocessable("limit must be between 1 and " + Paging.MAX_SIZE);
-    }
-    return queries.search(id, blankToNull(token), blankToNull(text), limit);
+    Paging paging = Paging.of(page, size);
+    String t = blankToNull(token);
+    String x = blankToNull(text);
+    return new PageView<>(queries.search(id, t, x, paging.offset(), paging.size()), paging.page(), paging.size(),
+        queries.countSearch(id, t, x));
   }
 
   /** F, G and the token index as .npy files in a zip ({@code format=npy}) or one safetensors file. */

@@ -81,21 +81,46 @@ public class FeatureQueries {
   }
 
   /**
-   * Features whose vocabulary projection or top-input tokens contain {@code token}, or whose contexts or description
-   * contain {@code text}.
+   * Features that {@code token} or {@code text} drives, best first. A feature's score is the share of its
+   * top-activation mass on matching top inputs (the token itself, or a context containing the text), plus 0.5 when
+   * the token is among its promoted vocabulary-projection tokens and 0.5 when its description contains the text.
+   * Features scoring 0 do not match.
    */
-  public List<FeatureViews.FeatureSummary> search(long factorizationId, String token, String text, int limit) {
+  public List<FeatureViews.FeatureSummary> search(long factorizationId, String token, String text, int offset,
+      int limit) {
+    return jdbc.query("SELECT " + SUMMARY + " FROM (" + SCORED + ") s JOIN feature f ON f.id = s.id"
+            + " WHERE s.score > 0 ORDER BY s.score DESC, f.level, f.index OFFSET ? LIMIT ?",
+        summaryRow, searchArgs(factorizationId, token, text, offset, limit));
+  }
+
+  /** How many features {@link #search} finds in all. */
+  public long countSearch(long factorizationId, String token, String text) {
+    return jdbc.queryForObject("SELECT count(*) FROM (" + SCORED + ") s WHERE s.score > 0", Long.class,
+        searchArgs(factorizationId, token, text, null, null));
+  }
+
+  private static final String MATCHES = "((?::text IS NOT NULL AND lower(btrim(t.token_text)) = ?)"
+      + " OR (?::text IS NOT NULL AND t.context_text ILIKE '%' || ? || '%'))";
+
+  private static final String SCORED = "SELECT f.id,"
+      + " coalesce((SELECT sum(t.activation) FILTER (WHERE " + MATCHES + ") / nullif(sum(t.activation), 0)"
+      + "   FROM feature_top_input t WHERE t.feature_id = f.id), 0)"
+      + " + CASE WHEN ?::text IS NOT NULL AND EXISTS (SELECT 1 FROM feature_vocab v WHERE v.feature_id = f.id"
+      + "   AND v.sign = 1 AND lower(btrim(v.token_text)) = ?) THEN 0.5 ELSE 0 END"
+      + " + CASE WHEN ?::text IS NOT NULL AND EXISTS (SELECT 1 FROM feature_description d WHERE d.feature_id = f.id"
+      + "   AND d.description ILIKE '%' || ? || '%') THEN 0.5 ELSE 0 END AS score"
+      + " FROM feature f WHERE f.factorization_id = ?";
+
+  private static Object[] searchArgs(long factorizationId, String token, String text, Integer offset, Integer limit) {
     String tokenKey = token == null ? null : token.strip().toLowerCase(Locale.ROOT);
-    return jdbc.query("SELECT " + SUMMARY + " FROM feature f WHERE f.factorization_id = ? AND ("
-            + " (?::text IS NOT NULL AND (EXISTS (SELECT 1 FROM feature_vocab v WHERE v.feature_id = f.id AND v.sign = 1"
-            + "   AND lower(btrim(v.token_text)) = ?)"
-            + "  OR EXISTS (SELECT 1 FROM feature_top_input t WHERE t.feature_id = f.id AND lower(btrim(t.token_text)) = ?)))"
-            + " OR (?::text IS NOT NULL AND EXISTS (SELECT 1 FROM feature_top_input t WHERE t.feature_id = f.id"
-            + "   AND t.context_text ILIKE '%' || ? || '%')"
-            + "  OR (?::text IS NOT NULL AND EXISTS (SELECT 1 FROM feature_description d WHERE d.feature_id = f.id"
-            + "   AND d.description ILIKE '%' || ? || '%'))))"
-            + " ORDER BY f.level, f.index LIMIT ?",
-        summaryRow, factorizationId, tokenKey, tokenKey, tokenKey, text, escapeLike(text), text, escapeLike(text), limit);
+    String like = text == null ? null : escapeLike(text);
+    List<Object> args = new java.util.ArrayList<>(
+        java.util.Arrays.asList(tokenKey, tokenKey, text, like, tokenKey, tokenKey, text, like, factorizationId));
+    if (offset != null) {
+      args.add(offset);
+      args.add(limit);
+    }
+    return args.toArray();
   }
 
   /** 404 unless the factorization exists (without reading its loss curve and settings). */

@@ -178,7 +178,7 @@ class FactorizationsController {
       total = queries.countFeatures(f.id(), level);
     } else {
       // by token (projection or top input) or by text in a context, as GET .../features/search
-      rows = queries.search(f.id(), query, query, 500).stream().filter(r -> r.level() == level).toList();
+      rows = queries.search(f.id(), query, query, 0, 500).stream().filter(r -> r.level() == level).toList();
       total = rows.size();
       rows = rows.subList(Math.min(rows.size(), p * FEATURE_PAGE), Math.min(rows.size(), (p + 1) * FEATURE_PAGE));
     }

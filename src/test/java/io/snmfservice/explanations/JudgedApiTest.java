@@ -172,8 +172,10 @@ class JudgedApiTest {
         .contains("⟦" + firstContext + "⟧"));
     JsonNode found = api.get("/v1/factorizations/" + factorization + "/features/search?text="
         + URLEncoder.encode("LETTER E", StandardCharsets.UTF_8)).json();
-    assertThat(found).hasSize(6);
-    assertThat(api.get("/v1/factorizations/" + factorization + "/features/search?text=zzqx").json()).isEmpty();
+    assertThat(found.get("items")).hasSize(6);
+    assertThat(found.get("total").asLong()).isEqualTo(6);
+    assertThat(api.get("/v1/factorizations/" + factorization + "/features/search?text=zzqx").json().get("items"))
+        .isEmpty();
   }
 
   @Test

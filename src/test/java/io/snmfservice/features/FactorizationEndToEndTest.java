@@ -220,8 +220,41 @@ class FactorizationEndToEndTest {
     assertThat(String.join("", strings(top.get("contextTokens")))).isEqualTo(context);
     assertThat(java.util.Arrays.stream(lines).anyMatch(l -> l.contains(context.strip()))).as(context).isTrue();
     String word = context.strip().split(" ")[0];
-    JsonNode found = api.get("/v1/factorizations/" + id + "/features/search?text=" + word).json();
-    assertThat(found).extracting(f -> f.get("id").asLong()).contains(feature.get("id").asLong());
+    JsonNode found = api.get("/v1/factorizations/" + id + "/features/search?text=" + word + "&size=500").json();
+    assertThat(found.get("items")).extracting(f -> f.get("id").asLong()).contains(feature.get("id").asLong());
+    assertSearchRankedByMatchingActivationMass(api, id, word, found);
+  }
+
+  /**
+   * Text search ranks features by the share of their top-activation mass on contexts containing the text,
+   * recomputed here from every feature's top inputs: the same features, in non-increasing order of that share.
+   */
+  private static void assertSearchRankedByMatchingActivationMass(ContractClient api, long factorization, String word,
+      JsonNode found) {
+    java.util.Map<Long, Double> share = new java.util.HashMap<>();
+    JsonNode all = api.get("/v1/factorizations/" + factorization + "/features?size=500").json().get("items");
+    for (JsonNode f : all) {
+      double matching = 0;
+      double total = 0;
+      for (JsonNode t : api.get("/v1/features/" + f.get("id").asLong() + "/top-inputs").json()) {
+        double a = t.get("activation").asDouble();
+        total += a;
+        if (t.get("contextText").asString().toLowerCase(java.util.Locale.ROOT)
+            .contains(word.toLowerCase(java.util.Locale.ROOT))) {
+          matching += a;
+        }
+      }
+      if (matching > 0) {
+        share.put(f.get("id").asLong(), matching / total);
+      }
+    }
+    List<Long> ids = new java.util.ArrayList<>();
+    found.get("items").forEach(f -> ids.add(f.get("id").asLong()));
+    assertThat(ids).containsExactlyInAnyOrderElementsOf(share.keySet());
+    assertThat(found.get("total").asLong()).isEqualTo(share.size());
+    for (int i = 1; i < ids.size(); i++) {
+      assertThat(share.get(ids.get(i))).as("rank %d", i).isLessThanOrEqualTo(share.get(ids.get(i - 1)) + 1e-6);
+    }
   }
 
   private static List<String> strings(JsonNode array) {

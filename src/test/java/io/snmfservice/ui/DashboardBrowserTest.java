@@ -105,7 +105,7 @@ class DashboardBrowserTest {
     fortunesFactorization = Jobs.awaitSucceeded(api, job, Duration.ofMinutes(2)).get("result").get("factorizationId")
         .asLong();
     JsonNode found = api.get("/v1/factorizations/" + fortunesFactorization + "/features/search?text="
-        + URLEncoder.encode("ü", StandardCharsets.UTF_8)).json();
+        + URLEncoder.encode("ü", StandardCharsets.UTF_8)).json().get("items");
     assertThat(found.size()).as("features with ü in a context").isPositive();
     umlautFeature = found.get(0).get("id").asLong();
     browser = new Browser(port);
