@@ -92,6 +92,17 @@ public class EvaluationService {
     return node;
   }
 
+  public long count() {
+    return jdbc.queryForObject("SELECT count(*) FROM evaluation", Long.class);
+  }
+
+  /** Deletes an evaluation; vector sets made from its DiffMeans vectors keep their vectors. 404 if it is missing. */
+  public void delete(long id) {
+    if (jdbc.update("DELETE FROM evaluation WHERE id = ?", id) == 0) {
+      throw ApiException.notFound("evaluation", id);
+    }
+  }
+
   /** Evaluations newest first, without their results. */
   public List<JsonNode> list(int offset, int limit) {
     return jdbc.queryForList("SELECT id, job_id, model_id, layer, created_at FROM evaluation ORDER BY id DESC"

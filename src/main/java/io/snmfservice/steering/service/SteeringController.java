@@ -2,9 +2,12 @@ package io.snmfservice.steering.service;
 
 import io.snmfservice.config.ConditionalOnRole;
 import io.snmfservice.jobs.JobView;
+import io.snmfservice.web.PageView;
+import io.snmfservice.web.Paging;
 import jakarta.validation.Valid;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -36,8 +39,18 @@ class SteeringController {
   }
 
   @GetMapping("/v1/steering")
-  List<JsonNode> list(@RequestParam(required = false) Long modelId, @RequestParam(required = false) Long featureId) {
-    return store.runs(modelId, featureId);
+  PageView<JsonNode> list(@RequestParam(required = false) Long modelId, @RequestParam(required = false) Long featureId,
+      @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
+    Paging paging = Paging.of(page, size);
+    return new PageView<>(store.runs(modelId, featureId, paging.offset(), paging.size()), paging.page(),
+        paging.size(), store.countRuns(modelId, featureId));
+  }
+
+  /** Deletes a steering run with its outcomes and causal scores. */
+  @DeleteMapping("/v1/steering/{id}")
+  ResponseEntity<Void> delete(@PathVariable long id) {
+    store.delete(id);
+    return ResponseEntity.noContent().build();
   }
 
   @GetMapping("/v1/steering/{id}")

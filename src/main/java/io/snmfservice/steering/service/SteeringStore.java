@@ -103,11 +103,29 @@ public class SteeringStore {
   }
 
   public List<JsonNode> runs(Long modelId, Long featureId) {
+    return runs(modelId, featureId, 0, Integer.MAX_VALUE);
+  }
+
+  /** Runs in id order, optionally of one model or feature, one page of them. */
+  public List<JsonNode> runs(Long modelId, Long featureId, int offset, int limit) {
     return jdbc.queryForList("SELECT id, job_id, model_id, feature_id, layer, prompts, hook, vector_set_id,"
                 + " vector_index, created_at FROM steering_run"
-                + " WHERE (?::bigint IS NULL OR model_id = ?) AND (?::bigint IS NULL OR feature_id = ?) ORDER BY id",
-            modelId, modelId, featureId, featureId)
+                + " WHERE (?::bigint IS NULL OR model_id = ?) AND (?::bigint IS NULL OR feature_id = ?) ORDER BY id"
+                + " OFFSET ? LIMIT ?",
+            modelId, modelId, featureId, featureId, offset, limit)
         .stream().map(r -> (JsonNode) summary(r)).toList();
+  }
+
+  public long countRuns(Long modelId, Long featureId) {
+    return jdbc.queryForObject("SELECT count(*) FROM steering_run WHERE (?::bigint IS NULL OR model_id = ?)"
+        + " AND (?::bigint IS NULL OR feature_id = ?)", Long.class, modelId, modelId, featureId, featureId);
+  }
+
+  /** Deletes a run with its outcomes and causal scores (they cascade); 404 if it does not exist. */
+  public void delete(long id) {
+    if (jdbc.update("DELETE FROM steering_run WHERE id = ?", id) == 0) {
+      throw ApiException.notFound("steering run", id);
+    }
   }
 
   public JsonNode causalScores(long featureId) {

@@ -79,9 +79,19 @@ class SteeringApiTest {
         assertThat(outcome.get("scores").get(0).get("method").asString()).isEqualTo("offline-v1");
       }
     }
-    assertThat(api.get("/v1/steering?featureId=" + feature).json()).isNotEmpty();
+    JsonNode page = api.get("/v1/steering?featureId=" + feature + "&size=1").json();
+    assertThat(page.get("items")).hasSize(1);
+    assertThat(page.get("total").asLong()).isPositive();
     JsonNode scores = api.get("/v1/features/" + feature + "/causal-scores").json();
     assertThat(scores).isNotEmpty().allSatisfy(s -> assertThat(s.get("method").asString()).isEqualTo("offline-v1"));
+
+    long before = api.get("/v1/steering?featureId=" + feature).json().get("total").asLong();
+    assertThat(api.delete("/v1/steering/" + runId).status()).isEqualTo(204);
+    assertThat(api.get("/v1/steering/" + runId).status()).isEqualTo(404);
+    assertThat(api.delete("/v1/steering/" + runId).status()).isEqualTo(404);
+    assertThat(api.get("/v1/steering?featureId=" + feature).json().get("total").asLong()).isEqualTo(before - 1);
+    assertThat(jdbc.sql("SELECT count(*) FROM steering_outcome WHERE run_id = ?").param(runId).query(Long.class)
+        .single()).as("outcomes go with their run").isZero();
   }
 
   @Test
@@ -111,6 +121,13 @@ class SteeringApiTest {
     assertThat(evaluation.get("rows").get(0).get("method").asString()).isEqualTo("diffmeans");
     evaluation.get("rows").forEach(r -> assertThat(r.get("auroc").asDouble()).isBetween(0.0, 1.0));
     assertThat(evaluation.get("diffMeans").get(0).get("vector")).hasSize(172);
+
+    long evaluationId = evaluation.get("id").asLong();
+    assertThat(api.get("/v1/evaluations?size=500").json().get("items"))
+        .anySatisfy(e -> assertThat(e.get("id").asLong()).isEqualTo(evaluationId));
+    assertThat(api.delete("/v1/evaluations/" + evaluationId).status()).isEqualTo(204);
+    assertThat(api.get("/v1/evaluations/" + evaluationId).status()).isEqualTo(404);
+    assertThat(api.delete("/v1/evaluations/" + evaluationId).status()).isEqualTo(404);
   }
 
   @Test
