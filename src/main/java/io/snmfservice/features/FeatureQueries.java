@@ -69,9 +69,11 @@ public class FeatureQueries {
 
   public List<FeatureViews.FeatureSummary> features(long factorizationId, int level, String sort, boolean descending,
       int offset, int limit) {
-    String column = SORTS.get(sort);
-    return jdbc.query("SELECT " + SUMMARY + " FROM feature f WHERE f.factorization_id = ? AND f.level = ?"
-            + " ORDER BY " + column + (descending ? " DESC" : " ASC") + ", f.index OFFSET ? LIMIT ?",
+    String order = SORTS.get(sort) + (descending ? " DESC" : " ASC") + ", index";
+    // the page's ids first (an index scan), then the summaries of those rows only, not of every row skipped
+    return jdbc.query("SELECT " + SUMMARY + " FROM feature f WHERE f.id IN (SELECT id FROM feature"
+            + " WHERE factorization_id = ? AND level = ? ORDER BY " + order + " OFFSET ? LIMIT ?)"
+            + " ORDER BY f." + order.replace(", index", ", f.index"),
         summaryRow, factorizationId, level, offset, limit);
   }
 
@@ -88,39 +90,69 @@ public class FeatureQueries {
    */
   public List<FeatureViews.FeatureSummary> search(long factorizationId, String token, String text, int offset,
       int limit) {
-    return jdbc.query("SELECT " + SUMMARY + " FROM (" + SCORED + ") s JOIN feature f ON f.id = s.id"
-            + " WHERE s.score > 0 ORDER BY s.score DESC, f.level, f.index OFFSET ? LIMIT ?",
-        summaryRow, searchArgs(factorizationId, token, text, offset, limit));
+    SearchSql q = SearchSql.of(factorizationId, token, text);
+    List<Object> args = new java.util.ArrayList<>(q.args());
+    args.add(offset);
+    args.add(limit);
+    return jdbc.query("SELECT " + SUMMARY + " FROM (" + q.scored() + ") s JOIN feature f ON f.id = s.id"
+        + " WHERE s.score > 0 ORDER BY s.score DESC, f.level, f.index OFFSET ? LIMIT ?", summaryRow, args.toArray());
   }
 
   /** How many features {@link #search} finds in all. */
   public long countSearch(long factorizationId, String token, String text) {
-    return jdbc.queryForObject("SELECT count(*) FROM (" + SCORED + ") s WHERE s.score > 0", Long.class,
-        searchArgs(factorizationId, token, text, null, null));
+    SearchSql q = SearchSql.of(factorizationId, token, text);
+    return jdbc.queryForObject("SELECT count(*) FROM (" + q.scored() + ") s WHERE s.score > 0", Long.class,
+        q.args().toArray());
   }
 
-  private static final String MATCHES = "((?::text IS NOT NULL AND lower(btrim(t.token_text)) = ?)"
-      + " OR (?::text IS NOT NULL AND t.context_text ILIKE '%' || ? || '%'))";
+  /**
+   * The scoring query of a search, written for the terms given (no "parameter is null" branches, so the planner
+   * uses the token-text indexes): candidates first, found through indexes, then a score for each candidate only.
+   */
+  private record SearchSql(String scored, List<Object> args) {
 
-  private static final String SCORED = "SELECT f.id,"
-      + " coalesce((SELECT sum(t.activation) FILTER (WHERE " + MATCHES + ") / nullif(sum(t.activation), 0)"
-      + "   FROM feature_top_input t WHERE t.feature_id = f.id), 0)"
-      + " + CASE WHEN ?::text IS NOT NULL AND EXISTS (SELECT 1 FROM feature_vocab v WHERE v.feature_id = f.id"
-      + "   AND v.sign = 1 AND lower(btrim(v.token_text)) = ?) THEN 0.5 ELSE 0 END"
-      + " + CASE WHEN ?::text IS NOT NULL AND EXISTS (SELECT 1 FROM feature_description d WHERE d.feature_id = f.id"
-      + "   AND d.description ILIKE '%' || ? || '%') THEN 0.5 ELSE 0 END AS score"
-      + " FROM feature f WHERE f.factorization_id = ?";
-
-  private static Object[] searchArgs(long factorizationId, String token, String text, Integer offset, Integer limit) {
-    String tokenKey = token == null ? null : token.strip().toLowerCase(Locale.ROOT);
-    String like = text == null ? null : escapeLike(text);
-    List<Object> args = new java.util.ArrayList<>(
-        java.util.Arrays.asList(tokenKey, tokenKey, text, like, tokenKey, tokenKey, text, like, factorizationId));
-    if (offset != null) {
-      args.add(offset);
-      args.add(limit);
+    static SearchSql of(long factorizationId, String token, String text) {
+      String tokenKey = token == null ? null : token.strip().toLowerCase(Locale.ROOT);
+      String like = text == null ? null : "%" + escapeLike(text) + "%";
+      List<String> candidates = new java.util.ArrayList<>();
+      List<String> matches = new java.util.ArrayList<>();
+      List<Object> matchArgs = new java.util.ArrayList<>();
+      List<Object> candidateArgs = new java.util.ArrayList<>();
+      if (tokenKey != null) {
+        candidates.add("SELECT t.feature_id FROM feature_top_input t WHERE lower(btrim(t.token_text)) = ?");
+        candidates.add("SELECT v.feature_id FROM feature_vocab v WHERE v.sign = 1 AND lower(btrim(v.token_text)) = ?");
+        candidateArgs.add(tokenKey);
+        candidateArgs.add(tokenKey);
+        matches.add("lower(btrim(t.token_text)) = ?");
+        matchArgs.add(tokenKey);
+      }
+      if (like != null) {
+        candidates.add("SELECT t.feature_id FROM feature_top_input t WHERE t.context_text ILIKE ?");
+        candidates.add("SELECT d.feature_id FROM feature_description d WHERE d.description ILIKE ?");
+        candidateArgs.add(like);
+        candidateArgs.add(like);
+        matches.add("t.context_text ILIKE ?");
+        matchArgs.add(like);
+      }
+      String vocabBonus = tokenKey == null ? "" : " + CASE WHEN EXISTS (SELECT 1 FROM feature_vocab v"
+          + " WHERE v.feature_id = f.id AND v.sign = 1 AND lower(btrim(v.token_text)) = ?) THEN 0.5 ELSE 0 END";
+      String descriptionBonus = like == null ? "" : " + CASE WHEN EXISTS (SELECT 1 FROM feature_description d"
+          + " WHERE d.feature_id = f.id AND d.description ILIKE ?) THEN 0.5 ELSE 0 END";
+      String sql = "SELECT f.id, coalesce((SELECT sum(t.activation) FILTER (WHERE " + String.join(" OR ", matches)
+          + ") / nullif(sum(t.activation), 0) FROM feature_top_input t WHERE t.feature_id = f.id), 0)"
+          + vocabBonus + descriptionBonus + " AS score FROM feature f WHERE f.factorization_id = ? AND f.id IN ("
+          + String.join(" UNION ", candidates) + ")";
+      List<Object> args = new java.util.ArrayList<>(matchArgs);
+      if (tokenKey != null) {
+        args.add(tokenKey);
+      }
+      if (like != null) {
+        args.add(like);
+      }
+      args.add(factorizationId);
+      args.addAll(candidateArgs);
+      return new SearchSql(sql, args);
     }
-    return args.toArray();
   }
 
   /** 404 unless the factorization exists (without reading its loss curve and settings). */

@@ -1,0 +1,256 @@
+package io.snmfservice.features.bench;
+
+import io.snmfservice.SnmfServiceApplication;
+import io.snmfservice.support.TestDatabase;
+import io.snmfservice.support.TestKeys;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Read load on loopback: a factorization of 10,000 features (10 top inputs and 20 vocabulary tokens each, written
+ * with SQL), then an open-loop request stream at fixed rates over feature list, feature detail, top inputs and
+ * search (latency measured from each request's scheduled start, so a slow server cannot hide queueing), a
+ * closed-loop saturation run, and {@code pgbench -S} on the same PostgreSQL. Prints markdown tables and the query
+ * plans. Arguments: [seconds per rate (15)] [rates, comma-separated (50,200,500)].
+ */
+public final class ReadLoadBenchmark {
+
+  private static final int FEATURES = 10_000;
+
+  private ReadLoadBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+    String[] rates = (args.length > 1 ? args[1] : "50,200,500").split(",");
+    TestDatabase.Connection db = TestDatabase.createDatabase("readload_" + System.nanoTime());
+    try (ConfigurableApplicationContext service = new SpringApplicationBuilder(SnmfServiceApplication.class)
+        .profiles("test").run("--server.port=0", "--spring.datasource.url=" + db.url(),
+            "--spring.datasource.username=" + db.username(), "--spring.datasource.password=" + db.password(),
+            "--snmf.data-dir=" + Files.createTempDirectory("readload"), "--snmf.workers.threads=0",
+            "--logging.level.root=warn", "--logging.level.io.snmfservice=warn")) {
+      int port = Integer.parseInt(service.getEnvironment().getProperty("local.server.port"));
+      JdbcClient jdbc = service.getBean(JdbcClient.class);
+      long factorization = seed(jdbc);
+      List<String> paths = paths(jdbc, factorization);
+      HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(32)).build();
+      warmUp(http, port, paths);
+      perEndpoint(http, port, paths);
+      System.out.println("| rate (rps) | sent | ok | p50 ms | p90 ms | p99 ms | max ms |");
+      System.out.println("|---|---|---|---|---|---|---|");
+      for (String rate : rates) {
+        openLoop(http, port, paths, Integer.parseInt(rate.trim()), seconds);
+      }
+      closedLoop(http, port, paths, 16, seconds);
+      pgbench(db, seconds);
+      explain(jdbc, factorization);
+    }
+    System.exit(0);
+  }
+
+  /** One factorization with {@value FEATURES} features at d = 64; returns its id. */
+  private static long seed(JdbcClient jdbc) {
+    long model = jdbc.sql("INSERT INTO model (name, source, hf_repo_id, hf_revision) VALUES ('load', 'HF_HUB',"
+        + " 'org/load', 'main') RETURNING id").query(Long.class).single();
+    long dataset = jdbc.sql("INSERT INTO dataset (name, kind, document_count) VALUES ('load', 'TEXT', 1000)"
+        + " RETURNING id").query(Long.class).single();
+    long set = jdbc.sql("INSERT INTO activation_set (model_id, dataset_id, layer, hook, context_length, d, n_tokens,"
+        + " dtype, matrix_path, index_path) VALUES (?, ?, 0, 'mlp.hook_post', 32, 64, 100000, 'float32', '/x', '/y')"
+        + " RETURNING id").params(model, dataset).query(Long.class).single();
+    long f = jdbc.sql("INSERT INTO factorization (model_id, dataset_id, activation_set_id, layer, hook, settings,"
+        + " levels, d, n_tokens, iterations, best_iteration, loss_curve, relative_error, timings, factor_dir)"
+        + " VALUES (?, ?, ?, 0, 'mlp.hook_post', '{}', '{10000}', 64, 100000, 1, 1, '{1.0}', 0.5, '{}', '/z')"
+        + " RETURNING id").params(model, dataset, set).query(Long.class).single();
+    jdbc.sql("INSERT INTO feature (factorization_id, level, index, direction, frequency, mean_activation,"
+        + " max_activation, histogram) SELECT ?, 0, i, array_fill(0.125::real, ARRAY[64]), random(), random(),"
+        + " 1 + random(), '{\"edges\":[0,1],\"counts\":[1]}' FROM generate_series(0, ? - 1) i")
+        .params(f, FEATURES).update();
+    jdbc.sql("INSERT INTO feature_top_input (feature_id, rank, document, position, token_id, token_text, activation,"
+        + " context_start, context_token_ids, context_tokens, context_activations, context_text)"
+        + " SELECT ft.id, r, (ft.index * 7 + r) % 1000, r, (ft.index * 13 + r) % 5000, 'tok' || ((ft.index * 13 + r) % 5000),"
+        + " 1.0 / (r + 1), 0, ARRAY[1,2,3], ARRAY['a','b','c'], ARRAY[0.1,0.2,0.3]::real[],"
+        + " 'context of word' || ((ft.index * 13 + r) % 5000)"
+        + " FROM feature ft, generate_series(0, 9) r WHERE ft.factorization_id = ?").param(f).update();
+    jdbc.sql("INSERT INTO feature_vocab (feature_id, sign, rank, token_id, token_text, value)"
+        + " SELECT ft.id, s, r, (ft.index * 17 + r) % 5000, 'tok' || ((ft.index * 17 + r) % 5000), s * (1.0 / (r + 1))"
+        + " FROM feature ft, generate_series(0, 9) r, (VALUES (1), (-1)) AS signs(s) WHERE ft.factorization_id = ?")
+        .param(f).update();
+    jdbc.sql("ANALYZE").update();
+    return f;
+  }
+
+  /** A shuffled mix of the four reads, over random features. */
+  private static List<String> paths(JdbcClient jdbc, long factorization) {
+    List<Long> ids = jdbc.sql("SELECT id FROM feature WHERE factorization_id = ?").param(factorization)
+        .query(Long.class).list();
+    Random random = new Random(7);
+    List<String> paths = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      long id = ids.get(random.nextInt(ids.size()));
+      paths.add(switch (i % 4) {
+        case 0 -> "/v1/factorizations/" + factorization + "/features?sort=frequency&order=desc&size=50&page="
+            + random.nextInt(200);
+        case 1 -> "/v1/features/" + id;
+        case 2 -> "/v1/features/" + id + "/top-inputs";
+        default -> "/v1/factorizations/" + factorization + "/features/search?token=tok" + random.nextInt(5000);
+      });
+    }
+    Collections.shuffle(paths, random);
+    return paths;
+  }
+
+  private static HttpRequest request(int port, String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .header("Authorization", "Bearer " + TestKeys.ADMIN).timeout(Duration.ofSeconds(30)).build();
+  }
+
+  private static void warmUp(HttpClient http, int port, List<String> paths) throws Exception {
+    for (int i = 0; i < 2000; i++) {
+      http.send(request(port, paths.get(i % paths.size())), HttpResponse.BodyHandlers.discarding());
+    }
+  }
+
+  /** Median latency of each read alone, one request at a time. */
+  private static void perEndpoint(HttpClient http, int port, List<String> paths) throws Exception {
+    System.out.println("| read (one at a time) | median ms | p99 ms |");
+    System.out.println("|---|---|---|");
+    String[] kinds = {"/features?", "/top-inputs", "/features/search", "/v1/features/"};
+    String[] names = {"feature list page", "top inputs", "search by token", "feature detail"};
+    for (int k = 0; k < kinds.length; k++) {
+      List<Long> times = new ArrayList<>();
+      for (String path : paths) {
+        boolean match = k == 3 ? path.startsWith(kinds[3]) && !path.endsWith("/top-inputs") : path.contains(kinds[k]);
+        if (match && times.size() < 100) {
+          long t0 = System.nanoTime();
+          http.send(request(port, path), HttpResponse.BodyHandlers.discarding());
+          times.add(System.nanoTime() - t0);
+        }
+      }
+      Collections.sort(times);
+      System.out.printf("| %s | %.1f | %.1f |%n", names[k], ms(times, 0.5), ms(times, 0.99));
+    }
+    System.out.println();
+  }
+
+  private static void openLoop(HttpClient http, int port, List<String> paths, int rate, int seconds)
+      throws InterruptedException {
+    int total = rate * seconds;
+    ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+    AtomicInteger ok = new AtomicInteger();
+    CountDownLatch done = new CountDownLatch(total);
+    ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+    long start = System.nanoTime();
+    long periodNanos = 1_000_000_000L / rate;
+    AtomicLong next = new AtomicLong();
+    clock.scheduleAtFixedRate(() -> {
+      long i = next.getAndIncrement();
+      if (i >= total) {
+        return;
+      }
+      long scheduled = start + i * periodNanos;
+      http.sendAsync(request(port, paths.get((int) (i % paths.size()))), HttpResponse.BodyHandlers.discarding())
+          .whenComplete((r, e) -> {
+            latencies.add(System.nanoTime() - scheduled);
+            if (e == null && r.statusCode() == 200) {
+              ok.incrementAndGet();
+            }
+            done.countDown();
+          });
+    }, 0, periodNanos, TimeUnit.NANOSECONDS);
+    done.await(seconds + 60L, TimeUnit.SECONDS);
+    clock.shutdownNow();
+    List<Long> sorted = new ArrayList<>(latencies);
+    Collections.sort(sorted);
+    System.out.printf("| %d | %d | %d | %.1f | %.1f | %.1f | %.1f |%n", rate, total, ok.get(), ms(sorted, 0.50),
+        ms(sorted, 0.90), ms(sorted, 0.99), ms(sorted, 1.0));
+  }
+
+  private static double ms(List<Long> sorted, double q) {
+    if (sorted.isEmpty()) {
+      return Double.NaN;
+    }
+    int i = (int) Math.min(sorted.size() - 1, Math.ceil(q * sorted.size()) - 1);
+    return sorted.get(Math.max(0, i)) / 1e6;
+  }
+
+  private static void closedLoop(HttpClient http, int port, List<String> paths, int clients, int seconds)
+      throws InterruptedException {
+    AtomicInteger completed = new AtomicInteger();
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      int offset = c * 97;
+      Thread t = new Thread(() -> {
+        int i = offset;
+        while (System.nanoTime() < end) {
+          try {
+            http.send(request(port, paths.get(i++ % paths.size())), HttpResponse.BodyHandlers.discarding());
+            completed.incrementAndGet();
+          } catch (Exception e) {
+            return;
+          }
+        }
+      });
+      threads.add(t);
+      t.start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    System.out.printf("%nSaturation (%d closed-loop clients, %d s): %.0f requests/s%n", clients, seconds,
+        completed.get() / (double) seconds);
+  }
+
+  /** pgbench -S (select-only) on the same server, in a scratch database. */
+  private static void pgbench(TestDatabase.Connection db, int seconds) throws Exception {
+    TestDatabase.Connection scratch = TestDatabase.createDatabase("pgbench_" + System.nanoTime());
+    String hostPort = scratch.url().replaceFirst("jdbc:postgresql://([^/]+)/.*", "$1");
+    String host = hostPort.substring(0, hostPort.indexOf(':'));
+    String port = hostPort.substring(hostPort.indexOf(':') + 1);
+    String name = scratch.url().replaceFirst(".*/([^/?]+).*", "$1");
+    run("pgbench", "-i", "-s", "10", "-q", "-h", host, "-p", port, "-U", scratch.username(), name);
+    String out = run("pgbench", "-S", "-c", "16", "-j", "2", "-T", Integer.toString(seconds), "-h", host, "-p", port,
+        "-U", scratch.username(), name);
+    out.lines().filter(l -> l.startsWith("tps") || l.contains("latency average")).forEach(l ->
+        System.out.println("pgbench -S -c 16: " + l));
+  }
+
+  private static String run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor();
+    return out;
+  }
+
+  private static void explain(JdbcClient jdbc, long factorization) {
+    print(jdbc, "search by token: candidates through the token-text indexes",
+        "EXPLAIN ANALYZE SELECT f.id FROM feature f WHERE f.factorization_id = ? AND f.id IN (SELECT t.feature_id"
+            + " FROM feature_top_input t WHERE lower(btrim(t.token_text)) = 'tok42' UNION SELECT v.feature_id"
+            + " FROM feature_vocab v WHERE v.sign = 1 AND lower(btrim(v.token_text)) = 'tok42')", factorization);
+    print(jdbc, "feature list, page 100 by frequency: the page's ids",
+        "EXPLAIN ANALYZE SELECT id FROM feature WHERE factorization_id = ? AND level = 0"
+            + " ORDER BY frequency DESC, index OFFSET 5000 LIMIT 50", factorization);
+  }
+
+  private static void print(JdbcClient jdbc, String title, String sql, long factorization) {
+    System.out.println("\nEXPLAIN ANALYZE, " + title + ":");
+    jdbc.sql(sql).param(factorization).query(String.class).list().forEach(l -> System.out.println("    " + l));
+  }
+}
