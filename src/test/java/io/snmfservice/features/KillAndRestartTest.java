@@ -23,7 +23,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A service process killed (SIGKILL) while factorizing: after a new process starts on the same database, the
- * expired lease sends the job back to the queue, it runs to completion, and exactly one set of results exists.
+ * expired lease sends the job back to the queue, it runs to completion, and exactly one set of results exists. The
+ * processes run on the runtime classpath, so the service is also shown to start without test-only jars.
  */
 class KillAndRestartTest {
 
@@ -64,11 +65,21 @@ class KillAndRestartTest {
     second.destroy();
   }
 
+  /**
+   * The service's own classes and its runtime dependencies only, as {@code java -jar} would have them: a dependency
+   * that only tests see (e.g. declared test-scoped by mistake) makes the service fail to start here.
+   */
+  private static String runtimeClasspath() throws IOException {
+    Path file = Path.of("target", "runtime-classpath.txt");
+    assertThat(file).as("written by maven-dependency-plugin at generate-test-resources").exists();
+    return Path.of("target", "classes").toAbsolutePath() + java.io.File.pathSeparator + java.nio.file.Files.readString(file).strip();
+  }
+
   private Process start(int port) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx2g", "-Dai.djl.offline=true",
-        "-cp", System.getProperty("java.class.path"),
+        "-cp", runtimeClasspath(),
         SnmfServiceApplication.class.getName(),
         "--server.port=" + port,
         "--spring.datasource.url=" + db.url(),
