@@ -11,14 +11,6 @@ public final class DiskUsage {
 
   private DiskUsage() {}
 
-  public static long of(Path... paths) {
-    long total = 0;
-    for (Path p : paths) {
-      total += of(p);
-    }
-    return total;
-  }
-
   public static long of(Path path) {
     if (path == null || !Files.exists(path)) {
       return 0;

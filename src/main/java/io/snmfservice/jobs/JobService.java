@@ -50,9 +50,9 @@ public class JobService {
   }
 
   /** Throws 429 when the current caller already has its quota of queued and running jobs. */
-  public void checkQuota() {
+  private void checkQuota() {
     Caller caller = Caller.current().orElse(null);
-    if (caller == null || caller.keyId() == null || !quota.appliesTo(caller)) {
+    if (!quota.appliesTo(caller)) {
       return;
     }
     long active = store.countActive(caller.keyId());

@@ -47,10 +47,6 @@ public class ModelRoots {
     return roots.stream().anyMatch(candidate::startsWith) ? Optional.of(candidate) : Optional.empty();
   }
 
-  public List<Path> roots() {
-    return roots;
-  }
-
   /**
    * The absolute path with symbolic links resolved as far as the path exists: the longest existing prefix is
    * resolved to its real path and the rest appended, so a link inside a root cannot smuggle a path out of it.

@@ -18,6 +18,8 @@ import org.springframework.transaction.annotation.Transactional;
 public class ApiKeys {
 
   private static final Logger log = LoggerFactory.getLogger(ApiKeys.class);
+  /** A key that still works: not revoked, not expired. */
+  private static final String ACTIVE = " revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())";
   private static final String COLUMNS =
       "id, name, role, key_prefix, created_by, created_at, last_used_at, expires_at, revoked_at";
 
@@ -73,12 +75,6 @@ public class ApiKeys {
     return jdbc.sql("SELECT count(*) FROM api_key").query(Long.class).single();
   }
 
-  /** Whether any key could still be used. */
-  public boolean anyActive() {
-    return jdbc.sql("SELECT count(*) FROM api_key WHERE revoked_at IS NULL AND (expires_at IS NULL"
-        + " OR expires_at > now())").query(Long.class).single() > 0;
-  }
-
   /**
    * Revokes a key at once (every replica checks the database on each request). The last active admin key cannot
    * be revoked, so that someone can always manage keys.
@@ -92,8 +88,8 @@ public class ApiKeys {
       return key;
     }
     if (key.active() && Role.parse(key.role()) == Role.ADMIN) {
-      long otherAdmins = jdbc.sql("SELECT count(*) FROM api_key WHERE role = 'ADMIN' AND id <> ? AND revoked_at IS NULL"
-          + " AND (expires_at IS NULL OR expires_at > now())").param(id).query(Long.class).single();
+      long otherAdmins = jdbc.sql("SELECT count(*) FROM api_key WHERE role = 'ADMIN' AND id <> ? AND" + ACTIVE)
+          .param(id).query(Long.class).single();
       if (otherAdmins == 0) {
         throw ApiException.conflict("API key " + id + " is the last active admin key; create another admin key first");
       }
@@ -105,14 +101,13 @@ public class ApiKeys {
 
   /** Whether key {@code id} still works (exists, not revoked, not expired). */
   public boolean isActive(long id) {
-    return jdbc.sql("SELECT count(*) FROM api_key WHERE id = ? AND revoked_at IS NULL"
-        + " AND (expires_at IS NULL OR expires_at > now())").param(id).query(Long.class).single() > 0;
+    return jdbc.sql("SELECT count(*) FROM api_key WHERE id = ? AND" + ACTIVE).param(id).query(Long.class)
+        .single() > 0;
   }
 
   /** The caller a presented key stands for, if the key exists, is not revoked and has not expired. */
   public Optional<Caller> authenticate(String secret) {
-    Optional<Caller> caller = jdbc.sql("SELECT id, name, role FROM api_key WHERE key_hash = ? AND revoked_at IS NULL"
-            + " AND (expires_at IS NULL OR expires_at > now())")
+    Optional<Caller> caller = jdbc.sql("SELECT id, name, role FROM api_key WHERE key_hash = ? AND" + ACTIVE)
         .param(KeySecrets.hash(secret))
         .query((rs, i) -> new Caller(rs.getLong("id"), rs.getString("name"), Role.valueOf(rs.getString("role"))))
         .optional();

@@ -23,7 +23,7 @@ public class CallerPermits {
   /** A permit for the current caller, to be closed when the work is done; 429 when the caller has none left. */
   public Permit acquireInteractive() {
     Caller caller = Caller.current().orElse(null);
-    if (caller == null || caller.keyId() == null || !quota.appliesTo(caller)) {
+    if (!quota.appliesTo(caller)) {
       return () -> { };
     }
     Semaphore semaphore = permits.computeIfAbsent(caller.keyId(), id -> new Semaphore(quota.steerConcurrency()));

@@ -34,7 +34,7 @@ final class RateLimitFilter extends OncePerRequestFilter {
   protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     Caller caller = Caller.current().orElse(null);
-    if (caller == null || caller.keyId() == null || !quota.appliesTo(caller)) {
+    if (!quota.appliesTo(caller)) {
       chain.doFilter(request, response);
       return;
     }

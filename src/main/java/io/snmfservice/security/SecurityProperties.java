@@ -44,9 +44,9 @@ public record SecurityProperties(
       @DefaultValue("true") boolean adminExempt,
       @DefaultValue("30s") Duration retryAfter) {
 
-    /** Whether the quotas apply to this caller. */
+    /** Whether the quotas apply to this caller: a key's (not open mode's, not a worker's), unless an exempt admin. */
     public boolean appliesTo(Caller caller) {
-      return !(adminExempt && caller.isAdmin());
+      return caller != null && caller.keyId() != null && !(adminExempt && caller.isAdmin());
     }
   }
 }

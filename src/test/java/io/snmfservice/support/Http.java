@@ -51,10 +51,6 @@ public final class Http {
     this.key = key;
   }
 
-  /** The same service with another key ({@code null}: no Authorization header). */
-  public Http withKey(String otherKey) {
-    return new Http(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherKey);
-  }
 
   public Response get(String path) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
