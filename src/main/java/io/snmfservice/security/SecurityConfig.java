@@ -1,6 +1,7 @@
 package io.snmfservice.security;
 
 import io.snmfservice.audit.AuditLog;
+import io.snmfservice.web.ProblemWriter;
 import jakarta.servlet.DispatcherType;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

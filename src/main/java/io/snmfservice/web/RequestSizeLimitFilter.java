@@ -7,18 +7,20 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Rejects bodies larger than {@code snmf.limits.max-request-bytes} with 413 before anything reads them. */
 @Component
 class RequestSizeLimitFilter extends OncePerRequestFilter {
 
   private final long maxBytes;
+  private final ProblemWriter problems;
 
-  RequestSizeLimitFilter(SnmfProperties properties) {
+  RequestSizeLimitFilter(SnmfProperties properties, JsonMapper json) {
     this.maxBytes = properties.limits().maxRequestBytes();
+    this.problems = new ProblemWriter(json);
   }
 
   @Override
@@ -26,14 +28,8 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
       throws ServletException, IOException {
     long length = request.getContentLengthLong();
     if (length > maxBytes) {
-      response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
-      response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-      response
-          .getWriter()
-          .write(
-              "{\"type\":\"about:blank\",\"title\":\"Content Too Large\",\"status\":413,\"detail\":\"request body of "
-                  + length + " bytes exceeds the limit of " + maxBytes + " bytes\",\"instance\":\""
-                  + request.getRequestURI().replace("\"", "") + "\"}");
+      problems.write(request, response, HttpStatus.CONTENT_TOO_LARGE,
+          "request body of " + length + " bytes exceeds the limit of " + maxBytes + " bytes");
       return;
     }
     chain.doFilter(request, response);

@@ -1,4 +1,4 @@
-package io.snmfservice.security;
+package io.snmfservice.web;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -9,16 +9,19 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Writes RFC 9457 problem responses from filters, which answer before any controller advice could. */
-final class ProblemWriter {
+/**
+ * Writes RFC 9457 problem responses from servlet filters (size limit, authentication, rate limit), which answer
+ * before any controller advice could.
+ */
+public final class ProblemWriter {
 
   private final JsonMapper json;
 
-  ProblemWriter(JsonMapper json) {
+  public ProblemWriter(JsonMapper json) {
     this.json = json;
   }
 
-  void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
+  public void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
       throws IOException {
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
     problem.setInstance(URI.create(request.getRequestURI().replaceAll("[^A-Za-z0-9/._~-]", "")));
