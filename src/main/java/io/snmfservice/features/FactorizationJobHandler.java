@@ -5,8 +5,11 @@ import io.snmfservice.activations.ActivationSetService;
 import io.snmfservice.activations.HookName;
 import io.snmfservice.activations.TokenIndex;
 import io.snmfservice.activations.store.ActivationFileReader;
+import io.snmfservice.activations.store.StoreDirectory;
 import io.snmfservice.compute.ComputeDevice;
+import io.snmfservice.compute.ComputeProperties;
 import io.snmfservice.config.SnmfProperties;
+import io.snmfservice.jobs.JobCancelledException;
 import io.snmfservice.jobs.JobContext;
 import io.snmfservice.jobs.JobFailedException;
 import io.snmfservice.jobs.JobHandler;
@@ -52,11 +55,14 @@ class FactorizationJobHandler implements JobHandler {
   private final Path store;
   private final PipelineMetrics metrics;
   private final ComputeDevice compute;
+  private final ComputeProperties.Factorization settings;
 
   FactorizationJobHandler(ModelRuntime runtime, ActivationSetService activations, FactorizationWriter writer,
-      JsonMapper json, SnmfProperties properties, PipelineMetrics metrics, ComputeDevice compute) {
+      JsonMapper json, SnmfProperties properties, PipelineMetrics metrics, ComputeDevice compute,
+      ComputeProperties computeProperties) {
     this.metrics = metrics;
     this.compute = compute;
+    this.settings = computeProperties.factorization();
     this.runtime = runtime;
     this.activations = activations;
     this.writer = writer;
@@ -85,7 +91,14 @@ class FactorizationJobHandler implements JobHandler {
       }
 
       long t1 = System.nanoTime();
-      HierarchyResult factors = factorize(job, s, set);
+      IterationState state = new IterationState(store.resolve("job-" + job.jobId() + "-state"));
+      HierarchyResult factors;
+      try {
+        factors = factorize(job, s, set, state);
+      } catch (JobFailedException | JobCancelledException e) {
+        state.delete(); // no later attempt will resume
+        throw e;
+      }
       double factorizeSeconds = seconds(t1);
       try {
         long t2 = System.nanoTime();
@@ -100,27 +113,42 @@ class FactorizationJobHandler implements JobHandler {
         log.info("Factorized layer {} of model {} (K = {}): relative error {}, {} iterations in {} s",
             s.layer(), s.modelId(), s.k(), String.format(Locale.ROOT, "%.4f", factors.tokens().relativeError()),
             factors.tokens().iterations(), Math.round(factorizeSeconds));
-        return new JobResult(() -> writer.write(job.jobId(), s, prepared, set, factors, interpretation, timings, dir));
+        return new JobResult(() -> {
+          var summary = writer.write(job.jobId(), s, prepared, set, factors, interpretation, timings, dir);
+          state.delete(); // the results are in this transaction; a rollback only costs a fresh start
+          return summary;
+        });
       } finally {
         factors.close();
       }
     }
   }
 
-  private HierarchyResult factorize(JobContext job, FactorizationSettings s, ActivationSet set) {
+  private HierarchyResult factorize(JobContext job, FactorizationSettings s, ActivationSet set, IterationState state) {
     // G (n × K) stays in memory up to G_IN_MEMORY_BYTES; beyond that the engine keeps its chunks on disk
-    Path spill = (double) set.getNTokens() * s.k() * Float.BYTES > G_IN_MEMORY_BYTES
-        ? store.resolve("job-" + job.jobId() + "-g") : null;
+    Path spill = null;
+    if ((double) set.getNTokens() * s.k() * Float.BYTES > G_IN_MEMORY_BYTES) {
+      spill = store.resolve("job-" + job.jobId() + "-g");
+      StoreDirectory.deleteRecursively(spill); // scratch of an attempt that was killed
+    }
+    // a resumed attempt must chunk A as the saved one did (the free memory may differ now)
+    int chunkColumns = state.chunkColumns(() -> compute.snmfChunkColumns(set.getD(), s.k()));
     SnmfConfig config = new SnmfConfig(s.k(), s.sparsity(), SnmfInit.valueOf(s.init().toUpperCase(Locale.ROOT)),
         s.seed(), s.maxIterations(), s.patience(), SnmfConfig.DEFAULT_EPSILON, SnmfConfig.DEFAULT_TOLERANCE,
-        compute.snmfChunkColumns(set.getD(), s.k()), SnmfPrecision.FLOAT32, spill);
+        chunkColumns, SnmfPrecision.FLOAT32, spill);
     int[] ks = s.levels().stream().mapToInt(Integer::intValue).toArray();
     job.report("factorize", 0.30, "starting SNMF with K = " + s.k());
     long[] last = {System.nanoTime()};
+    boolean[] first = {true};
     try (ActivationFileReader reader = ActivationFileReader.open(Path.of(set.getMatrixPath()))) {
       return new HierarchicalSnmf(compute.snmfEngine()).factorize(ActivationSource.of(reader), ks, config,
           s.fineTune() ? FineTune.OFFICIAL : null,
           (iteration, loss) -> {
+            if (first[0] && iteration > 1) {
+              log.info("Job {} resumed its factorization from the checkpoint of iteration {}", job.jobId(),
+                  iteration - 1);
+            }
+            first[0] = false;
             long now = System.nanoTime();
             metrics.iteration(Duration.ofNanos(now - last[0]), loss);
             last[0] = now;
@@ -130,9 +158,14 @@ class FactorizationJobHandler implements JobHandler {
           () -> {
             job.checkpoint();
             return false;
-          });
+          },
+          state.checkpoints(settings.checkpointIterations(), settings.checkpointInterval()));
     } catch (SnmfValidationException e) {
       throw new JobFailedException(e.getMessage());
+    } finally {
+      if (spill != null) {
+        StoreDirectory.deleteRecursively(spill);
+      }
     }
   }
 
