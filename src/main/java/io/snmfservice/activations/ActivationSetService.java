@@ -1,6 +1,7 @@
 package io.snmfservice.activations;
 
 import io.snmfservice.activations.store.StoreDirectory;
+import io.snmfservice.compute.ComputeBudget;
 import io.snmfservice.compute.ComputeDevice;
 import io.snmfservice.config.SnmfProperties;
 import io.snmfservice.datasets.DatasetService;
@@ -43,10 +44,13 @@ public class ActivationSetService {
   private final Path store;
   private final PipelineMetrics metrics;
   private final ComputeDevice compute;
+  private final ComputeBudget budget;
 
   public ActivationSetService(ActivationSetRepository sets, ModelService models, DatasetService datasets,
-      JdbcClient jdbc, SnmfProperties properties, PipelineMetrics metrics, ComputeDevice compute) {
+      JdbcClient jdbc, SnmfProperties properties, PipelineMetrics metrics, ComputeDevice compute,
+      ComputeBudget budget) {
     this.metrics = metrics;
+    this.budget = budget;
     this.compute = compute;
     this.sets = sets;
     this.models = models;
@@ -133,9 +137,11 @@ public class ActivationSetService {
         log.info("Recording {} sequences per forward pass instead of {}: free memory of {}", batch, batchSize,
             compute.device());
       }
-      ActivationCollector.Collected collected =
-          new ActivationCollector(model, contextLength, batch)
-              .collect(datasets.allDocuments(datasetId), hooks, dir, job, from, to);
+      ActivationCollector.Collected collected;
+      try (ComputeBudget.Permit permit = budget.acquire(job::checkpoint, m -> job.report("collect", from, m))) {
+        collected = new ActivationCollector(model, contextLength, batch)
+            .collect(datasets.allDocuments(datasetId), hooks, dir, job, from, to);
+      }
       double seconds = (System.nanoTime() - start) / 1e9;
       for (int i = 0; i < missing.size(); i++) {
         String name = hooks.get(i);

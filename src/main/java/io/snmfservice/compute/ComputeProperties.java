@@ -20,13 +20,18 @@ import org.springframework.validation.annotation.Validated;
  *     {@code cuda} (GPU 0) or {@code cuda:N}
  * @param factorization which tensor library runs SNMF
  * @param memory how much of the device's free memory batches and chunks may take
+ * @param budget how many heavy stages (recording activations, SNMF) run at once in this process
  */
 @Validated
 @ConfigurationProperties("snmf")
 public record ComputeProperties(
     @DefaultValue("auto") @NotBlank String device,
     @DefaultValue @Valid Factorization factorization,
-    @DefaultValue @Valid Memory memory) {
+    @DefaultValue @Valid Memory memory,
+    @DefaultValue @Valid Budget budget) {
+
+  /** @param heavyStages heavy stages running at once; each uses all BLAS/libtorch threads (see ComputeBudget) */
+  public record Budget(@DefaultValue("1") @Min(1) int heavyStages) {}
 
   /**
    * @param backend {@code auto} (DJL/libtorch on a CUDA device, ND4J on the CPU), {@code nd4j} or {@code djl}

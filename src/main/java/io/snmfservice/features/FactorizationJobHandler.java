@@ -6,6 +6,7 @@ import io.snmfservice.activations.HookName;
 import io.snmfservice.activations.TokenIndex;
 import io.snmfservice.activations.store.ActivationFileReader;
 import io.snmfservice.activations.store.StoreDirectory;
+import io.snmfservice.compute.ComputeBudget;
 import io.snmfservice.compute.ComputeDevice;
 import io.snmfservice.compute.ComputeProperties;
 import io.snmfservice.config.SnmfProperties;
@@ -56,11 +57,13 @@ class FactorizationJobHandler implements JobHandler {
   private final PipelineMetrics metrics;
   private final ComputeDevice compute;
   private final ComputeProperties.Factorization settings;
+  private final ComputeBudget budget;
 
   FactorizationJobHandler(ModelRuntime runtime, ActivationSetService activations, FactorizationWriter writer,
       JsonMapper json, SnmfProperties properties, PipelineMetrics metrics, ComputeDevice compute,
-      ComputeProperties computeProperties) {
+      ComputeProperties computeProperties, ComputeBudget budget) {
     this.metrics = metrics;
+    this.budget = budget;
     this.compute = compute;
     this.settings = computeProperties.factorization();
     this.runtime = runtime;
@@ -140,7 +143,8 @@ class FactorizationJobHandler implements JobHandler {
     job.report("factorize", 0.30, "starting SNMF with K = " + s.k());
     long[] last = {System.nanoTime()};
     boolean[] first = {true};
-    try (ActivationFileReader reader = ActivationFileReader.open(Path.of(set.getMatrixPath()))) {
+    try (ComputeBudget.Permit permit = budget.acquire(job::checkpoint, m -> job.report("factorize", 0.30, m));
+        ActivationFileReader reader = ActivationFileReader.open(Path.of(set.getMatrixPath()))) {
       return new HierarchicalSnmf(compute.snmfEngine()).factorize(ActivationSource.of(reader), ks, config,
           s.fineTune() ? FineTune.OFFICIAL : null,
           (iteration, loss) -> {
