@@ -49,7 +49,7 @@ final class IterationState {
     try {
       StoreDirectory.deleteRecursively(dir);
     } catch (UncheckedIOException e) {
-      // a later sweep of the store finds it
+      // FactorizationScratchSweeper removes it later
     }
   }
 }
