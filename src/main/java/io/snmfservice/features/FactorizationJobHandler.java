@@ -22,6 +22,7 @@ import io.snmfservice.snmf.SnmfConfig;
 import io.snmfservice.snmf.SnmfInit;
 import io.snmfservice.snmf.SnmfPrecision;
 import io.snmfservice.snmf.SnmfValidationException;
+import io.snmfservice.spark.SparkSnmf;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,9 +53,11 @@ class FactorizationJobHandler implements JobHandler {
   private final Path store;
   private final PipelineMetrics metrics;
   private final ComputeDevice compute;
+  private final SparkSnmf spark;
 
   FactorizationJobHandler(ModelRuntime runtime, ActivationSetService activations, FactorizationWriter writer,
-      JsonMapper json, SnmfProperties properties, PipelineMetrics metrics, ComputeDevice compute) {
+      JsonMapper json, SnmfProperties properties, PipelineMetrics metrics, ComputeDevice compute, SparkSnmf spark) {
+    this.spark = spark;
     this.metrics = metrics;
     this.compute = compute;
     this.runtime = runtime;
@@ -117,8 +120,18 @@ class FactorizationJobHandler implements JobHandler {
     int[] ks = s.levels().stream().mapToInt(Integer::intValue).toArray();
     job.report("factorize", 0.30, "starting SNMF with K = " + s.k());
     long[] last = {System.nanoTime()};
-    try (ActivationFileReader reader = ActivationFileReader.open(Path.of(set.getMatrixPath()))) {
-      return new HierarchicalSnmf(compute.snmfEngine()).factorize(ActivationSource.of(reader), ks, config,
+    Path matrix = Path.of(set.getMatrixPath());
+    HierarchicalSnmf hierarchy = new HierarchicalSnmf(compute.snmfEngine());
+    if (spark.enabled() && spark.supports(config)) {
+      // level 1 on Spark; the later levels factor F (d×K) and stay here
+      hierarchy = new HierarchicalSnmf(compute.snmfEngine(),
+          spark.forFile(matrix, store.resolve("job-" + job.jobId() + "-spark")));
+    } else if (spark.enabled()) {
+      log.info("Factorization of job {} runs in this process: the Spark path supports init random only, not {}",
+          job.jobId(), s.init());
+    }
+    try (ActivationFileReader reader = ActivationFileReader.open(matrix)) {
+      return hierarchy.factorize(ActivationSource.of(reader), ks, config,
           s.fineTune() ? FineTune.OFFICIAL : null,
           (iteration, loss) -> {
             long now = System.nanoTime();

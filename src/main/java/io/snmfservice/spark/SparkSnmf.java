@@ -1,5 +1,6 @@
 package io.snmfservice.spark;
 
+import io.snmfservice.activations.store.StoreDirectory;
 import io.snmfservice.snmf.ActivationSource;
 import io.snmfservice.snmf.CancellationSignal;
 import io.snmfservice.snmf.Factorizer;
@@ -68,8 +69,8 @@ public class SparkSnmf {
   }
 
   /**
-   * Submits the application and waits for it. The result's G stays in workDir/g.bin until the caller deletes
-   * workDir (after closing the result).
+   * Submits the application and waits for it. The result reads G from workDir/g.bin; closing it deletes workDir,
+   * as does a failure.
    */
   public SnmfResult factorize(Path activationFile, SnmfConfig cfg, Path workDir, SnmfProgressListener listener,
       CancellationSignal cancel) {
@@ -83,6 +84,20 @@ public class SparkSnmf {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    try {
+      SnmfResult r = submitAndWait(activationFile, cfg, workDir, listener, cancel);
+      return new SnmfResult(r.d(), r.k(), r.f(), r.g(), r.losses(), r.bestIteration(), r.relativeError(), () -> {
+        r.close();
+        StoreDirectory.deleteRecursively(workDir);
+      });
+    } catch (RuntimeException e) {
+      StoreDirectory.deleteRecursively(workDir);
+      throw e;
+    }
+  }
+
+  private SnmfResult submitAndWait(Path activationFile, SnmfConfig cfg, Path workDir, SnmfProgressListener listener,
+      CancellationSignal cancel) {
     Path sparkLog = workDir.resolve("spark.log");
     SparkAppHandle handle = launch(activationFile, cfg, workDir, sparkLog);
     log.info("Spark application submitted to {} for {} (K = {})", properties.master(), activationFile, cfg.k());
