@@ -38,6 +38,7 @@ final class PartitionG implements Serializable {
 
   /** G₀ (the engine's random rows, drawn by row offset) and its sums. */
   static PartitionG initial(PartitionA a, long seed, int k, SnmfPrecision precision) {
+    TaskThreads.limit();
     try (TensorOps ops = new Nd4jTensorOps(precision)) {
       Blocks out = new Blocks(a.chunks.length, precision, a.d, k);
       for (int c = 0; c < a.chunks.length; c++) {
@@ -53,6 +54,7 @@ final class PartitionG implements Serializable {
 
   /** Step 4 on this partition: ChunkStep.apply on each chunk with the broadcast F. */
   PartitionG update(PartitionA a, FactorBroadcast f) {
+    TaskThreads.limit();
     try (TensorOps ops = new Nd4jTensorOps(f.precision());
         ChunkStep.Factor factor = ChunkStep.Factor.upload(ops, f.f(), f.ftf(), f.scale(), f.d(), f.k())) {
       Blocks out = new Blocks(a.chunks.length, f.precision(), f.d(), f.k());

@@ -22,8 +22,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * The data-parallel SNMF as a Spark application (issue #17): the same iteration loop as the single-machine engine
  * ({@link SnmfIterations}) with a pass over Spark partitions ({@link SparkPass}). Arguments are key=value: input
  * (activation file), output (result directory, shared with the service), k, sparsity, seed, maxIterations, patience,
- * epsilon, tolerance, chunkColumns, precision, partitions (0: Spark's default parallelism). Writes
- * progress.tsv (iteration, loss per line) as it goes and the result as {@link StoredResult} at the end.
+ * epsilon, tolerance, chunkColumns, precision, partitions (0: Spark's default parallelism). Writes progress.tsv
+ * (iteration, loss, epoch milliseconds per line) as it goes and the result as {@link StoredResult} at the end.
  */
 public final class SnmfSparkApp {
 
@@ -58,7 +58,7 @@ public final class SnmfSparkApp {
     if (cfg.k() > Math.min(shards.d(), shards.n())) {
       throw new SnmfValidationException("k=" + cfg.k() + " exceeds min(d, n) = " + Math.min(shards.d(), shards.n()));
     }
-    SparkPass pass = new SparkPass(sc, shards, cfg, () -> false);
+    SparkPass pass = new SparkPass(sc, shards, cfg);
     try {
       Files.createDirectories(output);
       Files.deleteIfExists(output.resolve(StoredResult.G_FILE));
@@ -70,7 +70,7 @@ public final class SnmfSparkApp {
         SnmfIterations.Outcome out = SnmfIterations.run(shards.d(), cfg,
             new SnmfIterations.Sums(initial.m, initial.s), initial.normA2, pass, (iteration, loss) -> {
               try {
-                progress.write(iteration + "\t" + loss + "\n");
+                progress.write(iteration + "\t" + loss + "\t" + System.currentTimeMillis() + "\n");
                 progress.flush();
               } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -1,6 +1,5 @@
 package io.snmfservice.sparkapp;
 
-import io.snmfservice.snmf.SnmfCancelledException;
 import io.snmfservice.snmf.SnmfConfig;
 import io.snmfservice.snmf.SnmfIterations;
 import java.util.Collections;
@@ -25,14 +24,11 @@ final class SparkPass implements SnmfIterations.Pass {
   @SuppressWarnings("unchecked")
   private final JavaRDD<PartitionG>[] slots = new JavaRDD[SnmfIterations.SLOTS];
   private final int depth;
-  private final java.util.function.BooleanSupplier stopped;
-  private int passes;
 
-  SparkPass(JavaSparkContext sc, ColumnShards shards, SnmfConfig cfg, java.util.function.BooleanSupplier stopped) {
+  SparkPass(JavaSparkContext sc, ColumnShards shards, SnmfConfig cfg) {
     this.sc = sc;
     this.cfg = cfg;
     this.d = shards.d();
-    this.stopped = stopped;
     int count = shards.count();
     int chunk = (int) Math.min(cfg.chunkColumns(), shards.n());
     int dim = d;
@@ -53,16 +49,12 @@ final class SparkPass implements SnmfIterations.Pass {
 
   @Override
   public SnmfIterations.Sums update(double[] f, double[] ftf, double[] gScale, int from, int to) {
-    if (stopped.getAsBoolean()) {
-      throw new SnmfCancelledException(passes);
-    }
     Broadcast<FactorBroadcast> b = sc.broadcast(new FactorBroadcast(f, ftf, gScale, d, cfg.k(), cfg.epsilon(),
         cfg.precision()));
     JavaRDD<PartitionG> next = a.zipPartitions(slots[from],
         (ai, gi) -> Collections.singletonList(gi.next().update(ai.next(), b.value())).iterator());
     PartialSums sums = materialize(next, to);
     b.unpersist(false);
-    passes++;
     return new SnmfIterations.Sums(sums.m, sums.s);
   }
 
