@@ -22,7 +22,7 @@ final class DiskGStore implements GStore {
   private final Path[] files;
   private final FileChannel[] channels;
 
-  /** False for a file this store only reads and leaves in place (a stored result). */
+  /** False for a file this store opened and leaves in place (a stored result). */
   private final boolean scratch;
 
   DiskGStore(TensorOps ops, Path directory, int slots, ChunkLayout layout, int k) {
@@ -53,13 +53,14 @@ final class DiskGStore implements GStore {
     this.bytes = ops.precision() == SnmfPrecision.FLOAT64 ? 8 : 4;
     this.files = new Path[] {file};
     try {
-      this.channels = new FileChannel[] {FileChannel.open(file, StandardOpenOption.READ)};
+      // writable: the hierarchy fine-tune overwrites G in place
+      this.channels = new FileChannel[] {FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)};
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** One slot (0) over an existing G file of this layout, read-only and kept on close. */
+  /** One slot (0) over an existing G file of this layout, kept on close. */
   static DiskGStore openExisting(TensorOps ops, Path file, ChunkLayout layout, int k) {
     return new DiskGStore(ops, file, layout, k);
   }

@@ -87,7 +87,8 @@ public final class StoredResult {
     long n = Long.parseLong(p.getProperty("n"));
     ChunkLayout layout = new ChunkLayout(n, Integer.parseInt(p.getProperty("chunkColumns")));
     if (ops.precision() != SnmfPrecision.valueOf(p.getProperty("precision"))) {
-      throw new IllegalArgumentException("G is stored in " + p.getProperty("precision") + ", ops read " + ops.precision());
+      throw new IllegalArgumentException("G is stored in " + p.getProperty("precision") + ", ops read "
+          + ops.precision());
     }
     double[] losses = Arrays.stream(p.getProperty("losses").split(",")).mapToDouble(Double::parseDouble).toArray();
     double[] f = new double[d * k];

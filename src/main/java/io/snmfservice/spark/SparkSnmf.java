@@ -119,7 +119,8 @@ public class SparkSnmf {
       }
     }
     progress.relay();
-    if (handle.getState() != SparkAppHandle.State.FINISHED || !Files.exists(workDir.resolve(StoredResult.SUMMARY_FILE))) {
+    boolean written = Files.exists(workDir.resolve(StoredResult.SUMMARY_FILE));
+    if (handle.getState() != SparkAppHandle.State.FINISHED || !written) {
       throw new IllegalStateException("Spark application ended " + handle.getState() + ": " + tail(sparkLog));
     }
     return StoredResult.read(workDir, new Nd4jTensorOps(cfg.precision()));

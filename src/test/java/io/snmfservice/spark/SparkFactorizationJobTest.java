@@ -17,7 +17,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A factorize job with {@code snmf.spark.master=local[2]}: collection as always, level 1 on the Spark application,
- * the second level and interpretation in the service, features stored; the Spark working directory is gone after.
+ * the second level, the joint fine-tune (it rewrites G in the application's g.bin) and interpretation in the service,
+ * features stored; the Spark working directory is gone after.
  */
 @ServiceTest
 @TestPropertySource(properties = {"snmf.spark.master=local[2]", "snmf.spark.driver-memory=1g"})
@@ -44,8 +45,8 @@ class SparkFactorizationJobTest {
         .asLong();
 
     var accepted = api.post("/v1/factorizations", "{\"modelId\":" + model + ",\"datasetId\":" + dataset
-        + ",\"layer\":2,\"levels\":[16,4],\"sparsity\":0.1,\"maxIterations\":25,\"patience\":25,\"topInputs\":5,"
-        + "\"contextWindow\":3,\"contextLength\":32,\"batchSize\":64}");
+        + ",\"layer\":2,\"levels\":[16,4],\"fineTune\":true,\"sparsity\":0.1,\"maxIterations\":25,\"patience\":25,"
+        + "\"topInputs\":5,\"contextWindow\":3,\"contextLength\":32,\"batchSize\":64}");
     assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
     long jobId = accepted.json().get("id").asLong();
     List<JsonNode> seen = Jobs.awaitFinished(api, jobId, Duration.ofMinutes(5));

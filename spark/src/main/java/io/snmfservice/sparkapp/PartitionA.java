@@ -52,7 +52,8 @@ final class PartitionA implements Serializable {
     for (int i = 0; i < a.length; i++) {
       double v = a[i];
       if (!Double.isFinite(v)) {
-        throw new SnmfValidationException("A contains " + v + " at row " + (i % d) + ", column " + (firstColumn + i / d));
+        throw new SnmfValidationException("A contains " + v + " at row " + (i % d) + ", column "
+            + (firstColumn + i / d));
       }
       s += v * v;
     }
