@@ -163,3 +163,8 @@ readinessProbe:
   emptyDir: {}
 {{- end }}
 {{- end }}
+
+{{/* ServiceAccount of the worker pods when the Spark path is on (its driver creates executor pods). */}}
+{{- define "snmf.sparkServiceAccountName" -}}
+{{- default (printf "%s-spark" (include "snmf.fullname" .)) .Values.spark.serviceAccount.name -}}
+{{- end }}

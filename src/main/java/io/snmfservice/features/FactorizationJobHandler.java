@@ -22,10 +22,13 @@ import io.snmfservice.snmf.ActivationSource;
 import io.snmfservice.snmf.FineTune;
 import io.snmfservice.snmf.HierarchicalSnmf;
 import io.snmfservice.snmf.HierarchyResult;
+import io.snmfservice.snmf.SnmfCheckpoints;
 import io.snmfservice.snmf.SnmfConfig;
+import io.snmfservice.snmf.SnmfEngine;
 import io.snmfservice.snmf.SnmfInit;
 import io.snmfservice.snmf.SnmfPrecision;
 import io.snmfservice.snmf.SnmfValidationException;
+import io.snmfservice.spark.SparkSnmf;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,10 +61,12 @@ class FactorizationJobHandler implements JobHandler {
   private final ComputeDevice compute;
   private final ComputeProperties.Factorization settings;
   private final ComputeBudget budget;
+  private final SparkSnmf spark;
 
   FactorizationJobHandler(ModelRuntime runtime, ActivationSetService activations, FactorizationWriter writer,
       JsonMapper json, SnmfProperties properties, PipelineMetrics metrics, ComputeDevice compute,
-      ComputeProperties computeProperties, ComputeBudget budget) {
+      ComputeProperties computeProperties, ComputeBudget budget, SparkSnmf spark) {
+    this.spark = spark;
     this.metrics = metrics;
     this.budget = budget;
     this.compute = compute;
@@ -143,9 +148,22 @@ class FactorizationJobHandler implements JobHandler {
     job.report("factorize", 0.30, "starting SNMF with K = " + s.k());
     long[] last = {System.nanoTime()};
     boolean[] first = {true};
+    Path matrix = Path.of(set.getMatrixPath());
+    SnmfEngine engine = compute.snmfEngine();
+    SnmfCheckpoints checkpoints = state.checkpoints(settings.checkpointIterations(), settings.checkpointInterval());
+    // level 1 saves checkpoints in this process; the later levels factor F (d×K) and are quick
+    HierarchicalSnmf hierarchy = new HierarchicalSnmf(engine,
+        (a, cfg, listener, cancel) -> engine.factorize(a, cfg, listener, cancel, checkpoints));
+    if (spark.enabled() && spark.supports(config)) {
+      // level 1 on Spark (no checkpoints there: a new attempt submits the application again)
+      hierarchy = new HierarchicalSnmf(engine, spark.forFile(matrix, store.resolve("job-" + job.jobId() + "-spark")));
+    } else if (spark.enabled()) {
+      log.info("Factorization of job {} runs in this process: the Spark path supports init random only, not {}",
+          job.jobId(), s.init());
+    }
     try (ComputeBudget.Permit permit = budget.acquire(job::checkpoint, m -> job.report("factorize", 0.30, m));
-        ActivationFileReader reader = ActivationFileReader.open(Path.of(set.getMatrixPath()))) {
-      return new HierarchicalSnmf(compute.snmfEngine()).factorize(ActivationSource.of(reader), ks, config,
+        ActivationFileReader reader = ActivationFileReader.open(matrix)) {
+      return hierarchy.factorize(ActivationSource.of(reader), ks, config,
           s.fineTune() ? FineTune.OFFICIAL : null,
           (iteration, loss) -> {
             if (first[0] && iteration > 1) {
@@ -162,8 +180,7 @@ class FactorizationJobHandler implements JobHandler {
           () -> {
             job.checkpoint();
             return false;
-          },
-          state.checkpoints(settings.checkpointIterations(), settings.checkpointInterval()));
+          });
     } catch (SnmfValidationException e) {
       throw new JobFailedException(e.getMessage());
     } finally {

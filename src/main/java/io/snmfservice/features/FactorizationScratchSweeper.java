@@ -22,7 +22,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Removes what factorization jobs left in the store when they ended without cleaning up — a job that failed for
- * good after its worker died keeps its checkpoint ({@code job-N-state}), G scratch ({@code job-N-g}) or unstored
+ * good after its worker died keeps its checkpoint ({@code job-N-state}), G scratch ({@code job-N-g}), Spark
+ * working directory ({@code job-N-spark}) or unstored
  * factor files ({@code job-N}). Anything of a job that is no longer queued or running and that no stored
  * factorization points to goes; at worker start and hourly.
  */
@@ -31,7 +32,7 @@ import org.springframework.stereotype.Component;
 class FactorizationScratchSweeper implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(FactorizationScratchSweeper.class);
-  private static final Pattern JOB_ENTRY = Pattern.compile("job-(\\d+)(-state|-g)?");
+  private static final Pattern JOB_ENTRY = Pattern.compile("job-(\\d+)(-state|-g|-spark)?");
 
   private final Path store;
   private final JdbcClient jdbc;

@@ -5,9 +5,10 @@ package io.snmfservice.snmf;
  * (F, FᵀF, s, A_c, G_c) → (G_c', A_c·G_c', G_c'ᵀ·G_c'), where s is the column scale of the
  * rescale step still pending on the stored G_c (G̃_c = G_c·diag(s)). An iteration is a fold of this step over the
  * chunks of A, summing the d×K and K×K outputs; the same step serves the in-memory case (one or
- * more chunks of a matrix in memory) and the streaming case, so both give the same iterates.
+ * more chunks of a matrix in memory), the streaming case and the Spark executors (snmf-spark), so all give the
+ * same iterates.
  */
-final class ChunkStep {
+public final class ChunkStep {
 
   private ChunkStep() {}
 
@@ -15,9 +16,9 @@ final class ChunkStep {
    * F on the device with the split Gram matrix, rows scaled by the pending G column scale s:
    * diag(s)·[[FᵀF]⁺ | [FᵀF]⁻] (K×2K, prepared once per pass), so that G·diag(s)[FᵀF]^± = G̃·[FᵀF]^±.
    */
-  record Factor(Tensor f, double[] scale, Tensor ftfSplit) implements AutoCloseable {
+  public record Factor(Tensor f, double[] scale, Tensor ftfSplit) implements AutoCloseable {
 
-    static Factor upload(TensorOps ops, double[] f, double[] ftf, double[] scale, int d, int k) {
+    public static Factor upload(TensorOps ops, double[] f, double[] ftf, double[] scale, int d, int k) {
       double[] pos = HostMatrices.positivePart(ftf);
       double[] neg = HostMatrices.negativePart(ftf);
       double[] split = new double[2 * k * k];
@@ -38,7 +39,7 @@ final class ChunkStep {
   }
 
   /** The new G block (owned by the caller) and the chunk's contributions to A·G and GᵀG. */
-  record Output(Tensor g, double[] ag, double[] gtg) {}
+  public record Output(Tensor g, double[] ag, double[] gtg) {}
 
   /**
    * G_c' = G̃_c ⊙ sqrt(([A_cᵀF]⁺ + G̃_c[FᵀF]⁻) / ([A_cᵀF]⁻ + G̃_c[FᵀF]⁺ + ε)), G̃_c = G_c·diag(s),
@@ -47,7 +48,7 @@ final class ChunkStep {
    * @param a the chunk A_c, d×n_c
    * @param g the chunk's stored rows of G, n_c×K (not consumed)
    */
-  static Output apply(TensorOps ops, Factor f, Tensor a, Tensor g, double eps) {
+  public static Output apply(TensorOps ops, Factor f, Tensor a, Tensor g, double eps) {
     TensorOps.Updated updated;
     try (Tensor atf = ops.gemm(a, true, f.f(), false)) {
       updated = ops.updateAndGram(g, f.scale(), atf, f.ftfSplit(), eps);
@@ -63,7 +64,7 @@ final class ChunkStep {
   }
 
   /** A_c·G_c (d×K) and G_cᵀG_c (K×K) for a given block, which the output then owns. */
-  static Output sums(TensorOps ops, Tensor a, Tensor g) {
+  public static Output sums(TensorOps ops, Tensor a, Tensor g) {
     double[] ag;
     double[] gtg;
     try (Tensor m = ops.gemm(a, false, g, false); Tensor s = ops.gemm(g, true, g, false)) {

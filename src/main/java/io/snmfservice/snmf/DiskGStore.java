@@ -22,7 +22,11 @@ final class DiskGStore implements GStore {
   private final Path[] files;
   private final FileChannel[] channels;
 
+  /** False for a file this store opened and leaves in place (a stored result). */
+  private final boolean scratch;
+
   DiskGStore(TensorOps ops, Path directory, int slots, ChunkLayout layout, int k) {
+    this.scratch = true;
     this.ops = ops;
     this.layout = layout;
     this.k = k;
@@ -39,6 +43,26 @@ final class DiskGStore implements GStore {
       close();
       throw new UncheckedIOException(e);
     }
+  }
+
+  private DiskGStore(TensorOps ops, Path file, ChunkLayout layout, int k) {
+    this.scratch = false;
+    this.ops = ops;
+    this.layout = layout;
+    this.k = k;
+    this.bytes = ops.precision() == SnmfPrecision.FLOAT64 ? 8 : 4;
+    this.files = new Path[] {file};
+    try {
+      // writable: the hierarchy fine-tune overwrites G in place
+      this.channels = new FileChannel[] {FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)};
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** One slot (0) over an existing G file of this layout, kept on close. */
+  static DiskGStore openExisting(TensorOps ops, Path file, ChunkLayout layout, int k) {
+    return new DiskGStore(ops, file, layout, k);
   }
 
   private long offset(int chunk) {
@@ -102,7 +126,7 @@ final class DiskGStore implements GStore {
         if (channels[s] != null) {
           channels[s].close();
         }
-        if (files[s] != null) {
+        if (scratch && files[s] != null) {
           Files.deleteIfExists(files[s]);
         }
       } catch (IOException e) {

@@ -11,9 +11,16 @@ import java.util.List;
 public final class HierarchicalSnmf {
 
   private final SnmfEngine engine;
+  /** Level 1 (the factorization of A itself); the later levels are small and run on the engine. */
+  private final Factorizer firstLevel;
 
   public HierarchicalSnmf(SnmfEngine engine) {
+    this(engine, engine::factorize);
+  }
+
+  public HierarchicalSnmf(SnmfEngine engine, Factorizer firstLevel) {
     this.engine = engine;
+    this.firstLevel = firstLevel;
   }
 
   public HierarchicalSnmf() {
@@ -35,12 +42,6 @@ public final class HierarchicalSnmf {
    */
   public HierarchyResult factorize(ActivationSource a, int[] ks, SnmfConfig base, FineTune fineTune,
       SnmfProgressListener listener, CancellationSignal cancel) {
-    return factorize(a, ks, base, fineTune, listener, cancel, SnmfCheckpoints.NONE);
-  }
-
-  /** As above, with checkpoints of level 1 (the long one; the later levels factor small in-memory matrices). */
-  public HierarchyResult factorize(ActivationSource a, int[] ks, SnmfConfig base, FineTune fineTune,
-      SnmfProgressListener listener, CancellationSignal cancel, SnmfCheckpoints checkpoints) {
     if (ks.length == 0) {
       throw new SnmfValidationException("at least one level is required");
     }
@@ -49,7 +50,7 @@ public final class HierarchicalSnmf {
         throw new SnmfValidationException("level sizes must decrease, got " + ks[l - 1] + " then " + ks[l]);
       }
     }
-    SnmfResult first = engine.factorize(a, base.withK(ks[0]), listener, cancel, checkpoints);
+    SnmfResult first = firstLevel.factorize(a, base.withK(ks[0]), listener, cancel);
     try {
       List<HierarchyLevel> levels = new ArrayList<>();
       List<double[][]> links = new ArrayList<>();

@@ -82,8 +82,8 @@ public final class SnmfCheckpoints {
   }
 
   /** The scalar and host-side state after an iteration; G blocks travel separately, chunk by chunk. */
-  record State(String fingerprint, int iteration, double[] losses, double best, int bestIteration, int stall,
-      double[] bestF, double normA2, double[] m, double[] s, boolean bestIsCurrent) {}
+  record State(int iteration, double[] losses, double best, int bestIteration, int stall, double[] bestF,
+      double normA2, double[] m, double[] s, boolean bestIsCurrent) {}
 
   /** Reads G blocks of one slot from the engine's store while saving, or writes them back while resuming. */
   interface Blocks {
@@ -98,14 +98,14 @@ public final class SnmfCheckpoints {
     int values(int chunk);
   }
 
-  void save(State state, int currentSlot, int bestSlot, Blocks g, boolean wide) {
+  void save(String fingerprint, State state, int currentSlot, int bestSlot, Blocks g, boolean wide) {
     Path tmp = partial();
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       try (FileOutputStream fos = new FileOutputStream(tmp.toFile());
           DataOutputStream out = new DataOutputStream(new BufferedOutputStream(fos, 1 << 20))) {
         out.writeLong(MAGIC);
-        out.writeUTF(state.fingerprint());
+        out.writeUTF(fingerprint);
         out.writeInt(state.iteration());
         writeArray(out, state.losses());
         out.writeDouble(state.best());
@@ -167,8 +167,7 @@ public final class SnmfCheckpoints {
       }
       lastSavedIteration = iteration;
       lastSavedNanos = System.nanoTime();
-      return Optional.of(new State(fingerprint, iteration, losses, best, bestIteration, stall, bestF, normA2, m, s,
-          bestIsCurrent));
+      return Optional.of(new State(iteration, losses, best, bestIteration, stall, bestF, normA2, m, s, bestIsCurrent));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {

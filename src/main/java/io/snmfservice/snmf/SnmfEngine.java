@@ -20,14 +20,12 @@ import java.util.function.Function;
  *       maxIterations or patience iterations without loss &lt; best − tolerance.
  * </ol>
  *
- * An in-memory matrix is the same computation on chunks of an array (uploaded once and cached).
+ * An in-memory matrix is the same computation on chunks of an array (uploaded once and cached). Steps 1–3 and 5
+ * are {@link SnmfIterations}, shared with the Spark application, whose pass folds {@link ChunkStep} over partitions.
  */
 public final class SnmfEngine {
 
-  /** Floor of ‖g_k‖ in the rescale, as in the official code. */
-  static final double NORM_FLOOR = 1e-8;
   private static final int KMEANS_ITERATIONS = 15;
-  private static final int SLOTS = 3;
 
   private final Function<SnmfPrecision, TensorOps> backend;
 
@@ -132,8 +130,8 @@ public final class SnmfEngine {
       int chunk = (int) Math.min(cfg.chunkColumns(), source.n());
       this.layout = new ChunkLayout(source.n(), chunk);
       this.store = cfg.gSpillDirectory() == null
-          ? new MemoryGStore(SLOTS, layout.count())
-          : new DiskGStore(ops, cfg.gSpillDirectory(), SLOTS, layout, k);
+          ? new MemoryGStore(SnmfIterations.SLOTS, layout.count())
+          : new DiskGStore(ops, cfg.gSpillDirectory(), SnmfIterations.SLOTS, layout, k);
       this.cachedChunks = source.inMemory() ? new Tensor[layout.count()] : null;
       boolean wide = cfg.precision() == SnmfPrecision.FLOAT64;
       this.hostChunk = wide ? null : new float[Math.multiplyExact(d, chunk)];
@@ -141,86 +139,44 @@ public final class SnmfEngine {
     }
 
     SnmfResult execute(double[] g0) {
-      double[] gScale = ones(k);
-      double[] losses = new double[cfg.maxIterations()];
-      int keep = cfg.keptPerColumn(d);
       Optional<SnmfCheckpoints.State> saved = g0 == null
           ? checkpoints.load(fingerprint(), gBlocks(), wide())
           : Optional.empty();
-      Sums sums;
-      int current = 0;
-      int bestSlot = -1;
-      double best = Double.POSITIVE_INFINITY;
-      double[] bestF = null;
-      int bestIteration = 0;
-      int stall = 0;
-      int t = 0;
+      SnmfCheckpoints.State from;
       if (saved.isPresent()) {
         // load() put the saved current G into slot 0 and a different best G into slot 1
-        SnmfCheckpoints.State state = saved.get();
-        sums = new Sums(state.m(), state.s());
-        normA2 = state.normA2();
+        from = saved.get();
+        normA2 = from.normA2();
         validated = true;
-        best = state.best();
-        bestF = state.bestF();
-        bestSlot = bestF == null ? -1 : state.bestIsCurrent() ? 0 : 1;
-        bestIteration = state.bestIteration();
-        stall = state.stall();
-        t = state.iteration();
-        System.arraycopy(state.losses(), 0, losses, 0, t);
-        completedIterations = t;
+        completedIterations = from.iteration();
       } else {
-        sums = initialPass(g0);
+        SnmfIterations.Sums initial = initialPass(g0);
+        from = new SnmfCheckpoints.State(0, new double[0], Double.POSITIVE_INFINITY, 0, 0, null, normA2,
+            initial.m(), initial.s(), false);
       }
-      while (t < cfg.maxIterations()) {
-        // steps 1-3 on the host: F = M (S + εI)⁻¹, winner-take-all, rescale
-        double[] f = HostMatrices.solveRight(sums.m, d, sums.s, k, cfg.epsilon());
-        HostMatrices.keepLargestPerColumn(f, d, k, keep);
-        for (int j = 0; j < k; j++) {
-          double norm = Math.max(Math.sqrt(Math.max(sums.s[j + j * k], 0)), NORM_FLOOR);
-          gScale[j] = 1 / norm;
-          for (int i = 0; i < d; i++) {
-            f[j * d + i] *= norm;
-          }
+      SnmfIterations.Checkpoint checkpoint = new SnmfIterations.Checkpoint() {
+        @Override
+        public boolean due(int iteration) {
+          return checkpoints.due(iteration);
         }
-        // step 4 as a pass over A, writing the new G into a slot that is neither read nor best
-        int target = freeSlot(current, bestSlot);
-        double[] ftf = HostMatrices.gram(f, d, k);
-        sums = updatePass(f, ftf, current, gScale, target);
-        double loss = normA2 - 2 * HostMatrices.dot(f, sums.m)
-            + HostMatrices.dot(ftf, sums.s);
-        losses[t] = loss;
-        t++;
-        completedIterations = t;
-        listener.onIteration(t, loss);
-        if (loss < best - cfg.tolerance()) {
-          best = loss;
-          bestF = f;
-          bestIteration = t;
-          bestSlot = target;
-          stall = 0;
-        } else {
-          stall++;
+
+        @Override
+        public void save(SnmfCheckpoints.State state, int currentSlot, int bestSlot) {
+          checkpoints.save(fingerprint(), state, currentSlot, bestSlot, gBlocks(), wide());
         }
-        current = target;
-        if (stall >= cfg.patience()) {
-          break;
-        }
-        if (t < cfg.maxIterations() && checkpoints.due(t)) {
-          checkpoints.save(new SnmfCheckpoints.State(fingerprint(), t, Arrays.copyOf(losses, t), best,
-              bestIteration, stall, bestF, normA2, sums.m, sums.s, bestSlot == current), current, bestSlot,
-              gBlocks(), wide());
-        }
-      }
+      };
+      SnmfIterations.Outcome out = SnmfIterations.run(d, cfg, from, this::updatePass,
+          (iteration, loss) -> {
+            completedIterations = iteration;
+            listener.onIteration(iteration, loss);
+          }, checkpoint);
       releaseChunkCache();
-      double relativeError = Math.sqrt(Math.max(best, 0) / normA2);
-      GFactor g = new GFactor(ops, store, bestSlot, layout, k);
+      GFactor g = new GFactor(ops, store, out.bestSlot(), layout, k);
       AutoCloseable resources = () -> {
         store.close();
         ops.close();
       };
-      return new SnmfResult(d, k, bestF, g, Arrays.copyOf(losses, t), bestIteration, relativeError,
-          resources);
+      return new SnmfResult(d, k, out.bestF(), g, out.losses(), out.bestIteration(), out.relativeError(), resources);
     }
 
     private boolean wide() {
@@ -267,41 +223,8 @@ public final class SnmfEngine {
       };
     }
 
-    private static int freeSlot(int current, int best) {
-      for (int s = 0; s < SLOTS; s++) {
-        if (s != current && s != best) {
-          return s;
-        }
-      }
-      throw new IllegalStateException("no free G slot");
-    }
-
-    /** M = A·G and S = GᵀG, accumulated in double. */
-    private final class Sums {
-      final double[] m;
-      final double[] s;
-
-      Sums() {
-        this(new double[d * k], new double[k * k]);
-      }
-
-      Sums(double[] m, double[] s) {
-        this.m = m;
-        this.s = s;
-      }
-
-      void add(ChunkStep.Output o) {
-        for (int i = 0; i < m.length; i++) {
-          m[i] += o.ag()[i];
-        }
-        for (int i = 0; i < s.length; i++) {
-          s[i] += o.gtg()[i];
-        }
-      }
-    }
-
-    private Sums updatePass(double[] f, double[] ftf, int fromSlot, double[] gScale, int toSlot) {
-      Sums sums = new Sums();
+    private SnmfIterations.Sums updatePass(double[] f, double[] ftf, double[] gScale, int fromSlot, int toSlot) {
+      SnmfIterations.Sums sums = SnmfIterations.Sums.zero(d, k);
       try (ChunkStep.Factor factor = ChunkStep.Factor.upload(ops, f, ftf, gScale, d, k)) {
         forEachChunk((chunk, a) -> {
           Tensor stored = store.read(fromSlot, chunk);
@@ -311,7 +234,7 @@ public final class SnmfEngine {
           } finally {
             store.release(stored);
           }
-          sums.add(out);
+          sums.add(out.ag(), out.gtg());
           store.write(toSlot, chunk, out.g());
         });
       }
@@ -319,7 +242,7 @@ public final class SnmfEngine {
     }
 
     /** Writes G₀ into slot 0 and returns its sums (the F of iteration 1 needs only G₀). */
-    private Sums initialPass(double[] g0) {
+    private SnmfIterations.Sums initialPass(double[] g0) {
       BlockSource blocks;
       if (g0 != null) {
         blocks = (chunk, a) -> ops.fromColumnMajor(rowsToColumnMajor(g0, layout.start(chunk), layout.size(chunk)),
@@ -331,10 +254,10 @@ public final class SnmfEngine {
           case KMEANS -> kmeansInit();
         };
       }
-      Sums sums = new Sums();
+      SnmfIterations.Sums sums = SnmfIterations.Sums.zero(d, k);
       forEachChunk((chunk, a) -> {
         ChunkStep.Output out = ChunkStep.sums(ops, a, blocks.block(chunk, a));
-        sums.add(out);
+        sums.add(out.ag(), out.gtg());
         store.write(0, chunk, out.g());
       });
       return sums;
@@ -356,17 +279,8 @@ public final class SnmfEngine {
 
     /** G ~ U(0,1) clamped at 1e-6, drawn row by row so the values do not depend on chunking. */
     private BlockSource randomInit() {
-      SplittableRandom rng = new SplittableRandom(cfg.seed());
-      return (chunk, a) -> {
-        int rows = layout.size(chunk);
-        double[] g = new double[rows * k];
-        for (int i = 0; i < rows; i++) {
-          for (int j = 0; j < k; j++) {
-            g[i + j * rows] = Math.max(rng.nextDouble(), 1e-6);
-          }
-        }
-        return ops.fromColumnMajor(g, rows, k);
-      };
+      return (chunk, a) -> ops.fromColumnMajor(
+          RandomInit.block(cfg.seed(), layout.start(chunk), layout.size(chunk), k), layout.size(chunk), k);
     }
 
     /**
@@ -625,12 +539,6 @@ public final class SnmfEngine {
       releaseChunkCache();
       store.close();
       ops.close();
-    }
-
-    private static double[] ones(int k) {
-      double[] v = new double[k];
-      Arrays.fill(v, 1);
-      return v;
     }
   }
 }

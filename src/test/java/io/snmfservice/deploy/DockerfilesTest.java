@@ -91,6 +91,18 @@ class DockerfilesTest {
     assertThat(String.join(" ", runtime.arguments("ENV"))).contains("SNMF_DATA_DIR=/data").contains("HF_HOME=/data/hf");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"Dockerfile", "Dockerfile.cuda"})
+  void carriesTheSparkHomeAndApplicationForSparkExecutors(String name) throws IOException {
+    Dockerfile dockerfile = read(name);
+
+    assertThat(dockerfile.stage("build").orElseThrow().arguments("COPY")).contains("spark ./spark");
+    assertThat(dockerfile.runtime().arguments("COPY"))
+        .anyMatch(copy -> copy.contains("/src/spark/target/spark-home/ /opt/snmf-spark/"))
+        .anyMatch(copy -> copy.contains("/src/spark/target/snmf-spark.jar /opt/snmf-spark/snmf-spark.jar"));
+    assertThat(String.join(" ", dockerfile.runtime().arguments("ENV"))).contains("SNMF_SPARK_HOME=/opt/snmf-spark");
+  }
+
   @Test
   void cudaImageBuildsTheCudaProfileOnACudaRuntimeWithACudaLibtorch() throws IOException {
     Dockerfile dockerfile = read("Dockerfile.cuda");

@@ -39,6 +39,15 @@ class HelmChartTemplateTest {
     }
 
     @Test
+    void hasNoSparkSetupUnlessAskedFor() {
+      assertThat(chart.ofKind("ServiceAccount")).isEmpty();
+      assertThat(chart.ofKind("Role")).isEmpty();
+      assertThat(chart.get("Deployment", WORKER).get("spec.template.spec.automountServiceAccountToken")).isEqualTo(false);
+      assertThat(chart.get("Deployment", WORKER).container().list("env"))
+          .noneMatch(e -> "SNMF_SPARK_MASTER".equals(((Map<?, ?>) e).get("name")));
+    }
+
+    @Test
     void givesEachDeploymentItsRole() {
       assertThat(chart.get("Deployment", API).env("SNMF_ROLE").get("value")).isEqualTo("api");
       assertThat(chart.get("Deployment", WORKER).env("SNMF_ROLE").get("value")).isEqualTo("worker");
@@ -189,6 +198,66 @@ class HelmChartTemplateTest {
       assertThat(chart.get("Deployment", API).env("SNMF_ROLE").get("value")).isEqualTo("api");
       assertThat(worker.container().get("readinessProbe.httpGet.path")).isEqualTo("/actuator/health/readiness");
       assertThat(worker.env("SPRING_DATASOURCE_PASSWORD").get("valueFrom.secretKeyRef.name")).isEqualTo("snmf-db");
+    }
+  }
+
+  @Nested
+  class WithSparkOnKubernetes {
+
+    static RenderedChart chart;
+
+    @BeforeAll
+    static void render() {
+      chart = RenderedChart.render(command -> command
+          .set("spark.enabled", "true")
+          .set("spark.executor.instances", "4")
+          .set("spark.conf.spark\\.kubernetes\\.executor\\.request\\.cores", "1500m"));
+    }
+
+    @Test
+    void givesTheWorkersAServiceAccountThatMayManageExecutorPodsInTheNamespaceOnly() {
+      String account = PREFIX + "-spark";
+      assertThat(chart.has("ServiceAccount", account)).isTrue();
+      Node worker = chart.get("Deployment", WORKER);
+      assertThat(worker.get("spec.template.spec.serviceAccountName")).isEqualTo(account);
+      assertThat(worker.get("spec.template.spec.automountServiceAccountToken")).isEqualTo(true);
+      assertThat(chart.get("Deployment", API).get("spec.template.spec.automountServiceAccountToken")).isEqualTo(false);
+      Node role = chart.get("Role", PREFIX + "-spark-driver");
+      assertThat(role.get("rules.0.resources")).isEqualTo(List.of("pods"));
+      assertThat(role.list("rules.0.verbs")).contains("create", "watch", "delete");
+      assertThat(chart.ofKind("ClusterRole")).isEmpty();
+      Node binding = chart.get("RoleBinding", PREFIX + "-spark-driver");
+      assertThat(binding.get("subjects.0.name")).isEqualTo(account);
+      assertThat(binding.get("roleRef.name")).isEqualTo(PREFIX + "-spark-driver");
+    }
+
+    @Test
+    void pointsTheWorkersAtKubernetesAndTheSparkDefaults() {
+      Node worker = chart.get("Deployment", WORKER);
+      assertThat(worker.env("SNMF_SPARK_MASTER").get("value")).isEqualTo("k8s://https://kubernetes.default.svc");
+      assertThat(worker.env("SPARK_CONF_DIR").get("value")).isEqualTo("/etc/snmf-spark");
+      assertThat(worker.env("SNMF_POD_IP").get("valueFrom.fieldRef.fieldPath")).isEqualTo("status.podIP");
+      assertThat(worker.container().list("volumeMounts"))
+          .anyMatch(m -> "/etc/snmf-spark".equals(((Map<?, ?>) m).get("mountPath")));
+      assertThat(chart.get("Deployment", API).container().list("env"))
+          .noneMatch(e -> "SNMF_SPARK_MASTER".equals(((Map<?, ?>) e).get("name")));
+
+      Map<String, Object> files = chart.get("ConfigMap", PREFIX + "-spark").map("data");
+      String defaults = (String) files.get("spark-defaults.conf");
+      assertThat(defaults)
+          .contains("spark.kubernetes.container.image snmf-service:")
+          .contains("spark.executor.instances 4")
+          .contains("spark.kubernetes.executor.volumes.persistentVolumeClaim.data.mount.path /data")
+          .contains("spark.kubernetes.executor.request.cores 1500m")
+          .contains("spark.driver.host ${env:SNMF_POD_IP}");
+      // executors are the service image, started through its Spark executor script
+      assertThat((String) files.get("executor-pod-template.yaml")).contains("/opt/snmf-spark/bin/k8s-executor");
+    }
+
+    @Test
+    void needsTheWorkerDeployment() {
+      assertThatThrownBy(() -> RenderedChart.render(command -> command.set("spark.enabled", "true")
+          .set("worker.enabled", "false"))).hasMessageContaining("spark.enabled needs worker.enabled");
     }
   }
 

@@ -7,12 +7,12 @@ import java.util.SplittableRandom;
  * directions, C (m×n) sparse non-negative coefficients, noise Gaussian with standard deviation
  * noiseLevel × the RMS of D·C.
  */
-final class PlantedFeatures {
+public final class PlantedFeatures {
 
-  final int d;
-  final int n;
-  final double[][] directions; // [feature][dim], unit norm
-  final float[] columnMajor; // A, d×n
+  public final int d;
+  public final int n;
+  public final double[][] directions; // [feature][dim], unit norm
+  public final float[] columnMajor; // A, d×n
 
   private PlantedFeatures(int d, int n, double[][] directions, float[] columnMajor) {
     this.d = d;
@@ -21,7 +21,7 @@ final class PlantedFeatures {
     this.columnMajor = columnMajor;
   }
 
-  static double[] sparseDirection(SplittableRandom r, int d, int nonZeros) {
+  public static double[] sparseDirection(SplittableRandom r, int d, int nonZeros) {
     double[] v = new double[d];
     int placed = 0;
     while (placed < nonZeros) {
@@ -49,7 +49,7 @@ final class PlantedFeatures {
   }
 
   /** Each token uses each feature with probability activeProbability, weight U(0.5, 1.5). */
-  static PlantedFeatures generate(double[][] directions, int n, double activeProbability, double noiseLevel,
+  public static PlantedFeatures generate(double[][] directions, int n, double activeProbability, double noiseLevel,
       long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     int d = directions[0].length;
@@ -84,7 +84,7 @@ final class PlantedFeatures {
     }
   }
 
-  ActivationSource source() {
+  public ActivationSource source() {
     return ActivationSource.ofColumnMajor(columnMajor, d, n);
   }
 
