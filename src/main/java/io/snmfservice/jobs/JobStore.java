@@ -185,13 +185,16 @@ public class JobStore {
         == 1;
   }
 
-  /** RUNNING → QUEUED without spending an attempt: the worker shuts down and hands the job back. */
-  public boolean release(long id, String owner) {
+  /**
+   * RUNNING → QUEUED without spending an attempt: the worker shuts down, or the job was interrupted by a database
+   * outage, and hands it back; {@code reason} becomes the job's message.
+   */
+  public boolean release(long id, String owner, String reason) {
     return jdbc.sql(
                 "UPDATE job SET status = 'QUEUED', attempts = greatest(attempts - 1, 0), lease_owner = NULL,"
-                    + " lease_expires_at = NULL, stage = 'queued', message = 'handed back by a stopping worker',"
+                    + " lease_expires_at = NULL, stage = 'queued', message = ?,"
                     + " updated_at = now() WHERE id = ? AND status = 'RUNNING' AND lease_owner = ?")
-            .params(id, owner)
+            .params(reason, id, owner)
             .update()
         == 1;
   }

@@ -1,12 +1,14 @@
 package io.snmfservice.jobs;
 
+import io.snmfservice.storage.DatabaseUnavailable;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
  * A claimed job while its handler runs. Progress writes are throttled (at most one per {@code minWriteMillis}),
  * the stage ETA is extrapolated from the elapsed time, and stop requests (cancel, shutdown, lost lease) are
- * raised as exceptions at the handler's next report.
+ * raised as exceptions at the handler's next report. A report that cannot be written because the database is
+ * unreachable is skipped.
  */
 final class RunningJob implements JobContext {
 
@@ -80,8 +82,15 @@ final class RunningJob implements JobContext {
     lastStage = stage;
     lastWriteNanos = now;
     double clamped = Math.max(0, Math.min(1, fraction));
-    Optional<Boolean> cancel =
-        store.reportProgress(job.id(), owner, stage, clamped, eta(clamped, now), message);
+    Optional<Boolean> cancel;
+    try {
+      cancel = store.reportProgress(job.id(), owner, stage, clamped, eta(clamped, now), message);
+    } catch (RuntimeException e) {
+      if (!DatabaseUnavailable.isCause(e)) {
+        throw e;
+      }
+      return; // the database is down: keep working; the first report after it returns tells if the lease was lost
+    }
     if (cancel.isEmpty()) {
       requestStop("lease of job " + job.id() + " was lost");
     } else if (cancel.get()) {
