@@ -12,6 +12,8 @@ import tools.jackson.databind.JsonNode;
  */
 final class RunningJob implements JobContext {
 
+  private static final long OUTAGE_BACKOFF_NANOS = 5_000_000_000L;
+
   private final Job job;
   private final String owner;
   private final JobStore store;
@@ -21,6 +23,8 @@ final class RunningJob implements JobContext {
   private volatile String stopReason;
   private long lastWriteNanos;
   private String lastStage;
+  /** No progress writes before this while the database is unreachable. */
+  private long quietUntilNanos = Long.MIN_VALUE;
 
   RunningJob(Job job, String owner, JobStore store, long minWriteMillis) {
     this.job = job;
@@ -82,6 +86,9 @@ final class RunningJob implements JobContext {
     lastStage = stage;
     lastWriteNanos = now;
     double clamped = Math.max(0, Math.min(1, fraction));
+    if (now < quietUntilNanos) {
+      return;
+    }
     Optional<Boolean> cancel;
     try {
       cancel = store.reportProgress(job.id(), owner, stage, clamped, eta(clamped, now), message);
@@ -89,7 +96,10 @@ final class RunningJob implements JobContext {
       if (!DatabaseUnavailable.isCause(e)) {
         throw e;
       }
-      return; // the database is down: keep working; the first report after it returns tells if the lease was lost
+      // keep working; each try waits for the pool's timeout, so try again only now and then. The first report
+      // after the database returns tells whether the lease was lost meanwhile.
+      quietUntilNanos = System.nanoTime() + OUTAGE_BACKOFF_NANOS;
+      return;
     }
     if (cancel.isEmpty()) {
       requestStop("lease of job " + job.id() + " was lost");

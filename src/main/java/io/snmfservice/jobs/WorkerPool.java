@@ -223,6 +223,8 @@ public class WorkerPool {
       if (Boolean.TRUE.equals(untilDatabaseAnswers(
           () -> store.release(job.id(), owner, "handed back by a stopping worker")))) {
         log.info("Job {} ({}) handed back to the queue: {}", job.id(), job.type(), e.getMessage());
+      } else {
+        log.info("Job {} ({}) stopped: {}", job.id(), job.type(), e.getMessage());
       }
     } else if (e instanceof JobFailedException || e instanceof IllegalArgumentException) {
       // bad parameters or inputs: another attempt would fail the same way
