@@ -2,8 +2,10 @@ package io.snmfservice.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.snmfservice.SnmfServiceApplication;
 import io.snmfservice.support.Http;
 import io.snmfservice.support.ServiceProcess;
+import io.snmfservice.support.TestKeys;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +22,8 @@ import java.util.StringJoiner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -43,8 +47,6 @@ class DatabaseOutageTest {
     for (int i = cleanup.size() - 1; i >= 0; i--) {
       cleanup.get(i).close();
     }
-    java.nio.file.Files.createDirectories(Path.of("/tmp/outage-logs"));
-    if (Files.exists(dir.resolve("service/service.log"))) Files.copy(dir.resolve("service/service.log"), Path.of("/tmp/outage-logs/" + System.nanoTime() + ".log"));
   }
 
   @Test
@@ -54,48 +56,37 @@ class DatabaseOutageTest {
     EmbeddedPostgres[] postgres = {startPostgres(pgData, pgPort)};
     cleanup.add(() -> postgres[0].close());
     String url = "jdbc:postgresql://localhost:" + pgPort + "/postgres";
-    ServiceProcess service = start(ServiceProcess.start(dir.resolve("service"),
-        "--spring.datasource.url=" + url, "--spring.datasource.username=postgres", "--spring.datasource.password=",
-        "--snmf.workers.threads=1", "--snmf.workers.lease-duration=3s", "--snmf.workers.heartbeat-interval=500ms",
-        "--snmf.workers.reaper-interval=1s"));
-    mark("started");
-    Http http = service.http();
+    int port = start(dir.resolve("service"), "--spring.datasource.url=" + url, "--spring.datasource.username=postgres",
+        "--spring.datasource.password=", "--snmf.workers.lease-duration=3s");
+    Http http = new Http(port);
     Inputs inputs = inputs(http);
-    long running = factorize(http, inputs, 1500);
+    long running = factorize(http, inputs, 600);
     long queued = collect(http, inputs);
     awaitFactorizing(http, running);
-    mark("factorizing");
 
     postgres[0].close();
     long downSince = System.nanoTime();
-    assertUnavailable(service, running, inputs);
+    assertUnavailable(port, running, inputs);
     sleepUntil(downSince + OUTAGE.toNanos());
     postgres[0] = startPostgres(pgData, pgPort);
-
-    mark("db back");
     JsonNode first = await(http, running, Duration.ofMinutes(3));
     assertThat(first.get("attempts").asInt()).as("re-queued by lease expiry, then run again").isEqualTo(2);
-    mark("first done");
     JsonNode second = await(http, queued, Duration.ofMinutes(1));
     assertThat(second.get("attempts").asInt()).isEqualTo(1);
     assertThat(count(url, "SELECT count(*) FROM factorization WHERE job_id = " + running)).isEqualTo(1);
     assertThat(count(url, "SELECT count(*) FROM activation_set WHERE job_id = " + queued)).isEqualTo(1);
-    assertThat(new Http(service.port(), null).get("/actuator/health/readiness").status()).isEqualTo(200);
+    assertThat(new Http(port, null).get("/actuator/health/readiness").status()).isEqualTo(200);
   }
 
   @Test
   void embeddedDatabaseKilledIsRestartedByTheService() throws Exception {
     Path data = dir.resolve("service");
-    ServiceProcess service = start(ServiceProcess.start(data, "--snmf.workers.threads=1",
-        "--snmf.workers.lease-duration=15s", "--snmf.workers.heartbeat-interval=500ms",
-        "--snmf.workers.reaper-interval=1s"));
-    mark("started");
-    Http http = service.http();
+    int port = start(data, "--snmf.workers.lease-duration=15s");
+    Http http = new Http(port);
     Inputs inputs = inputs(http);
     long running = factorize(http, inputs, 600);
     long queued = collect(http, inputs);
     awaitFactorizing(http, running);
-    mark("factorizing");
 
     long pid = postmasterPid(data.resolve("postgres"));
     ProcessHandle.of(pid).orElseThrow().destroyForcibly();
@@ -108,26 +99,24 @@ class DatabaseOutageTest {
         assertProblem(job, 503);
       }
     }
-
-    mark("db back");
     JsonNode first = await(http, running, Duration.ofMinutes(2));
     assertThat(first.get("attempts").asInt()).as("kept running: the lease outlived the outage").isEqualTo(1);
     assertThat(await(http, queued, Duration.ofMinutes(1)).get("attempts").asInt()).isEqualTo(1);
     String url = "jdbc:postgresql://localhost:" + postmasterLine(data.resolve("postgres"), 3) + "/postgres";
     assertThat(count(url, "SELECT count(*) FROM factorization WHERE job_id = " + running)).isEqualTo(1);
     assertThat(count(url, "SELECT count(*) FROM activation_set WHERE job_id = " + queued)).isEqualTo(1);
-    assertThat(new Http(service.port(), null).get("/actuator/health/readiness").status()).isEqualTo(200);
+    assertThat(new Http(port, null).get("/actuator/health/readiness").status()).isEqualTo(200);
   }
 
   /** While the database is down: 503 problems with Retry-After, quickly; readiness DOWN, liveness UP. */
-  private static void assertUnavailable(ServiceProcess service, long job, Inputs inputs) {
-    Http http = service.http();
+  private static void assertUnavailable(int port, long job, Inputs inputs) {
+    Http http = new Http(port);
     long start = System.nanoTime();
     assertProblem(http.get("/v1/jobs/" + job), 503);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
     assertProblem(http.post("/v1/activations", "{\"modelId\":" + inputs.model() + ",\"datasetId\":"
         + inputs.dataset() + ",\"layers\":[3]}"), 503);
-    Http anonymous = new Http(service.port(), null);
+    Http anonymous = new Http(port, null);
     Http.Response readiness = anonymous.get("/actuator/health/readiness");
     assertThat(readiness.status()).as(readiness.body()).isEqualTo(503);
     assertThat(readiness.json().get("status").asString()).isEqualTo("DOWN");
@@ -181,9 +170,6 @@ class DatabaseOutageTest {
     return r.json().get("id").asLong();
   }
 
-  static final long T0 = System.nanoTime();
-  static void mark(String what) { System.err.printf("MARK %.1f %s%n", (System.nanoTime() - T0) / 1e9, what); }
-
   private static void awaitFactorizing(Http http, long job) {
     long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
     while (System.nanoTime() < deadline) {
@@ -221,9 +207,17 @@ class DatabaseOutageTest {
     return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
   }
 
-  private ServiceProcess start(ServiceProcess service) {
-    cleanup.add(service::kill);
-    return service;
+  /** The service in this JVM with its data in {@code dataDir}, one worker thread and short leases; its port. */
+  private int start(Path dataDir, String... settings) {
+    List<String> args = new ArrayList<>(List.of("--server.port=0", "--snmf.data-dir=" + dataDir,
+        "--snmf.security.bootstrap-admin-key=" + TestKeys.ADMIN, "--snmf.models.allowed-roots=../shared/models",
+        "--snmf.workers.threads=1", "--snmf.workers.heartbeat-interval=500ms", "--snmf.workers.reaper-interval=1s",
+        "--logging.level.root=warn"));
+    args.addAll(List.of(settings));
+    ConfigurableApplicationContext context =
+        new SpringApplicationBuilder(SnmfServiceApplication.class).run(args.toArray(String[]::new));
+    cleanup.add(context::close);
+    return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
   }
 
   private static boolean restarted(Path dataDir, long killed) {
