@@ -6,6 +6,7 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * Recognizes failures that mean "the database cannot be reached right now" (server down or restarting, pool timed
@@ -25,6 +26,11 @@ public final class DatabaseUnavailable {
           || t instanceof SQLNonTransientConnectionException
           || t instanceof ConnectException
           || t instanceof SQLException sql && connectionState(sql.getSQLState())) {
+        return true;
+      }
+      // a rollback on a dead connection fails too and hides the statement's error, which tells why
+      if (t instanceof TransactionSystemException rollback && rollback.getApplicationException() != null
+          && isCause(rollback.getApplicationException())) {
         return true;
       }
     }
