@@ -5,6 +5,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -31,6 +32,8 @@ final class EmbeddedPostgresServer implements Closeable {
   /** The server's processes at the last check, so a restart can wait until the orphans of a dead one are gone. */
   private volatile List<ProcessHandle> processes = List.of();
   private volatile boolean closed;
+  /** Restarts that failed in a row; logged on the first and then once a minute. */
+  private int failedRestarts;
 
   private EmbeddedPostgresServer(Path dir, EmbeddedPostgres server) {
     this.dir = dir;
@@ -61,6 +64,8 @@ final class EmbeddedPostgresServer implements Closeable {
     return EmbeddedPostgres.builder()
         .setDataDirectory(dir)
         .setCleanDataDirectory(false)
+        // after a crash the server first replays its log, which takes longer than the library's 10 s default
+        .setPGStartupWait(Duration.ofMinutes(2))
         .setServerConfig("max_connections", "100")
         // the library's defaults suit throw-away test databases; this one keeps the service's data
         .setServerConfig("fsync", "on")
@@ -76,7 +81,9 @@ final class EmbeddedPostgresServer implements Closeable {
       processes = postmaster.get().descendants().toList();
       return;
     }
-    log.warn("Embedded PostgreSQL on port {} is not running; restarting it on {}", port, dir);
+    if (failedRestarts == 0) {
+      log.warn("Embedded PostgreSQL on port {} is not running; restarting it on {}", port, dir);
+    }
     try {
       server.close();
     } catch (IOException | RuntimeException e) {
@@ -85,9 +92,12 @@ final class EmbeddedPostgresServer implements Closeable {
     awaitOrphans();
     try {
       server = builder(dir).setPort(port).start();
+      failedRestarts = 0;
       log.info("Embedded PostgreSQL restarted on port {}", port);
     } catch (IOException | RuntimeException e) {
-      log.warn("Embedded PostgreSQL did not start again, retrying in {} ms: {}", CHECK_MILLIS, e.toString());
+      if (failedRestarts++ % 60 == 0) {
+        log.warn("Embedded PostgreSQL did not start again, retrying every {} ms: {}", CHECK_MILLIS, e.toString());
+      }
       try {
         Files.deleteIfExists(dir.resolve(LIBRARY_LOCK));
       } catch (IOException ignored) {
