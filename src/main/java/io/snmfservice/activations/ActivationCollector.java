@@ -2,6 +2,7 @@ package io.snmfservice.activations;
 
 import io.snmfservice.activations.store.ActivationFileWriter;
 import io.snmfservice.activations.store.DType;
+import io.snmfservice.activations.store.StoreDirectory;
 import io.snmfservice.datasets.Document;
 import io.snmfservice.jobs.JobFailedException;
 import io.snmfservice.jobs.Progress;
@@ -25,7 +26,8 @@ import java.util.Map;
  * Runs a model over a corpus and writes the activations of chosen hook points to the activation store: one
  * column per token, BOS and padding excluded, plus a {@link TokenIndex} saying which token each column is.
  * Documents longer than the context are cut into consecutive windows, each starting with BOS (when the model
- * has one), so every token is recorded once.
+ * has one), so every token is recorded once. A collection that fails leaves no files behind: its directory is
+ * removed, and running out of room (store limit or full disk) is reported as a {@link StoreFullException}.
  */
 public final class ActivationCollector {
 
@@ -41,11 +43,13 @@ public final class ActivationCollector {
   private final LoadedModel model;
   private final int contextLength;
   private final int batchSize;
+  private final StoreSpace space;
 
-  public ActivationCollector(LoadedModel model, int contextLength, int batchSize) {
+  public ActivationCollector(LoadedModel model, int contextLength, int batchSize, StoreSpace space) {
     this.model = model;
     this.contextLength = contextLength;
     this.batchSize = batchSize;
+    this.space = space;
   }
 
   /** Token ids of each document: text through the model's tokenizer, token documents as given (minus a leading BOS). */
@@ -92,7 +96,8 @@ public final class ActivationCollector {
 
   /**
    * Records {@code hooks} (full names, e.g. {@code blocks.2.mlp.hook_post}) over the documents into
-   * {@code directory}. Reports stage {@code collect} with progress mapped into [from, to].
+   * {@code directory}, which it owns: on failure it is deleted. Reports stage {@code collect} with progress mapped
+   * into [from, to].
    */
   public Collected collect(
       List<Document> documents, List<String> hooks, Path directory, Progress progress, double from, double to) {
@@ -111,6 +116,7 @@ public final class ActivationCollector {
     Path index = directory.resolve("tokens.idx");
     long start = System.nanoTime();
     long done = 0;
+    boolean complete = false;
     try {
       Files.createDirectories(directory);
       try (TokenIndex.Writer indexWriter = new TokenIndex.Writer(index)) {
@@ -118,6 +124,7 @@ public final class ActivationCollector {
           List<Window> batch = windows.subList(b0, Math.min(windows.size(), b0 + batchSize));
           ForwardResult result =
               transformer.forward(TokenBatch.rightPadded(batch.stream().map(Window::tokens).toArray(int[][]::new)), spec);
+          space.ensureRoomFor(bytesOf(batch, bosSlots, hooks, result));
           for (String hook : hooks) {
             int width = result.captureWidth(hook);
             widths.put(hook, width);
@@ -147,12 +154,46 @@ public final class ActivationCollector {
               String.format("%,d/%,d tokens, %.0f tokens/s", done, total, done / Math.max(seconds, 1e-9)));
         }
       }
+      for (ActivationFileWriter writer : writers.values()) {
+        writer.close();
+      }
+      complete = true;
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw space.writeFailed(e);
+    } catch (UncheckedIOException e) {
+      throw space.writeFailed(e.getCause());
     } finally {
-      writers.values().forEach(ActivationFileWriter::close);
+      if (!complete) {
+        discard(writers.values(), directory);
+      }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     return new Collected(files, widths, index, done, done / Math.max(seconds, 1e-9));
+  }
+
+  /** Bytes a batch adds to the store: its columns of every hook plus their token index records. */
+  private static long bytesOf(List<Window> batch, int bosSlots, List<String> hooks, ForwardResult result) {
+    long columns = batch.stream().mapToLong(w -> w.tokens().length - bosSlots).sum();
+    long perColumn = TokenIndex.RECORD;
+    for (String hook : hooks) {
+      perColumn += (long) result.captureWidth(hook) * DType.FLOAT32.bytes();
+    }
+    return columns * perColumn;
+  }
+
+  /** Closes what is open without reporting again the error already on its way, and removes the partial files. */
+  private static void discard(Iterable<ActivationFileWriter> writers, Path directory) {
+    for (ActivationFileWriter writer : writers) {
+      try {
+        writer.close();
+      } catch (RuntimeException e) {
+        // the file is deleted next
+      }
+    }
+    try {
+      StoreDirectory.deleteRecursively(directory);
+    } catch (UncheckedIOException e) {
+      // the next attempt of the job, or deleting its set, removes what is left
+    }
   }
 }

@@ -45,10 +45,12 @@ public class ActivationSetService {
   private final PipelineMetrics metrics;
   private final ComputeDevice compute;
   private final ComputeBudget budget;
+  private final StoreSpace space;
 
   public ActivationSetService(ActivationSetRepository sets, ModelService models, DatasetService datasets,
       JdbcClient jdbc, SnmfProperties properties, PipelineMetrics metrics, ComputeDevice compute,
-      ComputeBudget budget) {
+      ComputeBudget budget, StoreSpace space) {
+    this.space = space;
     this.metrics = metrics;
     this.budget = budget;
     this.compute = compute;
@@ -139,7 +141,7 @@ public class ActivationSetService {
       }
       ActivationCollector.Collected collected;
       try (ComputeBudget.Permit permit = budget.acquire(job::checkpoint, m -> job.report("collect", from, m))) {
-        collected = new ActivationCollector(model, contextLength, batch)
+        collected = new ActivationCollector(model, contextLength, batch, space)
             .collect(datasets.allDocuments(datasetId), hooks, dir, job, from, to);
       }
       double seconds = (System.nanoTime() - start) / 1e9;

@@ -21,7 +21,8 @@ public final class TokenIndex {
 
   private static final byte[] MAGIC = "SNMFTIDX".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final int HEADER = 8 + 4 + 8;
-  private static final int RECORD = 12;
+  /** Bytes per token in the index file. */
+  static final int RECORD = 12;
 
   private final int[] documents;
   private final int[] positions;

@@ -1,5 +1,7 @@
 package io.snmfservice.features;
 
+import io.snmfservice.activations.StoreFullException;
+import io.snmfservice.activations.StoreSpace;
 import io.snmfservice.activations.TokenIndex;
 import io.snmfservice.activations.store.StoreDirectory;
 import io.snmfservice.snmf.GFactor;
@@ -39,13 +41,27 @@ final class FactorFiles {
     }
   }
 
+  /**
+   * Writes the factor files into {@code dir}, replacing what was there; on failure nothing is left, and a full
+   * disk fails the job with 507 instead of being retried.
+   */
   static Path write(Path dir, HierarchyResult factors, TokenIndex index) {
     StoreDirectory.deleteRecursively(dir);
     try {
       Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      writeFiles(dir, factors, index);
+      return dir;
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(dir);
+      if (StoreSpace.isNoSpace(e)) {
+        throw new StoreFullException("no space left on the device of the factor files (" + dir.getParent()
+            + "); free space and submit the factorization again");
+      }
+      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
     }
+  }
+
+  private static void writeFiles(Path dir, HierarchyResult factors, TokenIndex index) {
     for (int l = 0; l < factors.levels().size(); l++) {
       HierarchyLevel level = factors.levels().get(l);
       try (NpyWriter out = NpyWriter.float32(dir.resolve(f(l)), level.d(), level.k())) {
@@ -82,6 +98,5 @@ final class FactorFiles {
         out.writeInt(index.token(c));
       }
     }
-    return dir;
   }
 }

@@ -118,14 +118,19 @@ public class JobStore {
         .optional();
   }
 
-  /** Renews the leases of {@code ids} held by {@code owner}; returns the ids whose cancellation was requested. */
+  /**
+   * Renews the leases of {@code ids} held by {@code owner}; returns the ids whose cancellation was requested. An
+   * expired lease is not renewed (e.g. after a database outage longer than the lease): the reaper re-queues that
+   * job, so whether it runs again does not depend on which of the two comes first.
+   */
   public List<Long> heartbeat(Collection<Long> ids, String owner, Duration lease) {
     if (ids.isEmpty()) {
       return List.of();
     }
     return jdbc.sql(
             "UPDATE job SET heartbeat_at = now(), lease_expires_at = now() + ? * interval '1 millisecond'"
-                + " WHERE id = ANY(?) AND status = 'RUNNING' AND lease_owner = ? RETURNING id, cancel_requested")
+                + " WHERE id = ANY(?) AND status = 'RUNNING' AND lease_owner = ? AND lease_expires_at >= now()"
+                + " RETURNING id, cancel_requested")
         .params(lease.toMillis(), ids.toArray(Long[]::new), owner)
         .query((rs, i) -> rs.getBoolean("cancel_requested") ? rs.getLong("id") : null)
         .list()
@@ -148,12 +153,17 @@ public class JobStore {
         .optional();
   }
 
-  /** RUNNING → SUCCEEDED for the lease holder; false when the lease was lost. */
+  /**
+   * RUNNING → SUCCEEDED for the holder of a valid lease; false when the lease was lost or has expired (e.g. the
+   * database was down for longer than the lease): such a job is re-queued by the reaper and runs again, whichever
+   * of the two reaches the database first.
+   */
   public boolean succeed(long id, String owner, JsonNode result) {
     return jdbc.sql(
                 "UPDATE job SET status = 'SUCCEEDED', progress = 1, eta_seconds = 0, stage = 'done',"
                     + " result = ?::jsonb, finished_at = now(), lease_owner = NULL, lease_expires_at = NULL,"
-                    + " updated_at = now() WHERE id = ? AND status = 'RUNNING' AND lease_owner = ?")
+                    + " updated_at = now() WHERE id = ? AND status = 'RUNNING' AND lease_owner = ?"
+                    + " AND lease_expires_at >= now()")
             .params(result == null ? null : json.writeValueAsString(result), id, owner)
             .update()
         == 1;
@@ -185,13 +195,16 @@ public class JobStore {
         == 1;
   }
 
-  /** RUNNING → QUEUED without spending an attempt: the worker shuts down and hands the job back. */
-  public boolean release(long id, String owner) {
+  /**
+   * RUNNING → QUEUED without spending an attempt: the worker shuts down, or the job was interrupted by a database
+   * outage, and hands it back; {@code reason} becomes the job's message.
+   */
+  public boolean release(long id, String owner, String reason) {
     return jdbc.sql(
                 "UPDATE job SET status = 'QUEUED', attempts = greatest(attempts - 1, 0), lease_owner = NULL,"
-                    + " lease_expires_at = NULL, stage = 'queued', message = 'handed back by a stopping worker',"
+                    + " lease_expires_at = NULL, stage = 'queued', message = ?,"
                     + " updated_at = now() WHERE id = ? AND status = 'RUNNING' AND lease_owner = ?")
-            .params(id, owner)
+            .params(reason, id, owner)
             .update()
         == 1;
   }

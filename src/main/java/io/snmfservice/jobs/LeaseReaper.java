@@ -15,6 +15,8 @@ public class LeaseReaper {
   private final JobStore store;
   private final Duration interval;
   private ScheduledExecutorService scheduler;
+  /** Whether the last run failed (e.g. database unreachable); one log line per run of failures. */
+  private volatile boolean failing;
 
   public LeaseReaper(JobStore store, Duration interval) {
     this.store = store;
@@ -42,12 +44,19 @@ public class LeaseReaper {
   public int reapOnce() {
     try {
       int reaped = store.reapExpiredLeases();
+      if (failing) {
+        log.info("Lease reaper works again");
+        failing = false;
+      }
       if (reaped > 0) {
         log.info("Reaped {} job(s) whose lease expired", reaped);
       }
       return reaped;
     } catch (RuntimeException e) {
-      log.warn("Lease reaper failed: {}", e.toString());
+      if (!failing) {
+        log.warn("Lease reaper failed, retrying every {}: {}", interval, e.toString());
+      }
+      failing = true;
       return 0;
     }
   }

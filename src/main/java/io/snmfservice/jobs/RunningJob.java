@@ -1,14 +1,18 @@
 package io.snmfservice.jobs;
 
+import io.snmfservice.storage.DatabaseUnavailable;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
  * A claimed job while its handler runs. Progress writes are throttled (at most one per {@code minWriteMillis}),
  * the stage ETA is extrapolated from the elapsed time, and stop requests (cancel, shutdown, lost lease) are
- * raised as exceptions at the handler's next report.
+ * raised as exceptions at the handler's next report. A report that cannot be written because the database is
+ * unreachable is skipped.
  */
 final class RunningJob implements JobContext {
+
+  private static final long OUTAGE_BACKOFF_NANOS = 5_000_000_000L;
 
   private final Job job;
   private final String owner;
@@ -19,6 +23,8 @@ final class RunningJob implements JobContext {
   private volatile String stopReason;
   private long lastWriteNanos;
   private String lastStage;
+  /** No progress writes before this while the database is unreachable. */
+  private long quietUntilNanos = Long.MIN_VALUE;
 
   RunningJob(Job job, String owner, JobStore store, long minWriteMillis) {
     this.job = job;
@@ -80,8 +86,21 @@ final class RunningJob implements JobContext {
     lastStage = stage;
     lastWriteNanos = now;
     double clamped = Math.max(0, Math.min(1, fraction));
-    Optional<Boolean> cancel =
-        store.reportProgress(job.id(), owner, stage, clamped, eta(clamped, now), message);
+    if (now < quietUntilNanos) {
+      return;
+    }
+    Optional<Boolean> cancel;
+    try {
+      cancel = store.reportProgress(job.id(), owner, stage, clamped, eta(clamped, now), message);
+    } catch (RuntimeException e) {
+      if (!DatabaseUnavailable.isCause(e)) {
+        throw e;
+      }
+      // keep working; each try waits for the pool's timeout, so try again only now and then. The first report
+      // after the database returns tells whether the lease was lost meanwhile.
+      quietUntilNanos = System.nanoTime() + OUTAGE_BACKOFF_NANOS;
+      return;
+    }
     if (cancel.isEmpty()) {
       requestStop("lease of job " + job.id() + " was lost");
     } else if (cancel.get()) {

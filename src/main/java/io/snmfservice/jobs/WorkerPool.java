@@ -1,5 +1,6 @@
 package io.snmfservice.jobs;
 
+import io.snmfservice.storage.DatabaseUnavailable;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +10,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,11 +25,14 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A pool of worker threads in this process: each claims a queued job, runs its handler, and records the outcome.
  * One heartbeat thread renews the leases of all running jobs and relays cancel requests to them. {@link #stop}
- * hands running jobs back to the queue.
+ * hands running jobs back to the queue. While the database is unreachable, running jobs carry on, their outcome
+ * is written once it answers again, and a job that failed because of the outage goes back to the queue.
  */
 public class WorkerPool {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
+  /** Pause between attempts to write a job's outcome while the database is unreachable. */
+  private static final long OUTCOME_RETRY_MILLIS = 1000;
 
   /** Tuning of a pool; see {@code snmf.workers.*}. */
   public record Settings(
@@ -42,6 +48,8 @@ public class WorkerPool {
   private final Map<Long, RunningJob> running = new ConcurrentHashMap<>();
   private volatile boolean stopping;
   private volatile boolean halted;
+  /** Whether the last database call of this pool found the database unreachable; logged once per outage. */
+  private final AtomicBoolean databaseDown = new AtomicBoolean();
   private ExecutorService workers;
   private ScheduledExecutorService heartbeat;
 
@@ -97,8 +105,12 @@ public class WorkerPool {
       Thread.currentThread().interrupt();
     }
     for (RunningJob job : running.values()) {
-      if (store.release(job.jobId(), owner)) {
-        log.info("Job {} handed back to the queue by stopping worker {}", job.jobId(), owner);
+      try {
+        if (store.release(job.jobId(), owner, "handed back by a stopping worker")) {
+          log.info("Job {} handed back to the queue by stopping worker {}", job.jobId(), owner);
+        }
+      } catch (RuntimeException e) {
+        log.warn("Job {} could not be handed back ({}); its lease will expire", job.jobId(), e.toString());
       }
     }
     heartbeat.shutdownNow();
@@ -122,6 +134,7 @@ public class WorkerPool {
     while (!stopping) {
       try {
         Optional<Job> claimed = store.claim(owner, handlers.keySet(), settings.leaseDuration());
+        databaseAnswered();
         if (claimed.isPresent()) {
           execute(claimed.get());
         } else {
@@ -134,7 +147,11 @@ public class WorkerPool {
         if (stopping) {
           return;
         }
-        log.warn("Worker {} could not claim a job: {}", owner, e.toString());
+        if (DatabaseUnavailable.isCause(e)) {
+          databaseUnreachable(e);
+        } else {
+          log.warn("Worker {} could not claim a job: {}", owner, e.toString());
+        }
         sleepQuietly(settings.pollInterval());
       }
     }
@@ -153,17 +170,20 @@ public class WorkerPool {
         return;
       }
       context.checkpoint();
+      // the results exist only in this process: keep them until the database takes them
       boolean done =
           Boolean.TRUE.equals(
-              transactions.execute(
-                  tx -> {
-                    JsonNode summary = result.writer().get();
-                    if (!store.succeed(job.id(), owner, summary)) {
-                      tx.setRollbackOnly();
-                      return false;
-                    }
-                    return true;
-                  }));
+              untilDatabaseAnswers(
+                  () ->
+                      transactions.execute(
+                          tx -> {
+                            JsonNode summary = result.writer().get();
+                            if (!store.succeed(job.id(), owner, summary)) {
+                              tx.setRollbackOnly();
+                              return false;
+                            }
+                            return true;
+                          })));
       log.info(
           "Job {} ({}) {} after {} s",
           job.id(),
@@ -184,25 +204,37 @@ public class WorkerPool {
     }
   }
 
-  /** Cancelled, handed back, failed for good, or failed to be retried: one outcome per kind of exception. */
+  /**
+   * Cancelled, handed back, failed for good, or failed to be retried: one outcome per kind of exception. Each is
+   * written once the database answers; a job whose lease expires meanwhile is the reaper's.
+   */
   private void recordFailure(Job job, Throwable e, long start) {
-    if (e instanceof JobCancelledException) {
-      store.cancelled(job.id(), owner);
+    if (DatabaseUnavailable.isCause(e) && !(e instanceof JobCancelledException)) {
+      // not the job's fault: run it again without spending an attempt
+      if (Boolean.TRUE.equals(untilDatabaseAnswers(
+          () -> store.release(job.id(), owner, "handed back: the database was unavailable")))) {
+        log.info("Job {} ({}) handed back to the queue: the database was unavailable", job.id(), job.type());
+      }
+    } else if (e instanceof JobCancelledException) {
+      untilDatabaseAnswers(() -> store.cancelled(job.id(), owner));
       log.info("Job {} ({}) cancelled after {} s", job.id(), job.type(), seconds(start));
       events.finished(job.type(), JobStatus.CANCELLED, seconds(start));
     } else if (e instanceof WorkerStoppingException || stopping) {
-      if (store.release(job.id(), owner)) {
+      if (Boolean.TRUE.equals(untilDatabaseAnswers(
+          () -> store.release(job.id(), owner, "handed back by a stopping worker")))) {
         log.info("Job {} ({}) handed back to the queue: {}", job.id(), job.type(), e.getMessage());
+      } else {
+        log.info("Job {} ({}) stopped: {}", job.id(), job.type(), e.getMessage());
       }
     } else if (e instanceof JobFailedException || e instanceof IllegalArgumentException) {
       // bad parameters or inputs: another attempt would fail the same way
       int status = e instanceof JobFailedException f ? f.status() : 422;
-      store.fail(job.id(), owner, problem(status, "Job failed", e.getMessage()), false);
+      untilDatabaseAnswers(() -> store.fail(job.id(), owner, problem(status, "Job failed", e.getMessage()), false));
       log.info("Job {} ({}) failed: {}", job.id(), job.type(), e.getMessage());
       events.finished(job.type(), JobStatus.FAILED, seconds(start));
     } else {
       boolean retry = job.attempts() < job.maxAttempts();
-      store.fail(job.id(), owner, problem(500, "Job failed", String.valueOf(e)), true);
+      untilDatabaseAnswers(() -> store.fail(job.id(), owner, problem(500, "Job failed", String.valueOf(e)), true));
       log.warn("Job {} ({}) attempt {}/{} failed, {}: {}", job.id(), job.type(), job.attempts(),
           job.maxAttempts(), retry ? "will retry" : "giving up", e.toString(), e);
       if (!retry) {
@@ -214,10 +246,63 @@ public class WorkerPool {
   private void beat() {
     try {
       List<Long> cancelled = store.heartbeat(running.keySet(), owner, settings.leaseDuration());
+      if (!running.isEmpty()) {
+        databaseAnswered();
+      }
       cancelled.forEach(id -> Optional.ofNullable(running.get(id)).ifPresent(RunningJob::requestCancel));
     } catch (RuntimeException e) {
-      log.warn("Heartbeat of worker {} failed: {}", owner, e.toString());
+      if (DatabaseUnavailable.isCause(e)) {
+        databaseUnreachable(e);
+      } else {
+        log.warn("Heartbeat of worker {} failed: {}", owner, e.toString());
+      }
     }
+  }
+
+  /**
+   * Runs a write of a job's outcome, again and again while the database is unreachable, until it answers, the
+   * pool is halted or the thread interrupted (then null: the lease expires and the reaper re-queues the job).
+   */
+  private <T> T untilDatabaseAnswers(Supplier<T> write) {
+    while (true) {
+      try {
+        T result = write.get();
+        databaseAnswered();
+        return result;
+      } catch (RuntimeException e) {
+        if (!DatabaseUnavailable.isCause(e) || halted) {
+          throw e;
+        }
+        databaseUnreachable(e);
+        try {
+          Thread.sleep(OUTCOME_RETRY_MILLIS);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return null;
+        }
+      }
+    }
+  }
+
+  private void databaseUnreachable(Throwable e) {
+    if (databaseDown.compareAndSet(false, true)) {
+      log.warn("Worker pool {} cannot reach the database; running jobs continue, outcomes wait: {}", owner,
+          rootCause(e));
+    }
+  }
+
+  private void databaseAnswered() {
+    if (databaseDown.compareAndSet(true, false)) {
+      log.info("Worker pool {} reaches the database again", owner);
+    }
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.toString();
   }
 
   private ObjectNode problem(int status, String title, String detail) {

@@ -1,10 +1,12 @@
 package io.snmfservice.ui;
 
+import io.snmfservice.storage.DatabaseUnavailable;
 import io.snmfservice.web.ApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.ControllerAdvice;
@@ -42,6 +44,12 @@ class UiErrors {
   String unexpected(RuntimeException e, Model model, HttpServletResponse response) {
     if (e.getClass().getName().startsWith("org.springframework.security.")) {
       throw e; // access control answers these itself (login redirect, 403)
+    }
+    if (DatabaseUnavailable.isCause(e)) {
+      log.warn("Dashboard page answered 503, database unavailable: {}", e.getMessage());
+      response.setHeader(HttpHeaders.RETRY_AFTER, "5");
+      return page(Problem.of(HttpStatus.SERVICE_UNAVAILABLE, "the database is unavailable; retry later"), model,
+          response);
     }
     log.error("Unhandled error in a dashboard page", e);
     return page(Problem.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal error"), model, response);

@@ -3,6 +3,7 @@ package io.snmfservice.web;
 import jakarta.validation.ConstraintViolationException;
 import java.util.List;
 import org.apache.tomcat.util.http.InvalidParameterException;
+import io.snmfservice.storage.DatabaseUnavailable;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -32,6 +33,9 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
   /** Constraints whose violation means "the field is missing" (400) rather than "out of range" (422). */
   private static final Set<String> PRESENCE_CONSTRAINTS = Set.of("NotNull", "NotBlank", "NotEmpty");
+  /** How long clients are asked to wait while the database is unreachable (a restart takes seconds). */
+  static final long RETRY_AFTER_SECONDS = 5;
+  static final String UNAVAILABLE_DETAIL = "the database is unavailable; retry later";
 
   @ExceptionHandler(ApiException.class)
   ResponseEntity<ProblemDetail> api(ApiException e) {
@@ -96,8 +100,23 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(RuntimeException.class)
   ResponseEntity<ProblemDetail> unexpected(RuntimeException e) {
+    if (DatabaseUnavailable.isCause(e)) {
+      logUnavailable(e);
+      return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+          .header(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS))
+          .body(body(HttpStatus.SERVICE_UNAVAILABLE, UNAVAILABLE_DETAIL));
+    }
     log.error("Unhandled error", e);
     return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal error");
+  }
+
+  /** One short line per refused request: the stack trace of a refused connection says nothing new. */
+  static void logUnavailable(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    log.warn("Answered 503, database unavailable: {}", root.toString());
   }
 
   static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {

@@ -26,11 +26,16 @@ final class QueueFixture implements AutoCloseable {
   private final List<WorkerPool> pools = new ArrayList<>();
 
   QueueFixture() {
-    TestDatabase.Connection db = TestDatabase.get();
+    this(TestDatabase.get());
+  }
+
+  /** On a database of the test's own, e.g. a server it stops and starts again. */
+  QueueFixture(TestDatabase.Connection db) {
     dataSource.setJdbcUrl(db.url());
     dataSource.setUsername(db.username());
     dataSource.setPassword(db.password());
     dataSource.setMaximumPoolSize(16);
+    dataSource.setConnectionTimeout(1000);
     Flyway.configure().dataSource(dataSource).load().migrate();
     jdbc = JdbcClient.create(dataSource);
     store = new JobStore(jdbc, json);
