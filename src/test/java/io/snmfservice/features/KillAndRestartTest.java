@@ -2,20 +2,15 @@ package io.snmfservice.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.snmfservice.SnmfServiceApplication;
 import io.snmfservice.support.Http;
+import io.snmfservice.support.ServiceProcesses;
 import io.snmfservice.support.TestDatabase;
-import io.snmfservice.support.TestKeys;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,19 +24,20 @@ import tools.jackson.databind.JsonNode;
 class KillAndRestartTest {
 
   @TempDir Path dataDir;
-  private final List<Process> processes = new ArrayList<>();
   /** Its own database: no other test's workers may take its jobs. */
   private final TestDatabase.Connection db = TestDatabase.createDatabase("kill_restart_" + System.nanoTime());
+  private ServiceProcesses service;
 
   @AfterEach
   void stopAll() {
-    processes.forEach(Process::destroyForcibly);
+    service.close();
   }
 
   @Test
   void factorizationKilledMidwayFinishesAfterRestartWithOneSetOfResults() throws Exception {
-    int port = freePort();
-    Process first = start(port);
+    service = new ServiceProcesses(db, dataDir);
+    int port = service.port();
+    Process first = service.start();
     Http http = new Http(port);
     String suffix = Long.toString(System.nanoTime(), 36);
     long model = http.post("/v1/models", "{\"name\":\"kill-" + suffix + "\",\"source\":\"llama2c\","
@@ -56,61 +52,13 @@ class KillAndRestartTest {
     assertThat(factorizing.get("status").asString()).isEqualTo("RUNNING");
     first.destroyForcibly().waitFor();
 
-    Process second = start(port);
+    Process second = service.start();
     JsonNode done = await(new Http(port), job, "SUCCEEDED", Duration.ofMinutes(4));
     assertThat(done.get("attempts").asInt()).isEqualTo(2);
     assertThat(countRows("SELECT count(*) FROM factorization WHERE job_id = " + job)).isEqualTo(1);
     long factorization = done.get("result").get("factorizationId").asLong();
     assertThat(countRows("SELECT count(*) FROM feature WHERE factorization_id = " + factorization)).isEqualTo(16);
     second.destroy();
-  }
-
-  /**
-   * The service's own classes and its runtime dependencies only, as {@code java -jar} would have them: a dependency
-   * that only tests see (e.g. declared test-scoped by mistake) makes the service fail to start here.
-   */
-  private static String runtimeClasspath() throws IOException {
-    Path file = Path.of("target", "runtime-classpath.txt");
-    assertThat(file).as("written by maven-dependency-plugin at generate-test-resources").exists();
-    return Path.of("target", "classes").toAbsolutePath() + java.io.File.pathSeparator + java.nio.file.Files.readString(file).strip();
-  }
-
-  private Process start(int port) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx2g", "-Dai.djl.offline=true",
-        "-cp", runtimeClasspath(),
-        SnmfServiceApplication.class.getName(),
-        "--server.port=" + port,
-        "--spring.datasource.url=" + db.url(),
-        "--spring.datasource.username=" + db.username(),
-        "--spring.datasource.password=" + db.password(),
-        "--snmf.data-dir=" + dataDir,
-        "--snmf.security.bootstrap-admin-key=" + TestKeys.ADMIN,
-        "--snmf.models.allowed-roots=../shared/models",
-        "--snmf.workers.lease-duration=3s",
-        "--snmf.workers.heartbeat-interval=500ms",
-        "--snmf.workers.reaper-interval=1s",
-        "--logging.level.root=warn",
-        "--logging.level.io.snmfservice=info");
-    builder.redirectErrorStream(true);
-    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("service.log").toFile()));
-    Process process = builder.start();
-    processes.add(process);
-    Http http = new Http(port);
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (System.nanoTime() < deadline) {
-      assertThat(process.isAlive()).as("service process exited, see " + dataDir.resolve("service.log")).isTrue();
-      try {
-        if (http.get("/actuator/health").status() == 200) {
-          return process;
-        }
-      } catch (RuntimeException e) {
-        // not listening yet
-      }
-      sleep(200);
-    }
-    throw new AssertionError("service did not become healthy");
   }
 
   private static JsonNode awaitStage(Http http, long job, String stage, Duration timeout) {
@@ -121,7 +69,7 @@ class KillAndRestartTest {
         return j;
       }
       assertThat(j.get("status").asString()).isIn("QUEUED", "RUNNING");
-      sleep(50);
+      ServiceProcesses.sleep(50);
     }
     throw new AssertionError("job " + job + " never reached stage " + stage);
   }
@@ -139,7 +87,7 @@ class KillAndRestartTest {
       } catch (java.io.UncheckedIOException e) {
         // the service is restarting
       }
-      sleep(100);
+      ServiceProcesses.sleep(100);
     }
     throw new AssertionError("job " + job + " did not reach " + status + "; last " + j);
   }
@@ -149,21 +97,6 @@ class KillAndRestartTest {
         ResultSet rs = c.createStatement().executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 }
