@@ -2,7 +2,6 @@ package io.snmfservice.activations;
 
 import io.snmfservice.activations.store.ActivationFileWriter;
 import io.snmfservice.activations.store.DType;
-import io.snmfservice.activations.store.StoreDirectory;
 import io.snmfservice.datasets.Document;
 import io.snmfservice.jobs.JobFailedException;
 import io.snmfservice.jobs.Progress;
@@ -134,12 +133,25 @@ public final class ActivationCollector {
     List<Window> windows = all.subList((int) Math.min(all.size(), firstBatch * batchSize),
         (int) Math.min(all.size(), endBatch * batchSize));
     long total = windows.stream().mapToLong(w -> w.tokens().length - bosSlots).sum();
-    HookedTransformer transformer = model.transformer();
     HookSpec spec = HookSpec.logits(LogitsMode.NONE).withCapture(hooks.toArray(String[]::new));
     String fingerprint = hooks + " " + batchSize + " " + all.size() + " " + slice;
+    try (CollectionLock lock = CollectionLock.acquire(directory)) {
+      Collected collected = collectLocked(windows, hooks, directory, progress, from, to, spec, fingerprint, total);
+      lock.close();
+      Files.deleteIfExists(directory.resolve(CollectionLock.FILE));
+      return collected;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Collected collectLocked(List<Window> windows, List<String> hooks, Path directory, Progress progress,
+      double from, double to, HookSpec spec, String fingerprint, long total) {
+    HookedTransformer transformer = model.transformer();
+    int bosSlots = model.transformer().config().bosId() >= 0 ? 1 : 0;
     CollectionCursor cursor = CollectionCursor.read(directory, fingerprint).orElse(null);
     if (cursor == null) {
-      StoreDirectory.deleteRecursively(directory); // leftovers of an attempt that completed no batch
+      CollectionLock.clear(directory); // leftovers of an attempt that completed no batch
     }
     Map<String, Path> files = new LinkedHashMap<>();
     Map<String, ActivationFileWriter> writers = new LinkedHashMap<>();
@@ -149,7 +161,6 @@ public final class ActivationCollector {
     long done = cursor == null ? 0 : cursor.columns();
     int resumedAt = cursor == null ? 0 : cursor.batches();
     try {
-      Files.createDirectories(directory);
       if (cursor != null) {
         for (String hook : widths.keySet()) {
           Path file = directory.resolve(hook + ".act");
@@ -199,8 +210,6 @@ public final class ActivationCollector {
       }
       writers.values().forEach(ActivationFileWriter::close);
       CollectionCursor.delete(directory); // complete: nothing left to resume
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     } finally {
       writers.values().forEach(ActivationFileWriter::close); // a no-op after a clean finish
     }

@@ -10,15 +10,20 @@ import io.snmfservice.support.ServiceTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /**
  * A collection split into shard jobs records exactly what one job records: every activation value and every token
- * index entry, read through the same reader seam; its job view sums up the shards' progress; cancelling it
- * cancels the shards.
+ * index entry, read through the same reader seam; its job view sums up the shards' progress; a shard whose worker
+ * lost its lease is run again alone and resumes where it was; cancelling the collection cancels the shards.
  */
 @ServiceTest
 class ShardedCollectionTest {
@@ -27,6 +32,8 @@ class ShardedCollectionTest {
 
   @Value("${local.server.port}")
   int port;
+
+  @Autowired JdbcClient jdbc;
 
   @Test
   void threeShardsRecordTheSameActivationsAndTokenIndexAsOneJob() throws Exception {
@@ -48,7 +55,22 @@ class ShardedCollectionTest {
     long parent = accepted.json().get("id").asLong();
     JsonNode children = accepted.json().get("children");
     assertThat(children.get("total").asInt()).isEqualTo(3);
-    List<JsonNode> seen = Jobs.awaitFinished(api, parent, Duration.ofMinutes(2));
+    long[] shards = new long[3];
+    for (int k = 0; k < 3; k++) {
+      shards[k] = children.get("ids").get(k).asLong();
+    }
+    // the worker running shard 1 loses its lease (a long pause, a lost connection): it stops at its next report,
+    // the reaper queues the shard again, and its second attempt continues from the shard's cursor
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    List<JsonNode> seen = new ArrayList<>();
+    while (batchesDone(api, shards[1]) < 2) {
+      seen.add(api.get("/v1/jobs/" + parent).json());
+      assertThat(System.nanoTime()).as("shard 1 past its second batch").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    assertThat(jdbc.sql("UPDATE job SET lease_owner = 'a-worker-that-paused', lease_expires_at = now()"
+        + " WHERE id = ? AND status = 'RUNNING'").param(shards[1]).update()).isEqualTo(1);
+    seen.addAll(Jobs.awaitFinished(api, parent, Duration.ofMinutes(2)));
     JsonNode done = seen.get(seen.size() - 1);
     assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
     // while the shards run, the collection's view sums them up
@@ -60,12 +82,19 @@ class ShardedCollectionTest {
       assertThat(s.get("message").asString()).matches("\\d/3 parts done, \\d running, \\d queued");
     });
     assertThat(done.get("result").get("shards").asInt()).isEqualTo(3);
-    for (JsonNode id : done.get("children").get("ids")) {
-      JsonNode shard = api.get("/v1/jobs/" + id.asLong()).json();
+    assertThat(done.get("attempts").asInt()).isEqualTo(1);
+    for (int k = 0; k < 3; k++) {
+      JsonNode shard = api.get("/v1/jobs/" + shards[k]).json();
       assertThat(shard.get("type").asString()).isEqualTo("collect-shard");
       assertThat(shard.get("parentId").asLong()).isEqualTo(parent);
       assertThat(shard.get("status").asString()).isEqualTo("SUCCEEDED");
+      assertThat(shard.get("attempts").asInt()).as("shard " + k + " attempts").isEqualTo(k == 1 ? 2 : 1);
+      if (k != 1) {
+        assertThat(shard.get("result").get("resumedAfterBatch").asInt()).isZero();
+      }
     }
+    assertThat(api.get("/v1/jobs/" + shards[1]).json().get("result").get("resumedAfterBatch").asInt())
+        .isGreaterThanOrEqualTo(2);
 
     for (String layer : List.of("1", "3")) {
       JsonNode a = api.get("/v1/activations/" + one.get("result").get("activationSets").get(layer).asLong()).json();
@@ -109,7 +138,15 @@ class ShardedCollectionTest {
 
   private static String collect(long model, long dataset, int shards) {
     return "{\"modelId\":" + model + ",\"datasetId\":" + dataset
-        + ",\"layers\":[3,1],\"contextLength\":16,\"batchSize\":2,\"shards\":" + shards + "}";
+        + ",\"layers\":[3,1],\"contextLength\":16,\"batchSize\":1,\"shards\":" + shards + "}";
+  }
+
+  /** Batches (at most 15 tokens each) a shard has reported done; 0 before its first report. */
+  private static long batchesDone(ContractClient api, long job) {
+    JsonNode j = api.get("/v1/jobs/" + job).json();
+    assertThat(j.get("status").asString()).as(j.toString()).isIn("QUEUED", "RUNNING");
+    Matcher m = Pattern.compile("^([\\d,]+)/[\\d,]+ tokens").matcher(j.path("message").asString(""));
+    return m.find() ? Long.parseLong(m.group(1).replace(",", "")) / 15 : 0;
   }
 
   private static long sampledDataset(ContractClient api, long model, String name) {
