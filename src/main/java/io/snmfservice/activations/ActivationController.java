@@ -66,7 +66,7 @@ class ActivationController {
     }
     return JobView.accepted(jobs.submitWithChildren(CollectJobHandler.TYPE, params, 0, idempotencyKey,
         ShardedCollection.shardType(), sharded.shardParams(request.modelId(), request.datasetId(), missing, hook,
-            params.get("contextLength").asInt(), params.get("batchSize").asInt(), shards)));
+            params.get("contextLength").asInt(), params.get("batchSize").asInt(), shards), 0.99));
   }
 
   @GetMapping

@@ -46,7 +46,8 @@ class CollectJobHandler implements JobHandler {
     int contextLength = p.get("contextLength").asInt();
     if (!job.children().isEmpty()) {
       // a sharded collection runs once its shards are done: only the assembly is left
-      return result(sharded.assemble(job, modelId, datasetId, layers, hook, contextLength), job.children().size());
+      return result(sharded.assemble(job, modelId, datasetId, layers, hook, contextLength, 0.99),
+          job.children().size());
     }
     try (ModelRuntime.Lease model = runtime.acquireFor(job, modelId, 0.05)) {
       return result(sets.prepare(job, model.get(), datasetId, layers, hook, contextLength,

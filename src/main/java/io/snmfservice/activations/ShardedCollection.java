@@ -101,7 +101,7 @@ public class ShardedCollection {
    * the job's completion transaction (layers no shard recorded are the ones reused at submission).
    */
   public ActivationSetService.Prepared assemble(JobContext job, long modelId, long datasetId, List<Integer> layers,
-      String hook, int contextLength) {
+      String hook, int contextLength, double progress) {
     List<Job> shards = job.children();
     for (Job shard : shards) {
       if (shard.status() != JobStatus.SUCCEEDED) {
@@ -110,7 +110,7 @@ public class ShardedCollection {
             + ") ended " + shard.status() + detail);
       }
     }
-    job.report("assemble", 0.99, "verifying " + shards.size() + " shards");
+    job.report("assemble", progress, "verifying " + shards.size() + " shards");
     Path dir = directory(job.jobId());
     List<ShardManifest.Part> indexParts = new ArrayList<>();
     Map<String, List<ShardManifest.Part>> matrixParts = new LinkedHashMap<>();

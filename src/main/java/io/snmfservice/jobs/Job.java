@@ -5,7 +5,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * One row of the {@code job} table; {@code createdBy} is the API key that submitted it; {@code children} sums up
- * the jobs it waits for (null when none): counts per status, mean progress, longest ETA, ids.
+ * the jobs it waits for (null when none): counts per status, mean progress, longest ETA, ids; {@code childrenShare}
+ * is the part of its progress they make up.
  */
 public record Job(
     long id,
@@ -32,4 +33,5 @@ public record Job(
     Instant updatedAt,
     Long createdBy,
     Long parentId,
+    Double childrenShare,
     JsonNode children) {}

@@ -53,9 +53,11 @@ public class JobService {
    * Queues a job together with child jobs it waits for (e.g. shards of one piece of work); the parent runs once no
    * child is queued or running and sees them through {@link JobContext#children()}. Idempotency and quota as in
    * {@link #submit}: the whole group counts as one job.
+   *
+   * @param childrenShare the part of the parent's progress the children make up (its view while it waits)
    */
   public Job submitWithChildren(String type, JsonNode params, int priority, String idempotencyKey,
-      String childType, List<JsonNode> children) {
+      String childType, List<JsonNode> children, double childrenShare) {
     Long owner = Caller.currentKeyId();
     if (idempotencyKey != null) {
       Optional<Job> existing = store.findByIdempotencyKey(idempotencyKey, owner);
@@ -65,7 +67,7 @@ public class JobService {
     }
     checkQuota();
     long id = store.insertWithChildren(
-        type, params, priority, DEFAULT_MAX_ATTEMPTS, idempotencyKey, owner, childType, children);
+        type, params, priority, DEFAULT_MAX_ATTEMPTS, idempotencyKey, owner, childType, children, childrenShare);
     Job job = get(id);
     if (idempotencyKey != null) {
       sameRequestOrConflict(job, type, params);

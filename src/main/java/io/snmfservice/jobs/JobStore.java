@@ -24,7 +24,7 @@ public class JobStore {
       "id, type, params::text AS params, status, stage, progress, eta_seconds, message, priority, attempts,"
           + " max_attempts, cancel_requested, lease_owner, lease_expires_at, heartbeat_at, error::text AS error,"
           + " result::text AS result, idempotency_key, created_at, started_at, finished_at, updated_at, created_by,"
-          + " parent_id, (SELECT CASE WHEN count(*) = 0 THEN NULL ELSE jsonb_build_object('total', count(*),"
+          + " parent_id, children_share, (SELECT CASE WHEN count(*) = 0 THEN NULL ELSE jsonb_build_object('total', count(*),"
           + " 'queued', count(*) FILTER (WHERE c.status = 'QUEUED'),"
           + " 'running', count(*) FILTER (WHERE c.status = 'RUNNING'),"
           + " 'succeeded', count(*) FILTER (WHERE c.status = 'SUCCEEDED'),"
@@ -70,17 +70,17 @@ public class JobStore {
    * child is queued or running.
    */
   public long insertWithChildren(String type, JsonNode params, int priority, int maxAttempts, String idempotencyKey,
-      Long owner, String childType, List<JsonNode> children) {
+      Long owner, String childType, List<JsonNode> children, double childrenShare) {
     Optional<Long> id =
         jdbc.sql(
-                "WITH parent AS (INSERT INTO job (type, params, priority, max_attempts, idempotency_key, created_by)"
-                    + " VALUES (?, ?::jsonb, ?, ?, ?, ?) ON CONFLICT (coalesce(created_by, 0), idempotency_key)"
+                "WITH parent AS (INSERT INTO job (type, params, priority, max_attempts, idempotency_key, created_by,"
+                    + " children_share) VALUES (?, ?::jsonb, ?, ?, ?, ?, ?) ON CONFLICT (coalesce(created_by, 0), idempotency_key)"
                     + " WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id),"
                     + " kids AS (INSERT INTO job (type, params, priority, max_attempts, created_by, parent_id)"
                     + " SELECT ?, c.p::jsonb, ?, ?, ?, parent.id FROM parent,"
                     + " unnest(CAST(? AS text[])) WITH ORDINALITY AS c(p, ord) ORDER BY c.ord)"
                     + " SELECT id FROM parent")
-            .params(type, json.writeValueAsString(params), priority, maxAttempts, idempotencyKey, owner,
+            .params(type, json.writeValueAsString(params), priority, maxAttempts, idempotencyKey, owner, childrenShare,
                 childType, priority, maxAttempts, owner,
                 children.stream().map(json::writeValueAsString).toArray(String[]::new))
             .query(Long.class)
@@ -322,6 +322,7 @@ public class JobStore {
         instant(rs.getTimestamp("updated_at")),
         rs.getObject("created_by", Long.class),
         rs.getObject("parent_id", Long.class),
+        (Double) rs.getObject("children_share"),
         readJson(rs.getString("children")));
   }
 

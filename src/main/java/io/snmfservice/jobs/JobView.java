@@ -37,7 +37,7 @@ public record JobView(
 
   public static JobView of(Job job) {
     JsonNode c = job.children();
-    // a job waiting for its children shows their combined progress; its own work after them is the last 1 %
+    // a job waiting for its children shows their combined progress, scaled to the share they make up of it
     boolean waiting = c != null && job.status() == JobStatus.QUEUED
         && c.get("queued").asLong() + c.get("running").asLong() > 0;
     String stage = job.stage();
@@ -46,7 +46,7 @@ public record JobView(
     String message = job.message();
     if (waiting) {
       stage = c.path("stage").isString() ? c.get("stage").asString() : "queued";
-      progress = 0.99 * c.get("progress").asDouble();
+      progress = (job.childrenShare() == null ? 1 : job.childrenShare()) * c.get("progress").asDouble();
       eta = c.get("queued").asLong() == 0 && c.path("etaSeconds").isNumber() ? c.get("etaSeconds").asDouble() : null;
       message = String.format("%d/%d parts done, %d running, %d queued", c.get("succeeded").asLong(),
           c.get("total").asLong(), c.get("running").asLong(), c.get("queued").asLong());

@@ -114,6 +114,27 @@ class ShardedCollectionTest {
   }
 
   @Test
+  void aFactorizationWithShardsCollectsInShardJobsAndFactorizesTheAssembledSet() {
+    ContractClient api = new ContractClient(port);
+    String suffix = Long.toString(System.nanoTime(), 36);
+    long model = api.post("/v1/models", "{\"name\":\"shards-snmf-" + suffix + "\",\"source\":\"llama2c\",\"path\":\""
+        + STORIES + "\"}").json().get("id").asLong();
+    long dataset = sampledDataset(api, model, "snmf-" + suffix);
+    JsonNode job = api.post("/v1/factorizations", "{\"modelId\":" + model + ",\"datasetId\":" + dataset
+        + ",\"layer\":2,\"k\":4,\"maxIterations\":20,\"contextLength\":16,\"shards\":3}").json();
+    assertThat(job.get("children").get("total").asInt()).isEqualTo(3);
+    List<JsonNode> seen = Jobs.awaitFinished(api, job.get("id").asLong(), Duration.ofMinutes(3));
+    JsonNode done = seen.get(seen.size() - 1);
+    assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+    assertThat(seen).allSatisfy(s -> assertThat(s.get("progress").asDouble()).isBetween(0.0, 1.0));
+    JsonNode factorization =
+        api.get("/v1/factorizations/" + done.get("result").get("factorizationId").asLong()).json();
+    JsonNode set = api.get("/v1/activations/" + factorization.get("activationSetId").asLong()).json();
+    assertThat(set.get("shards").asInt()).isEqualTo(3);
+    assertThat(set.get("nTokens").asLong()).isEqualTo(90 * 40);
+  }
+
+  @Test
   void cancellingAShardedCollectionCancelsItsShards() {
     ContractClient api = new ContractClient(port);
     String suffix = Long.toString(System.nanoTime(), 36);
