@@ -47,12 +47,12 @@ class KillAndResumeCollectionTest {
     String suffix = Long.toString(System.nanoTime(), 36);
     long model = http.post("/v1/models", "{\"name\":\"kill-collect-" + suffix + "\",\"source\":\"llama2c\","
         + "\"path\":\"../shared/models/stories260K/stories260K.bin\"}").json().get("id").asLong();
+    // two datasets of the same documents (a set is reused per dataset): one to interrupt, one undisturbed
+    String tokens = tokenDocuments(50, 40);
     long[] datasets = new long[2];
     for (int i = 0; i < datasets.length; i++) {
-      long sampling = http.post("/v1/datasets", "{\"name\":\"kill-collect-" + suffix + "-" + i + "\","
-          + "\"kind\":\"model-samples\",\"modelId\":" + model + ",\"count\":100,\"length\":40,\"seed\":9}")
-          .json().get("id").asLong();
-      datasets[i] = await(http, sampling, "SUCCEEDED", Duration.ofMinutes(2)).get("result").get("datasetId").asLong();
+      datasets[i] = http.post("/v1/datasets", "{\"name\":\"kill-collect-" + suffix + "-" + i + "\","
+          + "\"kind\":\"tokens\",\"tokens\":" + tokens + "}").json().get("id").asLong();
     }
     long job = http.post("/v1/activations", collect(model, datasets[0])).json().get("id").asLong();
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
@@ -82,6 +82,20 @@ class KillAndResumeCollectionTest {
     assertSameBytes("token index", Files.readAllBytes(Path.of(expected.get("indexPath").asString())),
         Files.readAllBytes(Path.of(interrupted.get("indexPath").asString())));
     assertThat(Path.of(interrupted.get("matrixPath").asString()).resolveSibling("cursor")).doesNotExist();
+  }
+
+  /** Token ids of stories260K's vocabulary (512), BOS (1) left out, the same every run. */
+  private static String tokenDocuments(int count, int length) {
+    java.util.Random random = new java.util.Random(9);
+    StringBuilder json = new StringBuilder("[");
+    for (int d = 0; d < count; d++) {
+      json.append(d == 0 ? "[" : ",[");
+      for (int t = 0; t < length; t++) {
+        json.append(t == 0 ? "" : ",").append(3 + random.nextInt(509));
+      }
+      json.append(']');
+    }
+    return json.append(']').toString();
   }
 
   private static String collect(long model, long dataset) {
