@@ -74,7 +74,7 @@ public class ActivationSetDeletion {
   }
 
   /** Deletes a file; for a shard manifest, its part files too (and shard folders they leave empty). */
-  private static long deleteQuietly(Path file) {
+  static long deleteQuietly(Path file) {
     long freed = 0;
     if (ShardManifest.isManifest(file) && Files.exists(file)) {
       try {

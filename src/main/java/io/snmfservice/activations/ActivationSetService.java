@@ -1,5 +1,7 @@
 package io.snmfservice.activations;
 
+import io.snmfservice.activations.store.StoreDirectory;
+import io.snmfservice.compute.ComputeBudget;
 import io.snmfservice.compute.ComputeDevice;
 import io.snmfservice.config.SnmfProperties;
 import io.snmfservice.datasets.DatasetService;
@@ -22,6 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Activation sets: request validation, reuse of sets already recorded for the same model, dataset, layer, hook
@@ -40,10 +44,13 @@ public class ActivationSetService {
   private final Path store;
   private final PipelineMetrics metrics;
   private final ComputeDevice compute;
+  private final ComputeBudget budget;
 
   public ActivationSetService(ActivationSetRepository sets, ModelService models, DatasetService datasets,
-      JdbcClient jdbc, SnmfProperties properties, PipelineMetrics metrics, ComputeDevice compute) {
+      JdbcClient jdbc, SnmfProperties properties, PipelineMetrics metrics, ComputeDevice compute,
+      ComputeBudget budget) {
     this.metrics = metrics;
+    this.budget = budget;
     this.compute = compute;
     this.sets = sets;
     this.models = models;
@@ -105,7 +112,10 @@ public class ActivationSetService {
     }
     Map<Integer, ActivationSet> recorded = new LinkedHashMap<>();
     int resumedAfterBatch = 0;
-    if (!missing.isEmpty()) {
+    if (missing.isEmpty()) {
+      // an earlier attempt of this job may have recorded before another job registered the same sets
+      StoreDirectory.deleteRecursively(store.resolve("job-" + job.jobId()));
+    } else {
       Path dir = store.resolve("job-" + job.jobId());
       long start = System.nanoTime();
       ActivationCollector.Collected collected = record(job, model, datasetId, missing, hook, contextLength,
@@ -156,8 +166,11 @@ public class ActivationSetService {
       log.info("Recording {} sequences per forward pass instead of {}: free memory of {}", batch, batchSize,
           compute.device());
     }
-    ActivationCollector.Collected collected = new ActivationCollector(model, contextLength, batch)
-        .collect(datasets.allDocuments(datasetId), hooks, dir, job, from, to, slice);
+    ActivationCollector.Collected collected;
+    try (ComputeBudget.Permit permit = budget.acquire(job::checkpoint, m -> job.report("collect", from, m))) {
+      collected = new ActivationCollector(model, contextLength, batch)
+          .collect(datasets.allDocuments(datasetId), hooks, dir, job, from, to, slice);
+    }
     if (collected.resumedAfterBatch() > 0) {
       log.info("Collection of job {} resumed after batch {}", job.jobId(), collected.resumedAfterBatch());
     }
@@ -186,24 +199,81 @@ public class ActivationSetService {
     return store;
   }
 
-  /** Registers newly recorded sets (inside the job's completion transaction); returns the ids per layer. */
+  /**
+   * Registers newly recorded sets (inside the job's completion transaction); returns the ids per layer. When
+   * another job registered the same set meanwhile (a collection and a factorization of the same data running at
+   * once), its row and files stay and this job's identical copies are removed once the transaction commits.
+   */
   public Map<Integer, Long> register(Prepared prepared) {
     Map<Integer, Long> ids = new LinkedHashMap<>();
     prepared.reused().forEach((layer, s) -> ids.put(layer, s.getId()));
+    List<Path> redundant = new ArrayList<>();
     prepared.recorded().forEach((layer, s) -> {
-      Optional<Long> id = jdbc.sql("INSERT INTO activation_set (model_id, dataset_id, layer, hook, context_length, d,"
-              + " n_tokens, dtype, matrix_path, index_path, job_id, seconds) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
-              + " ON CONFLICT (model_id, dataset_id, layer, hook, context_length) DO UPDATE SET"
-              + " d = EXCLUDED.d, n_tokens = EXCLUDED.n_tokens, matrix_path = EXCLUDED.matrix_path,"
-              + " index_path = EXCLUDED.index_path, job_id = EXCLUDED.job_id, seconds = EXCLUDED.seconds"
-              + " RETURNING id")
+      Optional<Long> inserted = jdbc.sql("INSERT INTO activation_set (model_id, dataset_id, layer, hook, context_length,"
+              + " d, n_tokens, dtype, matrix_path, index_path, job_id, seconds) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+              + " ON CONFLICT (model_id, dataset_id, layer, hook, context_length) DO NOTHING RETURNING id")
           .params(s.getModelId(), s.getDatasetId(), s.getLayer(), s.getHook(), s.getContextLength(), s.getD(),
               s.getNTokens(), s.getDtype(), s.getMatrixPath(), s.getIndexPath(), s.getJobId(), s.getSeconds())
           .query(Long.class)
           .optional();
-      ids.put(layer, id.orElseThrow());
+      ids.put(layer, inserted.orElseGet(() -> keepExistingOrReplace(s, redundant)));
     });
+    if (!redundant.isEmpty() && redundant.size() == prepared.recorded().size()) {
+      redundant.add(Path.of(prepared.recorded().values().iterator().next().getIndexPath()));
+    }
+    deleteAfterCommit(redundant);
     return ids;
+  }
+
+  /** The registered row of the same set: kept when its files exist (ours are redundant), else pointed at ours. */
+  private long keepExistingOrReplace(ActivationSet s, List<Path> redundant) {
+    record Existing(long id, String matrixPath) {}
+    Existing existing = jdbc.sql("SELECT id, matrix_path FROM activation_set WHERE model_id = ? AND dataset_id = ?"
+            + " AND layer = ? AND hook = ? AND context_length = ? FOR UPDATE")
+        .params(s.getModelId(), s.getDatasetId(), s.getLayer(), s.getHook(), s.getContextLength())
+        .query((rs, i) -> new Existing(rs.getLong(1), rs.getString(2)))
+        .single();
+    if (Files.exists(Path.of(existing.matrixPath())) && !existing.matrixPath().equals(s.getMatrixPath())) {
+      redundant.add(Path.of(s.getMatrixPath()));
+      return existing.id();
+    }
+    jdbc.sql("UPDATE activation_set SET d = ?, n_tokens = ?, matrix_path = ?, index_path = ?, job_id = ?,"
+            + " seconds = ? WHERE id = ?")
+        .params(s.getD(), s.getNTokens(), s.getMatrixPath(), s.getIndexPath(), s.getJobId(), s.getSeconds(),
+            existing.id())
+        .update();
+    return existing.id();
+  }
+
+  private static void deleteAfterCommit(List<Path> files) {
+    if (files.isEmpty()) {
+      return;
+    }
+    Runnable delete = () -> {
+      for (Path file : files) {
+        try {
+          ActivationSetDeletion.deleteQuietly(file); // a shard manifest with its parts
+          Path dir = file.getParent();
+          try (var left = Files.list(dir)) {
+            if (left.findAny().isEmpty()) {
+              Files.delete(dir);
+            }
+          }
+        } catch (java.io.IOException e) {
+          log.warn("Could not remove the redundant activation file {}: {}", file, e.toString());
+        }
+      }
+    };
+    if (TransactionSynchronizationManager.isSynchronizationActive()) {
+      TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+        @Override
+        public void afterCommit() {
+          delete.run();
+        }
+      });
+    } else {
+      delete.run();
+    }
   }
 
 }

@@ -24,6 +24,11 @@ class ComputeConfig {
   }
 
   @Bean
+  ComputeBudget computeBudget(ComputeProperties properties) {
+    return new ComputeBudget(properties.budget().heavyStages());
+  }
+
+  @Bean
   SnmfEngine snmfEngine(ComputeDevice device) {
     return device.snmfEngine();
   }

@@ -50,6 +50,8 @@ public record SnmfProperties(
    * @param heartbeatInterval how often running jobs renew their lease
    * @param reaperInterval how often expired leases are looked for
    * @param shutdownGrace how long shutdown waits for running handlers to notice it
+   * @param maxAttempts how many times a job is started before it fails for good (a worker that dies costs the
+   *     job one attempt; factorizations resume from their last checkpoint)
    */
   public record Workers(
       @DefaultValue("2") @Min(0) int threads,
@@ -57,7 +59,8 @@ public record SnmfProperties(
       @DefaultValue("30s") Duration leaseDuration,
       @DefaultValue("5s") Duration heartbeatInterval,
       @DefaultValue("5s") Duration reaperInterval,
-      @DefaultValue("10s") Duration shutdownGrace) {}
+      @DefaultValue("10s") Duration shutdownGrace,
+      @DefaultValue("3") @Min(1) int maxAttempts) {}
 
   /**
    * @param maxRequestBytes largest accepted request body (JSON or upload)

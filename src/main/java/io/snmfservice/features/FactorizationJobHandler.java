@@ -6,8 +6,12 @@ import io.snmfservice.activations.HookName;
 import io.snmfservice.activations.ShardedCollection;
 import io.snmfservice.activations.TokenIndex;
 import io.snmfservice.activations.store.ActivationFileReader;
+import io.snmfservice.activations.store.StoreDirectory;
+import io.snmfservice.compute.ComputeBudget;
 import io.snmfservice.compute.ComputeDevice;
+import io.snmfservice.compute.ComputeProperties;
 import io.snmfservice.config.SnmfProperties;
+import io.snmfservice.jobs.JobCancelledException;
 import io.snmfservice.jobs.JobContext;
 import io.snmfservice.jobs.JobFailedException;
 import io.snmfservice.jobs.JobHandler;
@@ -56,13 +60,17 @@ class FactorizationJobHandler implements JobHandler {
   private final Path store;
   private final PipelineMetrics metrics;
   private final ComputeDevice compute;
+  private final ComputeProperties.Factorization settings;
+  private final ComputeBudget budget;
 
   FactorizationJobHandler(ModelRuntime runtime, ActivationSetService activations, ShardedCollection sharded,
       FactorizationWriter writer, JsonMapper json, SnmfProperties properties, PipelineMetrics metrics,
-      ComputeDevice compute) {
+      ComputeDevice compute, ComputeProperties computeProperties, ComputeBudget budget) {
     this.sharded = sharded;
     this.metrics = metrics;
+    this.budget = budget;
     this.compute = compute;
+    this.settings = computeProperties.factorization();
     this.runtime = runtime;
     this.activations = activations;
     this.writer = writer;
@@ -95,7 +103,14 @@ class FactorizationJobHandler implements JobHandler {
       }
 
       long t1 = System.nanoTime();
-      HierarchyResult factors = factorize(job, s, set);
+      IterationState state = new IterationState(store.resolve("job-" + job.jobId() + "-state"));
+      HierarchyResult factors;
+      try {
+        factors = factorize(job, s, set, state);
+      } catch (JobFailedException | JobCancelledException e) {
+        state.delete(); // no later attempt will resume
+        throw e;
+      }
       double factorizeSeconds = seconds(t1);
       try {
         long t2 = System.nanoTime();
@@ -110,27 +125,43 @@ class FactorizationJobHandler implements JobHandler {
         log.info("Factorized layer {} of model {} (K = {}): relative error {}, {} iterations in {} s",
             s.layer(), s.modelId(), s.k(), String.format(Locale.ROOT, "%.4f", factors.tokens().relativeError()),
             factors.tokens().iterations(), Math.round(factorizeSeconds));
-        return new JobResult(() -> writer.write(job.jobId(), s, prepared, set, factors, interpretation, timings, dir));
+        return new JobResult(() -> {
+          var summary = writer.write(job.jobId(), s, prepared, set, factors, interpretation, timings, dir);
+          state.delete(); // the results are in this transaction; a rollback only costs a fresh start
+          return summary;
+        });
       } finally {
         factors.close();
       }
     }
   }
 
-  private HierarchyResult factorize(JobContext job, FactorizationSettings s, ActivationSet set) {
+  private HierarchyResult factorize(JobContext job, FactorizationSettings s, ActivationSet set, IterationState state) {
     // G (n × K) stays in memory up to G_IN_MEMORY_BYTES; beyond that the engine keeps its chunks on disk
-    Path spill = (double) set.getNTokens() * s.k() * Float.BYTES > G_IN_MEMORY_BYTES
-        ? store.resolve("job-" + job.jobId() + "-g") : null;
+    Path spill = null;
+    if ((double) set.getNTokens() * s.k() * Float.BYTES > G_IN_MEMORY_BYTES) {
+      spill = store.resolve("job-" + job.jobId() + "-g");
+      StoreDirectory.deleteRecursively(spill); // scratch of an attempt that was killed
+    }
+    // a resumed attempt must chunk A as the saved one did (the free memory may differ now)
+    int chunkColumns = state.chunkColumns(() -> compute.snmfChunkColumns(set.getD(), s.k()));
     SnmfConfig config = new SnmfConfig(s.k(), s.sparsity(), SnmfInit.valueOf(s.init().toUpperCase(Locale.ROOT)),
         s.seed(), s.maxIterations(), s.patience(), SnmfConfig.DEFAULT_EPSILON, SnmfConfig.DEFAULT_TOLERANCE,
-        compute.snmfChunkColumns(set.getD(), s.k()), SnmfPrecision.FLOAT32, spill);
+        chunkColumns, SnmfPrecision.FLOAT32, spill);
     int[] ks = s.levels().stream().mapToInt(Integer::intValue).toArray();
     job.report("factorize", 0.30, "starting SNMF with K = " + s.k());
     long[] last = {System.nanoTime()};
-    try (ActivationFileReader reader = ActivationFileReader.open(Path.of(set.getMatrixPath()))) {
+    boolean[] first = {true};
+    try (ComputeBudget.Permit permit = budget.acquire(job::checkpoint, m -> job.report("factorize", 0.30, m));
+        ActivationFileReader reader = ActivationFileReader.open(Path.of(set.getMatrixPath()))) {
       return new HierarchicalSnmf(compute.snmfEngine()).factorize(ActivationSource.of(reader), ks, config,
           s.fineTune() ? FineTune.OFFICIAL : null,
           (iteration, loss) -> {
+            if (first[0] && iteration > 1) {
+              log.info("Job {} resumed its factorization from the checkpoint of iteration {}", job.jobId(),
+                  iteration - 1);
+            }
+            first[0] = false;
             long now = System.nanoTime();
             metrics.iteration(Duration.ofNanos(now - last[0]), loss);
             last[0] = now;
@@ -140,9 +171,14 @@ class FactorizationJobHandler implements JobHandler {
           () -> {
             job.checkpoint();
             return false;
-          });
+          },
+          state.checkpoints(settings.checkpointIterations(), settings.checkpointInterval()));
     } catch (SnmfValidationException e) {
       throw new JobFailedException(e.getMessage());
+    } finally {
+      if (spill != null) {
+        StoreDirectory.deleteRecursively(spill);
+      }
     }
   }
 

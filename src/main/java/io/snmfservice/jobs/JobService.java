@@ -15,16 +15,17 @@ import tools.jackson.databind.JsonNode;
  */
 public class JobService {
 
-  public static final int DEFAULT_MAX_ATTEMPTS = 3;
-
   private final JobStore store;
   private final JobEvents events;
   private final SecurityProperties.Quota quota;
+  private final int maxAttempts;
 
-  public JobService(JobStore store, JobEvents events, SecurityProperties.Quota quota) {
+  /** @param maxAttempts attempts each new job gets ({@code snmf.workers.max-attempts}) */
+  public JobService(JobStore store, JobEvents events, SecurityProperties.Quota quota, int maxAttempts) {
     this.store = store;
     this.events = events;
     this.quota = quota;
+    this.maxAttempts = maxAttempts;
   }
 
   /**
@@ -40,7 +41,7 @@ public class JobService {
       }
     }
     checkQuota();
-    long id = store.insert(type, params, priority, DEFAULT_MAX_ATTEMPTS, idempotencyKey, owner);
+    long id = store.insert(type, params, priority, maxAttempts, idempotencyKey, owner);
     Job job = get(id);
     if (idempotencyKey != null) {
       sameRequestOrConflict(job, type, params);
@@ -67,7 +68,7 @@ public class JobService {
     }
     checkQuota();
     long id = store.insertWithChildren(
-        type, params, priority, DEFAULT_MAX_ATTEMPTS, idempotencyKey, owner, childType, children, childrenShare);
+        type, params, priority, maxAttempts, idempotencyKey, owner, childType, children, childrenShare);
     Job job = get(id);
     if (idempotencyKey != null) {
       sameRequestOrConflict(job, type, params);

@@ -34,8 +34,8 @@ class JobsConfiguration {
   }
 
   @Bean
-  JobService jobService(JobStore store, JobEvents events, SecurityProperties security) {
-    return new JobService(store, events, security.quota());
+  JobService jobService(JobStore store, JobEvents events, SecurityProperties security, SnmfProperties properties) {
+    return new JobService(store, events, security.quota(), properties.workers().maxAttempts());
   }
 
   @Bean

@@ -35,6 +35,12 @@ public final class HierarchicalSnmf {
    */
   public HierarchyResult factorize(ActivationSource a, int[] ks, SnmfConfig base, FineTune fineTune,
       SnmfProgressListener listener, CancellationSignal cancel) {
+    return factorize(a, ks, base, fineTune, listener, cancel, SnmfCheckpoints.NONE);
+  }
+
+  /** As above, with checkpoints of level 1 (the long one; the later levels factor small in-memory matrices). */
+  public HierarchyResult factorize(ActivationSource a, int[] ks, SnmfConfig base, FineTune fineTune,
+      SnmfProgressListener listener, CancellationSignal cancel, SnmfCheckpoints checkpoints) {
     if (ks.length == 0) {
       throw new SnmfValidationException("at least one level is required");
     }
@@ -43,7 +49,7 @@ public final class HierarchicalSnmf {
         throw new SnmfValidationException("level sizes must decrease, got " + ks[l - 1] + " then " + ks[l]);
       }
     }
-    SnmfResult first = engine.factorize(a, base.withK(ks[0]), listener, cancel);
+    SnmfResult first = engine.factorize(a, base.withK(ks[0]), listener, cancel, checkpoints);
     try {
       List<HierarchyLevel> levels = new ArrayList<>();
       List<double[][]> links = new ArrayList<>();

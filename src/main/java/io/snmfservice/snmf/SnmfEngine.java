@@ -1,6 +1,7 @@
 package io.snmfservice.snmf;
 
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 
@@ -41,7 +42,16 @@ public final class SnmfEngine {
 
   public SnmfResult factorize(ActivationSource a, SnmfConfig cfg, SnmfProgressListener listener,
       CancellationSignal cancel) {
-    return run(a, cfg, null, listener, cancel);
+    return run(a, cfg, null, listener, cancel, SnmfCheckpoints.NONE);
+  }
+
+  /**
+   * As above, saving the iteration state to {@code checkpoints} as it goes and, when they hold a save of this
+   * run (same data shape and settings), resuming from it: the result equals that of an uninterrupted run.
+   */
+  public SnmfResult factorize(ActivationSource a, SnmfConfig cfg, SnmfProgressListener listener,
+      CancellationSignal cancel, SnmfCheckpoints checkpoints) {
+    return run(a, cfg, null, listener, cancel, checkpoints);
   }
 
   /** A fresh backend of this engine (the hierarchy fine-tune runs on the same one). */
@@ -50,7 +60,7 @@ public final class SnmfEngine {
   }
 
   public SnmfResult factorize(ActivationSource a, SnmfConfig cfg) {
-    return run(a, cfg, null, SnmfProgressListener.NONE, CancellationSignal.NEVER);
+    return run(a, cfg, null, SnmfProgressListener.NONE, CancellationSignal.NEVER, SnmfCheckpoints.NONE);
   }
 
   /**
@@ -62,14 +72,14 @@ public final class SnmfEngine {
     if (g0RowMajor.length != a.n() * cfg.k()) {
       throw new SnmfValidationException("G0 must have n*K = " + a.n() * cfg.k() + " values");
     }
-    return run(a, cfg, g0RowMajor, listener, cancel);
+    return run(a, cfg, g0RowMajor, listener, cancel, SnmfCheckpoints.NONE);
   }
 
   private SnmfResult run(ActivationSource a, SnmfConfig cfg, double[] g0, SnmfProgressListener listener,
-      CancellationSignal cancel) {
+      CancellationSignal cancel, SnmfCheckpoints checkpoints) {
     validateShape(a, cfg);
     TensorOps ops = backend.apply(cfg.precision());
-    Run r = new Run(ops, a, cfg, listener, cancel);
+    Run r = new Run(ops, a, cfg, listener, cancel, checkpoints);
     try {
       return r.execute(g0);
     } catch (RuntimeException | Error e) {
@@ -95,6 +105,7 @@ public final class SnmfEngine {
     private final SnmfConfig cfg;
     private final SnmfProgressListener listener;
     private final CancellationSignal cancel;
+    private final SnmfCheckpoints checkpoints;
     private final int d;
     private final int k;
     private final ChunkLayout layout;
@@ -109,8 +120,9 @@ public final class SnmfEngine {
     private int completedIterations;
 
     Run(TensorOps ops, ActivationSource source, SnmfConfig cfg, SnmfProgressListener listener,
-        CancellationSignal cancel) {
+        CancellationSignal cancel, SnmfCheckpoints checkpoints) {
       this.ops = ops;
+      this.checkpoints = checkpoints;
       this.source = source;
       this.cfg = cfg;
       this.listener = listener;
@@ -129,17 +141,37 @@ public final class SnmfEngine {
     }
 
     SnmfResult execute(double[] g0) {
-      Sums sums = initialPass(g0);
       double[] gScale = ones(k);
+      double[] losses = new double[cfg.maxIterations()];
+      int keep = cfg.keptPerColumn(d);
+      Optional<SnmfCheckpoints.State> saved = g0 == null
+          ? checkpoints.load(fingerprint(), gBlocks(), wide())
+          : Optional.empty();
+      Sums sums;
       int current = 0;
       int bestSlot = -1;
       double best = Double.POSITIVE_INFINITY;
       double[] bestF = null;
       int bestIteration = 0;
       int stall = 0;
-      double[] losses = new double[cfg.maxIterations()];
-      int keep = cfg.keptPerColumn(d);
       int t = 0;
+      if (saved.isPresent()) {
+        // load() put the saved current G into slot 0 and a different best G into slot 1
+        SnmfCheckpoints.State state = saved.get();
+        sums = new Sums(state.m(), state.s());
+        normA2 = state.normA2();
+        validated = true;
+        best = state.best();
+        bestF = state.bestF();
+        bestSlot = bestF == null ? -1 : state.bestIsCurrent() ? 0 : 1;
+        bestIteration = state.bestIteration();
+        stall = state.stall();
+        t = state.iteration();
+        System.arraycopy(state.losses(), 0, losses, 0, t);
+        completedIterations = t;
+      } else {
+        sums = initialPass(g0);
+      }
       while (t < cfg.maxIterations()) {
         // steps 1-3 on the host: F = M (S + εI)⁻¹, winner-take-all, rescale
         double[] f = HostMatrices.solveRight(sums.m, d, sums.s, k, cfg.epsilon());
@@ -174,6 +206,11 @@ public final class SnmfEngine {
         if (stall >= cfg.patience()) {
           break;
         }
+        if (t < cfg.maxIterations() && checkpoints.due(t)) {
+          checkpoints.save(new SnmfCheckpoints.State(fingerprint(), t, Arrays.copyOf(losses, t), best,
+              bestIteration, stall, bestF, normA2, sums.m, sums.s, bestSlot == current), current, bestSlot,
+              gBlocks(), wide());
+        }
       }
       releaseChunkCache();
       double relativeError = Math.sqrt(Math.max(best, 0) / normA2);
@@ -184,6 +221,50 @@ public final class SnmfEngine {
       };
       return new SnmfResult(d, k, bestF, g, Arrays.copyOf(losses, t), bestIteration, relativeError,
           resources);
+    }
+
+    private boolean wide() {
+      return cfg.precision() == SnmfPrecision.FLOAT64;
+    }
+
+    /** What identifies a run: a save of another one (other data shape or settings) is never resumed. */
+    private String fingerprint() {
+      return String.join(",", "d=" + d, "n=" + source.n(), "k=" + k, "s=" + cfg.sparsity(), "init=" + cfg.init(),
+          "seed=" + cfg.seed(), "max=" + cfg.maxIterations(), "patience=" + cfg.patience(), "eps=" + cfg.epsilon(),
+          "tol=" + cfg.tolerance(), "chunk=" + layout.chunkColumns(), "precision=" + cfg.precision());
+    }
+
+    /** The G slots of the store as host arrays, for checkpoints. */
+    private SnmfCheckpoints.Blocks gBlocks() {
+      return new SnmfCheckpoints.Blocks() {
+        @Override
+        public int count() {
+          return layout.count();
+        }
+
+        @Override
+        public int values(int chunk) {
+          return layout.size(chunk) * k;
+        }
+
+        @Override
+        public Object read(int slot, int chunk) {
+          Tensor block = store.read(slot, chunk);
+          try {
+            return wide() ? ops.toColumnMajorDouble(block) : ops.toColumnMajorFloat(block);
+          } finally {
+            store.release(block);
+          }
+        }
+
+        @Override
+        public void write(int slot, int chunk, Object values) {
+          int rows = layout.size(chunk);
+          store.write(slot, chunk, values instanceof double[] v
+              ? ops.fromColumnMajor(v, rows, k)
+              : ops.fromColumnMajor((float[]) values, rows, k));
+        }
+      };
     }
 
     private static int freeSlot(int current, int best) {
@@ -197,8 +278,17 @@ public final class SnmfEngine {
 
     /** M = A·G and S = GᵀG, accumulated in double. */
     private final class Sums {
-      final double[] m = new double[d * k];
-      final double[] s = new double[k * k];
+      final double[] m;
+      final double[] s;
+
+      Sums() {
+        this(new double[d * k], new double[k * k]);
+      }
+
+      Sums(double[] m, double[] s) {
+        this.m = m;
+        this.s = s;
+      }
 
       void add(ChunkStep.Output o) {
         for (int i = 0; i < m.length; i++) {

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.snmfservice.activations.store.ActivationFileHeader;
 import io.snmfservice.support.Http;
-import io.snmfservice.support.ServiceProcesses;
+import io.snmfservice.support.ServiceProcess;
 import io.snmfservice.support.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -32,18 +34,27 @@ class KillAndResumeCollectionTest {
   @TempDir Path dataDir;
   /** Its own database: no other test's workers may take its jobs. */
   private final TestDatabase.Connection db = TestDatabase.createDatabase("kill_collect_" + System.nanoTime());
-  private ServiceProcesses service;
+  private final List<ServiceProcess> processes = new ArrayList<>();
 
   @AfterEach
   void stopAll() {
-    service.close();
+    processes.forEach(ServiceProcess::kill);
+  }
+
+  private ServiceProcess start() {
+    ServiceProcess p = ServiceProcess.start(db, dataDir, "service-" + processes.size() + ".log", List.of(
+        "--snmf.workers.threads=1",
+        "--snmf.workers.lease-duration=3s",
+        "--snmf.workers.heartbeat-interval=500ms",
+        "--snmf.workers.reaper-interval=1s"));
+    processes.add(p);
+    return p;
   }
 
   @Test
   void killedCollectionResumesAfterItsLastBatchAndEqualsAnUndisturbedOne() throws Exception {
-    service = new ServiceProcesses(db, dataDir);
-    Process first = service.start("--snmf.workers.threads=1");
-    Http http = new Http(service.port());
+    ServiceProcess first = start();
+    Http http = new Http(first.port());
     String suffix = Long.toString(System.nanoTime(), 36);
     long model = http.post("/v1/models", "{\"name\":\"kill-collect-" + suffix + "\",\"source\":\"llama2c\","
         + "\"path\":\"../shared/models/stories260K/stories260K.bin\"}").json().get("id").asLong();
@@ -59,16 +70,17 @@ class KillAndResumeCollectionTest {
     long batchesAtKill;
     while ((batchesAtKill = batchesDone(http, job)) < 2) {
       assertThat(System.nanoTime()).as("the collection past its second batch").isLessThan(deadline);
-      ServiceProcesses.sleep(20);
+      Thread.sleep(20);
     }
-    first.destroyForcibly().waitFor();
+    first.kill();
 
-    service.start("--snmf.workers.threads=1");
+    ServiceProcess second = start();
+    http = new Http(second.port());
     JsonNode resumed = await(http, job, "SUCCEEDED", Duration.ofMinutes(3));
     assertThat(resumed.get("attempts").asInt()).isEqualTo(2);
     // the cursor is written after the batch it counts, so it may be at most one batch behind what was reported
     assertThat(resumed.get("result").get("resumedAfterBatch").asLong()).isGreaterThanOrEqualTo(batchesAtKill);
-    assertThat(Files.readString(service.log())).contains("Collection of job " + job + " resumed after batch");
+    assertThat(Files.readString(second.log())).contains("Collection of job " + job + " resumed after batch");
 
     long undisturbed = http.post("/v1/activations", collect(model, datasets[1])).json().get("id").asLong();
     JsonNode reference = await(http, undisturbed, "SUCCEEDED", Duration.ofMinutes(2));
@@ -148,7 +160,12 @@ class KillAndResumeCollectionTest {
       } catch (java.io.UncheckedIOException e) {
         // the service is restarting
       }
-      ServiceProcesses.sleep(100);
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
     }
     throw new AssertionError("job " + job + " did not reach " + status + "; last " + j);
   }

@@ -18,7 +18,8 @@ class DeviceChoiceTest {
       new ComputeProperties.Memory(0.5, 512, 65536, DataSize.ofMegabytes(256));
 
   private static ComputeProperties settings(String device, FactorizationBackend backend) {
-    return new ComputeProperties(device, new ComputeProperties.Factorization(backend), MEMORY);
+    return new ComputeProperties(device, new ComputeProperties.Factorization(backend, java.time.Duration.ofSeconds(60), 0), MEMORY,
+        new ComputeProperties.Budget(1));
   }
 
   @Test

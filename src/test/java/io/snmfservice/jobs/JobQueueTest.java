@@ -110,9 +110,9 @@ class JobQueueTest {
     long id = q.service.submit(type, params(1), 0, null).id();
 
     await().atMost(Duration.ofSeconds(20)).until(() -> status(id).status() == JobStatus.FAILED);
-    assertThat(runs.get()).isEqualTo(JobService.DEFAULT_MAX_ATTEMPTS);
+    assertThat(runs.get()).isEqualTo(3 /* snmf.workers.max-attempts */);
     Job failed = status(id);
-    assertThat(failed.attempts()).isEqualTo(JobService.DEFAULT_MAX_ATTEMPTS);
+    assertThat(failed.attempts()).isEqualTo(3 /* snmf.workers.max-attempts */);
     assertThat(failed.error().get("detail").asString()).contains("boom 3");
     assertThat(failed.finishedAt()).isNotNull();
   }

@@ -35,7 +35,7 @@ final class QueueFixture implements AutoCloseable {
     jdbc = JdbcClient.create(dataSource);
     store = new JobStore(jdbc, json);
     service = new JobService(store, new JobEvents(new SimpleMeterRegistry()),
-        new SecurityProperties.Quota(20, 50, 200, 1, true, Duration.ofSeconds(30)));
+        new SecurityProperties.Quota(20, 50, 200, 1, true, Duration.ofSeconds(30)), 3);
     transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
   }
 

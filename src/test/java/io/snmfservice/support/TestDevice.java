@@ -35,8 +35,8 @@ public final class TestDevice {
     if (compute == null) {
       String backend = System.getProperty("snmf.factorization.backend", "auto").toUpperCase(Locale.ROOT);
       compute = ComputeDevice.resolve(new ComputeProperties(System.getProperty("snmf.device", "auto"),
-          new ComputeProperties.Factorization(FactorizationBackend.valueOf(backend)),
-          new ComputeProperties.Memory(0.5, 512, 65536, DataSize.ofMegabytes(256))));
+          new ComputeProperties.Factorization(FactorizationBackend.valueOf(backend), java.time.Duration.ofSeconds(60), 0),
+          new ComputeProperties.Memory(0.5, 512, 65536, DataSize.ofMegabytes(256)), new ComputeProperties.Budget(1)));
     }
     return compute;
   }

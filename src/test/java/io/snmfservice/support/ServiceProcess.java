@@ -1,0 +1,135 @@
+package io.snmfservice.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The service as a separate JVM on its runtime classpath only (as {@code java -jar} has it: a dependency that only
+ * tests see cannot hide a startup failure), on a given database and data directory; for tests that kill it.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  private ServiceProcess(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  /**
+   * Starts the service and waits until its health endpoint answers.
+   *
+   * @param settings further {@code --name=value} arguments (later ones win)
+   */
+  public static ServiceProcess start(TestDatabase.Connection db, Path dataDir, String logName, List<String> settings) {
+    int port = freePort();
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx2g", "-Dai.djl.offline=true",
+        "-cp", runtimeClasspath(),
+        "io.snmfservice.SnmfServiceApplication",
+        "--server.port=" + port,
+        "--spring.datasource.url=" + db.url(),
+        "--spring.datasource.username=" + db.username(),
+        "--spring.datasource.password=" + db.password(),
+        "--snmf.data-dir=" + dataDir,
+        "--snmf.security.bootstrap-admin-key=" + TestKeys.ADMIN,
+        "--snmf.models.allowed-roots=../shared/models",
+        "--logging.level.root=warn",
+        "--logging.level.io.snmfservice=info"));
+    command.addAll(settings);
+    Path log = dataDir.resolve(logName);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    try {
+      ServiceProcess service = new ServiceProcess(builder.start(), port, log);
+      service.awaitHealthy(Duration.ofMinutes(2));
+      return service;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL: no shutdown hook runs, leases are left to expire. */
+  public void kill() {
+    try {
+      process.destroyForcibly().waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    kill();
+  }
+
+  private void awaitHealthy(Duration timeout) {
+    Http http = new Http(port);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError("service process exited, see " + log);
+      }
+      try {
+        if (http.get("/actuator/health").status() == 200) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        // not listening yet
+      }
+      sleep(100);
+    }
+    kill();
+    throw new AssertionError("service did not become healthy, see " + log);
+  }
+
+  private static String runtimeClasspath() {
+    Path file = Path.of("target", "runtime-classpath.txt");
+    try {
+      return Path.of("target", "classes").toAbsolutePath() + File.pathSeparator + Files.readString(file).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("written by maven-dependency-plugin at generate-test-resources", e);
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
