@@ -4,6 +4,7 @@ import io.snmfservice.activations.store.ActivationFileWriter;
 import io.snmfservice.activations.store.DType;
 import io.snmfservice.activations.store.StoreDirectory;
 import io.snmfservice.datasets.Document;
+import io.snmfservice.jobs.JobCancelledException;
 import io.snmfservice.jobs.JobFailedException;
 import io.snmfservice.jobs.Progress;
 import io.snmfservice.models.LoadedModel;
@@ -38,7 +39,8 @@ public final class ActivationCollector {
   record Window(int document, int offset, int[] tokens) {}
 
   /** What was written: files per hook name, the index, and the matrix shape. */
-  public record Collected(Map<String, Path> files, Map<String, Integer> widths, Path index, long n, double tokensPerSecond) {}
+  public record Collected(Map<String, Path> files, Map<String, Integer> widths, Path index, long n,
+      double tokensPerSecond, int resumedAfterBatch) {}
 
   private final LoadedModel model;
   private final int contextLength;
@@ -94,33 +96,91 @@ public final class ActivationCollector {
     return windows;
   }
 
+  /** Which part of the corpus to record: shard {@code index} of {@code count}, cut at batch boundaries. */
+  public record Slice(int index, int count) {
+    public static final Slice WHOLE = new Slice(0, 1);
+
+    /** Batches [first, end) of {@code batches}; consecutive shards cover them all, in order. */
+    long first(long batches) {
+      return batches * index / count;
+    }
+
+    long end(long batches) {
+      return batches * (index + 1) / count;
+    }
+  }
+
   /**
    * Records {@code hooks} (full names, e.g. {@code blocks.2.mlp.hook_post}) over the documents into
-   * {@code directory}, which it owns: on failure it is deleted. Reports stage {@code collect} with progress mapped
-   * into [from, to].
+   * {@code directory}, which it owns: a failure no later attempt can get past (a full store, a cancel) deletes it,
+   * any other leaves it for the next attempt to resume. Reports stage {@code collect} with progress mapped into
+   * [from, to].
    */
   public Collected collect(
       List<Document> documents, List<String> hooks, Path directory, Progress progress, double from, double to) {
+    return collect(documents, hooks, directory, progress, from, to, Slice.WHOLE);
+  }
+
+  /**
+   * Records the batches of one slice. After each batch the files are synced and a cursor is renamed into place, so
+   * a later attempt over the same directory continues after the last completed batch and writes the same bytes an
+   * uninterrupted run would.
+   */
+  public Collected collect(List<Document> documents, List<String> hooks, Path directory, Progress progress,
+      double from, double to, Slice slice) {
     List<int[]> tokens = tokenize(documents);
-    List<Window> windows = windows(documents, tokens);
+    List<Window> all = windows(documents, tokens);
     int bosSlots = model.transformer().config().bosId() >= 0 ? 1 : 0;
-    long total = windows.stream().mapToLong(w -> w.tokens().length - bosSlots).sum();
-    if (total == 0) {
+    if (all.stream().allMatch(w -> w.tokens().length == bosSlots)) {
       throw new JobFailedException("the dataset has no tokens to record");
     }
-    HookedTransformer transformer = model.transformer();
+    long batches = (all.size() + batchSize - 1) / batchSize;
+    long firstBatch = slice.first(batches);
+    long endBatch = slice.end(batches);
+    List<Window> windows = all.subList((int) Math.min(all.size(), firstBatch * batchSize),
+        (int) Math.min(all.size(), endBatch * batchSize));
+    long total = windows.stream().mapToLong(w -> w.tokens().length - bosSlots).sum();
     HookSpec spec = HookSpec.logits(LogitsMode.NONE).withCapture(hooks.toArray(String[]::new));
+    String fingerprint = hooks + " " + batchSize + " " + all.size() + " " + slice;
+    try (CollectionLock lock = CollectionLock.acquire(directory)) {
+      Collected collected = collectLocked(windows, hooks, directory, progress, from, to, spec, fingerprint, total);
+      lock.close();
+      Files.deleteIfExists(directory.resolve(CollectionLock.FILE));
+      return collected;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Collected collectLocked(List<Window> windows, List<String> hooks, Path directory, Progress progress,
+      double from, double to, HookSpec spec, String fingerprint, long total) {
+    HookedTransformer transformer = model.transformer();
+    int bosSlots = model.transformer().config().bosId() >= 0 ? 1 : 0;
+    CollectionCursor cursor = CollectionCursor.read(directory, fingerprint).orElse(null);
+    if (cursor == null) {
+      CollectionLock.clear(directory); // leftovers of an attempt that completed no batch
+    }
     Map<String, Path> files = new LinkedHashMap<>();
     Map<String, ActivationFileWriter> writers = new LinkedHashMap<>();
-    Map<String, Integer> widths = new LinkedHashMap<>();
+    Map<String, Integer> widths = new LinkedHashMap<>(cursor == null ? Map.of() : cursor.widths());
     Path index = directory.resolve("tokens.idx");
     long start = System.nanoTime();
-    long done = 0;
+    long done = cursor == null ? 0 : cursor.columns();
+    int resumedAt = cursor == null ? 0 : cursor.batches();
     boolean complete = false;
+    boolean resumable = true;
     try {
-      Files.createDirectories(directory);
-      try (TokenIndex.Writer indexWriter = new TokenIndex.Writer(index)) {
-        for (int b0 = 0; b0 < windows.size(); b0 += batchSize) {
+      if (cursor != null) {
+        for (String hook : widths.keySet()) {
+          Path file = directory.resolve(hook + ".act");
+          writers.put(hook, ActivationFileWriter.resume(file, widths.get(hook), DType.FLOAT32, CHUNK_COLUMNS, done));
+          files.put(hook, file);
+        }
+      }
+      try (TokenIndex.Writer indexWriter =
+          cursor == null ? new TokenIndex.Writer(index) : TokenIndex.Writer.resume(index, done)) {
+        for (int b = resumedAt; (long) b * batchSize < windows.size(); b++) {
+          int b0 = b * batchSize;
           List<Window> batch = windows.subList(b0, Math.min(windows.size(), b0 + batchSize));
           ForwardResult result =
               transformer.forward(TokenBatch.rightPadded(batch.stream().map(Window::tokens).toArray(int[][]::new)), spec);
@@ -149,26 +209,33 @@ public final class ActivationCollector {
             }
             done += w.tokens().length - bosSlots;
           }
+          writers.values().forEach(ActivationFileWriter::sync);
+          indexWriter.sync();
+          new CollectionCursor(fingerprint, b + 1, done, widths).write(directory);
           double seconds = (System.nanoTime() - start) / 1e9;
-          progress.report("collect", from + (to - from) * done / total,
-              String.format("%,d/%,d tokens, %.0f tokens/s", done, total, done / Math.max(seconds, 1e-9)));
+          progress.report("collect", from + (to - from) * done / Math.max(total, 1),
+              String.format("%,d/%,d tokens, %.0f tokens/s%s", done, total, done / Math.max(seconds, 1e-9),
+                  resumedAt > 0 ? ", resumed after batch " + resumedAt : ""));
         }
       }
-      for (ActivationFileWriter writer : writers.values()) {
-        writer.close();
-      }
+      writers.values().forEach(ActivationFileWriter::close);
+      CollectionCursor.delete(directory); // complete: nothing left to resume
       complete = true;
-    } catch (IOException e) {
-      throw space.writeFailed(e);
     } catch (UncheckedIOException e) {
+      resumable = false;
       throw space.writeFailed(e.getCause());
+    } catch (JobFailedException | JobCancelledException e) {
+      resumable = false; // no later attempt will resume (a full store, bad input, a cancel)
+      throw e;
     } finally {
-      if (!complete) {
+      if (!complete && resumable) {
+        closeQuietly(writers.values()); // a new attempt of the job continues after the cursor's batch
+      } else if (!complete) {
         discard(writers.values(), directory);
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new Collected(files, widths, index, done, done / Math.max(seconds, 1e-9));
+    return new Collected(files, widths, index, done, done / Math.max(seconds, 1e-9), resumedAt);
   }
 
   /** Bytes a batch adds to the store: its columns of every hook plus their token index records. */
@@ -181,15 +248,20 @@ public final class ActivationCollector {
     return columns * perColumn;
   }
 
-  /** Closes what is open without reporting again the error already on its way, and removes the partial files. */
-  private static void discard(Iterable<ActivationFileWriter> writers, Path directory) {
+  /** Closes what is open without reporting again the error already on its way. */
+  private static void closeQuietly(Iterable<ActivationFileWriter> writers) {
     for (ActivationFileWriter writer : writers) {
       try {
         writer.close();
       } catch (RuntimeException e) {
-        // the file is deleted next
+        // the error on its way says what went wrong
       }
     }
+  }
+
+  /** Closes what is open and removes the partial files. */
+  private static void discard(Iterable<ActivationFileWriter> writers, Path directory) {
+    closeQuietly(writers);
     try {
       StoreDirectory.deleteRecursively(directory);
     } catch (UncheckedIOException e) {

@@ -26,16 +26,22 @@ class ActivationController {
   private final ActivationSetService sets;
   private final ActivationSetDeletion deletion;
   private final JobService jobs;
+  private final ShardedCollection sharded;
   private final JsonMapper json;
 
-  ActivationController(ActivationSetService sets, ActivationSetDeletion deletion, JobService jobs, JsonMapper json) {
+  ActivationController(ActivationSetService sets, ActivationSetDeletion deletion, JobService jobs,
+      ShardedCollection sharded, JsonMapper json) {
+    this.sharded = sharded;
     this.deletion = deletion;
     this.sets = sets;
     this.jobs = jobs;
     this.json = json;
   }
 
-  /** Starts a {@code collect} job; 202 with the job. */
+  /**
+   * Starts a {@code collect} job; 202 with the job. Split into shards, the job waits for its {@code collect-shard}
+   * children (its view sums up their progress) and then assembles their files into the sets.
+   */
   @PostMapping
   ResponseEntity<JobView> collect(@Valid @RequestBody CollectRequest request,
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
@@ -49,7 +55,18 @@ class ActivationController {
         .put("contextLength", request.contextLength() == null ? CollectRequest.DEFAULT_CONTEXT : request.contextLength())
         .put("batchSize", request.batchSize() == null ? CollectRequest.DEFAULT_BATCH : request.batchSize());
     layers.forEach(params.putArray("layers")::add);
-    return JobView.accepted(jobs.submit(CollectJobHandler.TYPE, params, 0, idempotencyKey));
+    if (request.shards() != null) {
+      params.put("shards", request.shards());
+    }
+    int shards = request.shards() != null ? request.shards() : jobs.liveWorkers();
+    List<Integer> missing = sets.missingLayers(request.modelId(), request.datasetId(), layers, hook,
+        params.get("contextLength").asInt());
+    if (shards <= 1 || missing.isEmpty()) {
+      return JobView.accepted(jobs.submit(CollectJobHandler.TYPE, params, 0, idempotencyKey));
+    }
+    return JobView.accepted(jobs.submitWithChildren(CollectJobHandler.TYPE, params, 0, idempotencyKey,
+        ShardedCollection.shardType(), sharded.shardParams(request.modelId(), request.datasetId(), missing, hook,
+            params.get("contextLength").asInt(), params.get("batchSize").asInt(), shards), 0.99));
   }
 
   @GetMapping

@@ -1,5 +1,6 @@
 package io.snmfservice.activations;
 
+import io.snmfservice.activations.store.ShardManifest;
 import io.snmfservice.web.ApiException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,19 +68,38 @@ public class ActivationSetDeletion {
         .param(row.indexPath()).query(Long.class).single() > 0;
     if (!indexShared) {
       freed += deleteQuietly(Path.of(row.indexPath()));
-      Path dir = Path.of(row.matrixPath()).getParent();
-      try (var left = Files.list(dir)) {
-        if (left.findAny().isEmpty()) {
-          Files.deleteIfExists(dir);
-        }
-      } catch (IOException e) {
-        // the directory stays; nothing refers to it any more
-      }
+      deleteIfEmpty(Path.of(row.matrixPath()).getParent());
     }
     return freed;
   }
 
-  private static long deleteQuietly(Path file) {
+  /** Deletes a file; for a shard manifest, its part files too (and shard folders they leave empty). */
+  static long deleteQuietly(Path file) {
+    long freed = 0;
+    if (ShardManifest.isManifest(file) && Files.exists(file)) {
+      try {
+        for (Path part : ShardManifest.read(file).files(file)) {
+          freed += deleteFile(part);
+          deleteIfEmpty(part.getParent());
+        }
+      } catch (RuntimeException e) {
+        log.warn("Could not read shard manifest {}: {}", file, e.getMessage());
+      }
+    }
+    return freed + deleteFile(file);
+  }
+
+  private static void deleteIfEmpty(Path dir) {
+    try (var left = Files.list(dir)) {
+      if (left.findAny().isEmpty()) {
+        Files.deleteIfExists(dir);
+      }
+    } catch (IOException e) {
+      // the directory stays; nothing refers to it any more
+    }
+  }
+
+  private static long deleteFile(Path file) {
     try {
       long size = Files.exists(file) ? Files.size(file) : 0;
       Files.deleteIfExists(file);

@@ -86,7 +86,8 @@ public class ActivationSetService {
   }
 
   /** The sets of a collection: those reused and those recorded by this job (registered at completion). */
-  public record Prepared(Map<Integer, ActivationSet> reused, Map<Integer, ActivationSet> recorded) {
+  public record Prepared(Map<Integer, ActivationSet> reused, Map<Integer, ActivationSet> recorded,
+      int resumedAfterBatch) {
     public ActivationSet forLayer(int layer) {
       return reused.containsKey(layer) ? reused.get(layer) : recorded.get(layer);
     }
@@ -98,6 +99,44 @@ public class ActivationSetService {
    */
   public Prepared prepare(JobContext job, LoadedModel model, long datasetId, List<Integer> layers, String hook,
       int contextLength, int batchSize, double from, double to) {
+    requireFits(model, layers, contextLength);
+    long modelId = model.model().getId();
+    Map<Integer, ActivationSet> reused = new LinkedHashMap<>();
+    List<Integer> missing = new ArrayList<>();
+    for (int layer : layers) {
+      existing(modelId, datasetId, layer, hook, contextLength).ifPresentOrElse(
+          s -> reused.put(layer, s), () -> missing.add(layer));
+    }
+    if (!reused.isEmpty()) {
+      // retention counts from the last reuse
+      jdbc.sql("UPDATE activation_set SET last_used_at = now() WHERE id = ANY(?)")
+          .param(reused.values().stream().map(ActivationSet::getId).toArray(Long[]::new)).update();
+    }
+    Map<Integer, ActivationSet> recorded = new LinkedHashMap<>();
+    int resumedAfterBatch = 0;
+    if (missing.isEmpty()) {
+      // an earlier attempt of this job may have recorded before another job registered the same sets
+      StoreDirectory.deleteRecursively(store.resolve("job-" + job.jobId()));
+    } else {
+      Path dir = store.resolve("job-" + job.jobId());
+      long start = System.nanoTime();
+      ActivationCollector.Collected collected = record(job, model, datasetId, missing, hook, contextLength,
+          batchSize, from, to, ActivationCollector.Slice.WHOLE, dir);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      List<String> hooks = missing.stream().map(l -> HookName.at(l, hook)).toList();
+      for (int i = 0; i < missing.size(); i++) {
+        String name = hooks.get(i);
+        recorded.put(missing.get(i), new ActivationSet(modelId, datasetId, missing.get(i), hook, contextLength,
+            collected.widths().get(name), collected.n(), "float32", collected.files().get(name).toString(),
+            collected.index().toString(), job.jobId(), seconds));
+      }
+      resumedAfterBatch = collected.resumedAfterBatch();
+    }
+    return new Prepared(reused, recorded, resumedAfterBatch);
+  }
+
+  /** Layers and context must exist in the loaded model (the API checked what it could before loading it). */
+  private static void requireFits(LoadedModel model, List<Integer> layers, int contextLength) {
     TransformerConfig config = model.transformer().config();
     for (int layer : layers) {
       if (layer >= config.nLayers()) {
@@ -108,54 +147,58 @@ public class ActivationSetService {
       throw new JobFailedException(
           "contextLength " + contextLength + " exceeds the model's context of " + config.maxContext());
     }
-    long modelId = model.model().getId();
-    Map<Integer, ActivationSet> reused = new LinkedHashMap<>();
-    List<Integer> missing = new ArrayList<>();
-    for (int layer : layers) {
-      Optional<ActivationSet> existing =
-          sets.findByModelIdAndDatasetIdAndLayerAndHookAndContextLength(modelId, datasetId, layer, hook, contextLength);
-      existing.filter(s -> Files.exists(Path.of(s.getMatrixPath()))).ifPresentOrElse(
-          s -> reused.put(layer, s), () -> missing.add(layer));
+  }
+
+  /**
+   * Records {@code layers} over one slice of the dataset into {@code dir}, continuing after the last completed
+   * batch when an earlier attempt left a cursor there.
+   */
+  ActivationCollector.Collected record(JobContext job, LoadedModel model, long datasetId, List<Integer> layers,
+      String hook, int contextLength, int batchSize, double from, double to, ActivationCollector.Slice slice,
+      Path dir) {
+    requireFits(model, layers, contextLength);
+    TransformerConfig config = model.transformer().config();
+    job.report("collect", from, "recording layers " + layers
+        + (slice.count() > 1 ? ", shard " + (slice.index() + 1) + "/" + slice.count() : ""));
+    List<String> hooks = layers.stream().map(l -> HookName.at(l, hook)).toList();
+    // the request's batch size, unless fewer sequences fit into the device's free memory
+    int deepest = layers.stream().mapToInt(Integer::intValue).max().orElse(0);
+    int batch = compute.collectBatch(config, contextLength, deepest + 1, batchSize);
+    if (batch < batchSize) {
+      log.info("Recording {} sequences per forward pass instead of {}: free memory of {}", batch, batchSize,
+          compute.device());
     }
-    if (!reused.isEmpty()) {
-      // retention counts from the last reuse
-      jdbc.sql("UPDATE activation_set SET last_used_at = now() WHERE id = ANY(?)")
-          .param(reused.values().stream().map(ActivationSet::getId).toArray(Long[]::new)).update();
+    ActivationCollector.Collected collected;
+    try (ComputeBudget.Permit permit = budget.acquire(job::checkpoint, m -> job.report("collect", from, m))) {
+      collected = new ActivationCollector(model, contextLength, batch, space)
+          .collect(datasets.allDocuments(datasetId), hooks, dir, job, from, to, slice);
     }
-    Map<Integer, ActivationSet> recorded = new LinkedHashMap<>();
-    if (missing.isEmpty()) {
-      // an earlier attempt of this job may have recorded before another job registered the same sets
-      StoreDirectory.deleteRecursively(store.resolve("job-" + job.jobId()));
-    } else {
-      job.report("collect", from, "recording layers " + missing);
-      Path dir = store.resolve("job-" + job.jobId());
-      StoreDirectory.deleteRecursively(dir); // leftovers of an earlier attempt of this job
-      List<String> hooks = missing.stream().map(l -> HookName.at(l, hook)).toList();
-      long start = System.nanoTime();
-      // the request's batch size, unless fewer sequences fit into the device's free memory
-      int deepest = missing.stream().mapToInt(Integer::intValue).max().orElse(0);
-      int batch = compute.collectBatch(config, contextLength, deepest + 1, batchSize);
-      if (batch < batchSize) {
-        log.info("Recording {} sequences per forward pass instead of {}: free memory of {}", batch, batchSize,
-            compute.device());
-      }
-      ActivationCollector.Collected collected;
-      try (ComputeBudget.Permit permit = budget.acquire(job::checkpoint, m -> job.report("collect", from, m))) {
-        collected = new ActivationCollector(model, contextLength, batch, space)
-            .collect(datasets.allDocuments(datasetId), hooks, dir, job, from, to);
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      for (int i = 0; i < missing.size(); i++) {
-        String name = hooks.get(i);
-        recorded.put(missing.get(i), new ActivationSet(modelId, datasetId, missing.get(i), hook, contextLength,
-            collected.widths().get(name), collected.n(), "float32", collected.files().get(name).toString(),
-            collected.index().toString(), job.jobId(), seconds));
-      }
-      metrics.collected(collected.tokensPerSecond());
-      log.info("Recorded {} tokens of model {} over dataset {} at layers {} ({} tokens/s)", collected.n(), modelId,
-          datasetId, missing, Math.round(collected.tokensPerSecond()));
+    if (collected.resumedAfterBatch() > 0) {
+      log.info("Collection of job {} resumed after batch {}", job.jobId(), collected.resumedAfterBatch());
     }
-    return new Prepared(reused, recorded);
+    metrics.collected(collected.tokensPerSecond());
+    log.info("Recorded {} tokens of model {} over dataset {} at layers {}{} ({} tokens/s)", collected.n(),
+        model.model().getId(), datasetId, layers,
+        slice.count() > 1 ? ", shard " + (slice.index() + 1) + "/" + slice.count() : "",
+        Math.round(collected.tokensPerSecond()));
+    return collected;
+  }
+
+  /** The layers of a request that have no recorded set yet (those a collection must record). */
+  public List<Integer> missingLayers(long modelId, long datasetId, List<Integer> layers, String hook,
+      int contextLength) {
+    return layers.stream()
+        .filter(layer -> existing(modelId, datasetId, layer, hook, contextLength).isEmpty()).toList();
+  }
+
+  /** The recorded set of a layer, if one exists and its files are there. */
+  Optional<ActivationSet> existing(long modelId, long datasetId, int layer, String hook, int contextLength) {
+    return sets.findByModelIdAndDatasetIdAndLayerAndHookAndContextLength(modelId, datasetId, layer, hook,
+        contextLength).filter(s -> Files.exists(Path.of(s.getMatrixPath())));
+  }
+
+  Path store() {
+    return store;
   }
 
   /**
@@ -211,7 +254,7 @@ public class ActivationSetService {
     Runnable delete = () -> {
       for (Path file : files) {
         try {
-          Files.deleteIfExists(file);
+          ActivationSetDeletion.deleteQuietly(file); // a shard manifest with its parts
           Path dir = file.getParent();
           try (var left = Files.list(dir)) {
             if (left.findAny().isEmpty()) {

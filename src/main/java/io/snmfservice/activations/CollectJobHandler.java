@@ -20,11 +20,13 @@ class CollectJobHandler implements JobHandler {
 
   private final ModelRuntime runtime;
   private final ActivationSetService sets;
+  private final ShardedCollection sharded;
   private final JsonMapper json;
 
-  CollectJobHandler(ModelRuntime runtime, ActivationSetService sets, JsonMapper json) {
+  CollectJobHandler(ModelRuntime runtime, ActivationSetService sets, ShardedCollection sharded, JsonMapper json) {
     this.runtime = runtime;
     this.sets = sets;
+    this.sharded = sharded;
     this.json = json;
   }
 
@@ -36,22 +38,34 @@ class CollectJobHandler implements JobHandler {
   @Override
   public JobResult run(JobContext job) {
     JsonNode p = job.params();
-    long modelId = p.get("modelId").asLong();
-    long datasetId = p.get("datasetId").asLong();
     List<Integer> layers = new ArrayList<>();
     p.get("layers").forEach(l -> layers.add(l.asInt()));
-    try (ModelRuntime.Lease model = runtime.acquireFor(job, modelId, 0.05)) {
-      ActivationSetService.Prepared prepared = sets.prepare(job, model.get(), datasetId, layers,
-          p.get("hook").asString(), p.get("contextLength").asInt(), p.get("batchSize").asInt(), 0.05, 1.0);
-      return new JobResult(() -> {
-        Map<Integer, Long> ids = sets.register(prepared);
-        ObjectNode summary = json.createObjectNode();
-        ObjectNode byLayer = summary.putObject("activationSets");
-        ids.forEach((layer, id) -> byLayer.put(Integer.toString(layer), id));
-        prepared.recorded().values().stream().findFirst().ifPresent(s -> summary.put("tokens", s.getNTokens()));
-        summary.put("reusedLayers", prepared.reused().size());
-        return summary;
-      });
+    long modelId = p.get("modelId").asLong();
+    long datasetId = p.get("datasetId").asLong();
+    String hook = p.get("hook").asString();
+    int contextLength = p.get("contextLength").asInt();
+    if (!job.children().isEmpty()) {
+      // a sharded collection runs once its shards are done: only the assembly is left
+      return result(sharded.assemble(job, modelId, datasetId, layers, hook, contextLength, 0.99),
+          job.children().size());
     }
+    try (ModelRuntime.Lease model = runtime.acquireFor(job, modelId, 0.05)) {
+      return result(sets.prepare(job, model.get(), datasetId, layers, hook, contextLength,
+          p.get("batchSize").asInt(), 0.05, 1.0), 1);
+    }
+  }
+
+  private JobResult result(ActivationSetService.Prepared prepared, int shards) {
+    return new JobResult(() -> {
+      Map<Integer, Long> ids = sets.register(prepared);
+      ObjectNode summary = json.createObjectNode();
+      ObjectNode byLayer = summary.putObject("activationSets");
+      ids.forEach((layer, id) -> byLayer.put(Integer.toString(layer), id));
+      prepared.recorded().values().stream().findFirst().ifPresent(s -> summary.put("tokens", s.getNTokens()));
+      summary.put("reusedLayers", prepared.reused().size());
+      summary.put("shards", shards);
+      summary.put("resumedAfterBatch", prepared.resumedAfterBatch());
+      return summary;
+    });
   }
 }

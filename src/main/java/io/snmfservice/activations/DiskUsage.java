@@ -1,5 +1,6 @@
 package io.snmfservice.activations;
 
+import io.snmfservice.activations.store.ShardManifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,6 +11,18 @@ import java.util.stream.Stream;
 public final class DiskUsage {
 
   private DiskUsage() {}
+
+  /** Bytes of a matrix file, or of a shard manifest and all its parts. */
+  public static long ofMatrix(Path path) {
+    if (path == null || !ShardManifest.isManifest(path) || !Files.exists(path)) {
+      return of(path);
+    }
+    try {
+      return of(path) + ShardManifest.read(path).files(path).stream().mapToLong(DiskUsage::of).sum();
+    } catch (RuntimeException e) {
+      return of(path); // a manifest being replaced
+    }
+  }
 
   public static long of(Path path) {
     if (path == null || !Files.exists(path)) {

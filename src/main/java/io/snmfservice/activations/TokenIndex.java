@@ -1,14 +1,14 @@
 package io.snmfservice.activations;
 
+import io.snmfservice.activations.store.ShardManifest;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -50,7 +50,37 @@ public final class TokenIndex {
     return tokens[column];
   }
 
+  /** Reads an index file, or the parts a {@link ShardManifest} lists as one index over all shards' tokens. */
   public static TokenIndex read(Path path) {
+    if (!ShardManifest.isManifest(path)) {
+      return readFile(path);
+    }
+    ShardManifest manifest = ShardManifest.read(path);
+    if (manifest.n() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(path + " is too large");
+    }
+    int n = (int) manifest.n();
+    int[] docs = new int[n];
+    int[] pos = new int[n];
+    int[] toks = new int[n];
+    int at = 0;
+    for (ShardManifest.Part part : manifest.parts()) {
+      TokenIndex shard = readFile(path.resolveSibling(part.file()));
+      if (shard.size() != part.columns() || at + shard.size() > n) {
+        throw new IllegalArgumentException("shard " + part.shard() + " of " + path + " does not match its manifest");
+      }
+      System.arraycopy(shard.documents, 0, docs, at, shard.size());
+      System.arraycopy(shard.positions, 0, pos, at, shard.size());
+      System.arraycopy(shard.tokens, 0, toks, at, shard.size());
+      at += shard.size();
+    }
+    if (at != n) {
+      throw new IllegalArgumentException(path + " promises " + n + " tokens, its parts hold " + at);
+    }
+    return new TokenIndex(docs, pos, toks);
+  }
+
+  private static TokenIndex readFile(Path path) {
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
       ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
       channel.read(header, 0);
@@ -84,16 +114,51 @@ public final class TokenIndex {
   /** Appends records; {@link #close()} writes the final count into the header. */
   public static final class Writer implements AutoCloseable {
     private final Path path;
+    private final FileChannel channel;
     private final DataOutputStream out;
     private final ByteBuffer record = ByteBuffer.allocate(RECORD).order(ByteOrder.LITTLE_ENDIAN);
     private long n;
 
     public Writer(Path path) {
+      this(path, -1);
+    }
+
+    private Writer(Path path, long resumeAt) {
       this.path = path;
       try {
-        OutputStream file = Files.newOutputStream(path);
-        this.out = new DataOutputStream(new BufferedOutputStream(file, 1 << 16));
-        out.write(new byte[HEADER]);
+        if (resumeAt < 0) {
+          channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING);
+        } else {
+          channel = FileChannel.open(path, StandardOpenOption.WRITE);
+          long keep = HEADER + resumeAt * RECORD;
+          if (channel.size() < keep) {
+            channel.close();
+            throw new IllegalArgumentException(path + " holds fewer than the " + resumeAt + " records to resume from");
+          }
+          channel.truncate(keep);
+          channel.position(keep);
+          n = resumeAt;
+        }
+        this.out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16));
+        if (resumeAt < 0) {
+          out.write(new byte[HEADER]);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** Reopens an index an interrupted writer left behind, keeping its first {@code n} records. */
+    public static Writer resume(Path path, long n) {
+      return new Writer(path, n);
+    }
+
+    /** Forces the records appended so far to disk. */
+    public void sync() {
+      try {
+        out.flush();
+        channel.force(false);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -118,10 +183,11 @@ public final class TokenIndex {
     public void close() {
       try {
         out.close();
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+        try (FileChannel file = FileChannel.open(path, StandardOpenOption.WRITE)) {
           ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
           header.put(MAGIC).putInt(1).putLong(n).flip();
-          channel.write(header, 0);
+          file.write(header, 0);
+          file.force(false);
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);

@@ -3,6 +3,7 @@ package io.snmfservice.features;
 import io.snmfservice.activations.ActivationSet;
 import io.snmfservice.activations.ActivationSetService;
 import io.snmfservice.activations.HookName;
+import io.snmfservice.activations.ShardedCollection;
 import io.snmfservice.activations.TokenIndex;
 import io.snmfservice.activations.store.ActivationFileReader;
 import io.snmfservice.activations.store.StoreDirectory;
@@ -48,12 +49,15 @@ import tools.jackson.databind.json.JsonMapper;
 class FactorizationJobHandler implements JobHandler {
 
   static final String TYPE = "factorize";
+  /** Progress when the collect stage is done. */
+  static final double COLLECTED = 0.30;
   /** Largest token-coefficient matrix G kept in native memory during a factorization. */
   static final long G_IN_MEMORY_BYTES = 1L << 30;
   private static final Logger log = LoggerFactory.getLogger(FactorizationJobHandler.class);
 
   private final ModelRuntime runtime;
   private final ActivationSetService activations;
+  private final ShardedCollection sharded;
   private final FactorizationWriter writer;
   private final JsonMapper json;
   private final Path store;
@@ -63,9 +67,10 @@ class FactorizationJobHandler implements JobHandler {
   private final ComputeBudget budget;
   private final SparkSnmf spark;
 
-  FactorizationJobHandler(ModelRuntime runtime, ActivationSetService activations, FactorizationWriter writer,
-      JsonMapper json, SnmfProperties properties, PipelineMetrics metrics, ComputeDevice compute,
-      ComputeProperties computeProperties, ComputeBudget budget, SparkSnmf spark) {
+  FactorizationJobHandler(ModelRuntime runtime, ActivationSetService activations, ShardedCollection sharded,
+      FactorizationWriter writer, JsonMapper json, SnmfProperties properties, PipelineMetrics metrics,
+      ComputeDevice compute, ComputeProperties computeProperties, ComputeBudget budget, SparkSnmf spark) {
+    this.sharded = sharded;
     this.spark = spark;
     this.metrics = metrics;
     this.budget = budget;
@@ -89,8 +94,12 @@ class FactorizationJobHandler implements JobHandler {
     try (ModelRuntime.Lease lease = runtime.acquireFor(job, s.modelId(), 0.02)) {
       LoadedModel model = lease.get();
       long t0 = System.nanoTime();
-      ActivationSetService.Prepared prepared = activations.prepare(job, model, s.datasetId(), List.of(s.layer()),
-          s.hook(), s.contextLength(), s.batchSize(), 0.02, 0.30);
+      // a sharded collect stage ran as child jobs before this one: only their assembly is left
+      ActivationSetService.Prepared prepared = job.children().isEmpty()
+          ? activations.prepare(job, model, s.datasetId(), List.of(s.layer()), s.hook(), s.contextLength(),
+              s.batchSize(), 0.02, COLLECTED)
+          : sharded.assemble(job, s.modelId(), s.datasetId(), List.of(s.layer()), s.hook(), s.contextLength(),
+              COLLECTED);
       ActivationSet set = prepared.forLayer(s.layer());
       double collectSeconds = seconds(t0);
       if (s.k() > set.getNTokens() || s.k() > set.getD()) {

@@ -2,6 +2,7 @@ package io.snmfservice.features;
 
 import io.snmfservice.activations.ActivationSetService;
 import io.snmfservice.activations.HookName;
+import io.snmfservice.activations.ShardedCollection;
 import io.snmfservice.datasets.Dataset;
 import io.snmfservice.datasets.DatasetService;
 import io.snmfservice.jobs.Job;
@@ -21,10 +22,12 @@ public class FactorizationService {
   private final DatasetService datasets;
   private final ActivationSetService activations;
   private final JobService jobs;
+  private final ShardedCollection sharded;
   private final JsonMapper json;
 
   public FactorizationService(ModelService models, DatasetService datasets, ActivationSetService activations,
-      JobService jobs, JsonMapper json) {
+      JobService jobs, ShardedCollection sharded, JsonMapper json) {
+    this.sharded = sharded;
     this.models = models;
     this.datasets = datasets;
     this.activations = activations;
@@ -52,7 +55,15 @@ public class FactorizationService {
     if (s.patience() > s.maxIterations()) {
       throw ApiException.unprocessable("patience must not exceed maxIterations");
     }
-    return jobs.submit(FactorizationJobHandler.TYPE, s.toJson(json), 0, idempotencyKey);
+    List<Integer> missing =
+        activations.missingLayers(s.modelId(), s.datasetId(), List.of(s.layer()), s.hook(), s.contextLength());
+    if (r.shards() == null || r.shards() <= 1 || missing.isEmpty()) {
+      return jobs.submit(FactorizationJobHandler.TYPE, s.toJson(json), 0, idempotencyKey);
+    }
+    // the collect stage as shard jobs: the factorization runs once they are done
+    return jobs.submitWithChildren(FactorizationJobHandler.TYPE, s.toJson(json), 0, idempotencyKey,
+        ShardedCollection.shardType(), sharded.shardParams(s.modelId(), s.datasetId(), missing, s.hook(),
+            s.contextLength(), s.batchSize(), r.shards()), FactorizationJobHandler.COLLECTED);
   }
 
   private static List<Integer> levels(FactorizeRequest r) {

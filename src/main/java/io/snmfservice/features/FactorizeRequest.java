@@ -30,7 +30,8 @@ public record FactorizeRequest(
     @Min(0) @Max(256) Integer contextWindow,
     @Min(2) @Max(8192) Integer contextLength,
     @Min(1) @Max(512) Integer batchSize,
-    Boolean fineTune) {
+    Boolean fineTune,
+    @Min(1) @Max(64) Integer shards) {
 
   public static final double DEFAULT_SPARSITY = 0.01;
   public static final int DEFAULT_MAX_ITERATIONS = 1000;

@@ -3,7 +3,11 @@ package io.snmfservice.jobs;
 import java.time.Instant;
 import tools.jackson.databind.JsonNode;
 
-/** One row of the {@code job} table; {@code createdBy} is the API key that submitted it. */
+/**
+ * One row of the {@code job} table; {@code createdBy} is the API key that submitted it; {@code children} sums up
+ * the jobs it waits for (null when none): counts per status, mean progress, longest ETA, ids; {@code childrenShare}
+ * is the part of its progress they make up.
+ */
 public record Job(
     long id,
     String type,
@@ -27,4 +31,7 @@ public record Job(
     Instant startedAt,
     Instant finishedAt,
     Instant updatedAt,
-    Long createdBy) {}
+    Long createdBy,
+    Long parentId,
+    Double childrenShare,
+    JsonNode children) {}

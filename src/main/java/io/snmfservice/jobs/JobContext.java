@@ -14,6 +14,12 @@ public interface JobContext extends Progress {
   /** The API key that submitted the job (null without one): rows the job creates belong to it. */
   Long submittedBy();
 
+  /** The job this one is a part of (null for a top-level job). */
+  Long parentId();
+
+  /** The jobs this one waited for, in submission order (all finished by the time it runs); empty for most jobs. */
+  java.util.List<Job> children();
+
   /** Throws {@link JobCancelledException} (or a shutdown signal) if the job should stop now. */
   void checkpoint();
 }

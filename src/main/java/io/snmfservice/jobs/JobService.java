@@ -50,6 +50,38 @@ public class JobService {
     return job;
   }
 
+  /**
+   * Queues a job together with child jobs it waits for (e.g. shards of one piece of work); the parent runs once no
+   * child is queued or running and sees them through {@link JobContext#children()}. Idempotency and quota as in
+   * {@link #submit}: the whole group counts as one job.
+   *
+   * @param childrenShare the part of the parent's progress the children make up (its view while it waits)
+   */
+  public Job submitWithChildren(String type, JsonNode params, int priority, String idempotencyKey,
+      String childType, List<JsonNode> children, double childrenShare) {
+    Long owner = Caller.currentKeyId();
+    if (idempotencyKey != null) {
+      Optional<Job> existing = store.findByIdempotencyKey(idempotencyKey, owner);
+      if (existing.isPresent()) {
+        return sameRequestOrConflict(existing.get(), type, params);
+      }
+    }
+    checkQuota();
+    long id = store.insertWithChildren(
+        type, params, priority, maxAttempts, idempotencyKey, owner, childType, children, childrenShare);
+    Job job = get(id);
+    if (idempotencyKey != null) {
+      sameRequestOrConflict(job, type, params);
+    }
+    events.submitted(type);
+    return job;
+  }
+
+  /** Worker pools now heart-beating, at least 1 (a queue nobody serves yet still counts as one). */
+  public int liveWorkers() {
+    return Math.max(1, store.liveWorkers());
+  }
+
   /** Throws 429 when the current caller already has its quota of queued and running jobs. */
   private void checkQuota() {
     Caller caller = Caller.current().orElse(null);

@@ -23,7 +23,16 @@ public class JobStore {
   private static final String COLUMNS =
       "id, type, params::text AS params, status, stage, progress, eta_seconds, message, priority, attempts,"
           + " max_attempts, cancel_requested, lease_owner, lease_expires_at, heartbeat_at, error::text AS error,"
-          + " result::text AS result, idempotency_key, created_at, started_at, finished_at, updated_at, created_by";
+          + " result::text AS result, idempotency_key, created_at, started_at, finished_at, updated_at, created_by,"
+          + " parent_id, children_share, (SELECT CASE WHEN count(*) = 0 THEN NULL ELSE jsonb_build_object('total', count(*),"
+          + " 'queued', count(*) FILTER (WHERE c.status = 'QUEUED'),"
+          + " 'running', count(*) FILTER (WHERE c.status = 'RUNNING'),"
+          + " 'succeeded', count(*) FILTER (WHERE c.status = 'SUCCEEDED'),"
+          + " 'failed', count(*) FILTER (WHERE c.status = 'FAILED'),"
+          + " 'cancelled', count(*) FILTER (WHERE c.status = 'CANCELLED'),"
+          + " 'progress', avg(c.progress), 'etaSeconds', max(c.eta_seconds),"
+          + " 'stage', min(c.stage) FILTER (WHERE c.status = 'RUNNING'),"
+          + " 'ids', jsonb_agg(c.id ORDER BY c.id))::text END FROM job c WHERE c.parent_id = job.id) AS children";
 
   private final JdbcClient jdbc;
   private final JsonMapper json;
@@ -55,9 +64,59 @@ public class JobStore {
                 .single());
   }
 
-  /** Queued and running jobs of one owner, for the per-key job quota. */
+  /**
+   * Inserts a queued job and its children in one statement (all or nothing); with an idempotency key already used
+   * by this owner, nothing is inserted and the existing job's id is returned. The parent is claimed only once no
+   * child is queued or running.
+   */
+  public long insertWithChildren(String type, JsonNode params, int priority, int maxAttempts, String idempotencyKey,
+      Long owner, String childType, List<JsonNode> children, double childrenShare) {
+    Optional<Long> id =
+        jdbc.sql(
+                "WITH parent AS (INSERT INTO job (type, params, priority, max_attempts, idempotency_key, created_by,"
+                    + " children_share) VALUES (?, ?::jsonb, ?, ?, ?, ?, ?) ON CONFLICT (coalesce(created_by, 0), idempotency_key)"
+                    + " WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id),"
+                    + " kids AS (INSERT INTO job (type, params, priority, max_attempts, created_by, parent_id)"
+                    + " SELECT ?, c.p::jsonb, ?, ?, ?, parent.id FROM parent,"
+                    + " unnest(CAST(? AS text[])) WITH ORDINALITY AS c(p, ord) ORDER BY c.ord)"
+                    + " SELECT id FROM parent")
+            .params(type, json.writeValueAsString(params), priority, maxAttempts, idempotencyKey, owner, childrenShare,
+                childType, priority, maxAttempts, owner,
+                children.stream().map(json::writeValueAsString).toArray(String[]::new))
+            .query(Long.class)
+            .optional();
+    return id.orElseGet(() -> insert(type, params, priority, maxAttempts, idempotencyKey, owner));
+  }
+
+  /** The children of a job, in the order they were submitted. */
+  public List<Job> children(long parentId) {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM job WHERE parent_id = ? ORDER BY id")
+        .param(parentId)
+        .query(rowMapper)
+        .list();
+  }
+
+  /** Renews the row of a live worker pool until {@code ttl} from now. */
+  public void workerAlive(String owner, int threads, Duration ttl) {
+    jdbc.sql("INSERT INTO worker (owner, threads, expires_at) VALUES (?, ?, now() + ? * interval '1 millisecond')"
+            + " ON CONFLICT (owner) DO UPDATE SET threads = EXCLUDED.threads, expires_at = EXCLUDED.expires_at")
+        .params(owner, threads, ttl.toMillis())
+        .update();
+  }
+
+  public void workerStopped(String owner) {
+    jdbc.sql("DELETE FROM worker WHERE owner = ? OR expires_at < now() - interval '1 day'").param(owner).update();
+  }
+
+  /** Worker pools whose heartbeat has not expired. */
+  public int liveWorkers() {
+    return jdbc.sql("SELECT count(*) FROM worker WHERE expires_at > now()").query(Integer.class).single();
+  }
+
+  /** Queued and running jobs of one owner, for the per-key job quota (children count with their parent). */
   public long countActive(long owner) {
-    return jdbc.sql("SELECT count(*) FROM job WHERE created_by = ? AND status IN ('QUEUED', 'RUNNING')")
+    return jdbc.sql("SELECT count(*) FROM job WHERE created_by = ? AND parent_id IS NULL"
+            + " AND status IN ('QUEUED', 'RUNNING')")
         .param(owner)
         .query(Long.class)
         .single();
@@ -110,8 +169,9 @@ public class JobStore {
                 + " lease_expires_at = now() + ? * interval '1 millisecond', heartbeat_at = now(),"
                 + " started_at = coalesce(started_at, now()), stage = 'starting', message = NULL,"
                 + " updated_at = now()"
-                + " WHERE id = (SELECT id FROM job WHERE status = 'QUEUED' AND type = ANY(?)"
-                + " ORDER BY priority DESC, id FOR UPDATE SKIP LOCKED LIMIT 1)"
+                + " WHERE id = (SELECT q.id FROM job q WHERE q.status = 'QUEUED' AND q.type = ANY(?)"
+                + " AND NOT EXISTS (SELECT 1 FROM job c WHERE c.parent_id = q.id AND c.status IN ('QUEUED', 'RUNNING'))"
+                + " ORDER BY q.priority DESC, q.id FOR UPDATE OF q SKIP LOCKED LIMIT 1)"
                 + " RETURNING " + COLUMNS)
         .params(owner, lease.toMillis(), types.toArray(String[]::new))
         .query(rowMapper)
@@ -211,17 +271,23 @@ public class JobStore {
 
   /**
    * Cancellation by a client: a queued job is cancelled at once; a running one is flagged and stops at its next
-   * progress report. Returns the status after the request, or empty if the job does not exist.
+   * progress report; the job's unfinished children likewise. Returns the status after the request, or empty if
+   * the job does not exist.
    */
   public Optional<JobStatus> requestCancel(long id) {
     return jdbc.sql(
             "UPDATE job SET status = CASE WHEN status = 'QUEUED' THEN 'CANCELLED' ELSE status END,"
                 + " cancel_requested = cancel_requested OR status = 'RUNNING',"
                 + " finished_at = CASE WHEN status = 'QUEUED' THEN now() ELSE finished_at END,"
-                + " updated_at = now() WHERE id = ? RETURNING status")
-        .param(id)
-        .query((rs, i) -> JobStatus.valueOf(rs.getString(1)))
-        .optional();
+                + " updated_at = now() WHERE (id = ? OR parent_id = ?) AND status IN ('QUEUED', 'RUNNING')"
+                + " RETURNING id, status")
+        .params(id, id)
+        .query((rs, i) -> rs.getLong(1) == id ? JobStatus.valueOf(rs.getString(2)) : null)
+        .list()
+        .stream()
+        .filter(java.util.Objects::nonNull)
+        .findFirst()
+        .or(() -> find(id).map(Job::status));
   }
 
   /**
@@ -267,7 +333,10 @@ public class JobStore {
         instant(rs.getTimestamp("started_at")),
         instant(rs.getTimestamp("finished_at")),
         instant(rs.getTimestamp("updated_at")),
-        rs.getObject("created_by", Long.class));
+        rs.getObject("created_by", Long.class),
+        rs.getObject("parent_id", Long.class),
+        (Double) rs.getObject("children_share"),
+        readJson(rs.getString("children")));
   }
 
   private JsonNode readJson(String text) {

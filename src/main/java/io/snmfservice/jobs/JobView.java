@@ -26,7 +26,9 @@ public record JobView(
     Instant startedAt,
     Instant finishedAt,
     Instant updatedAt,
-    Long createdBy) {
+    Long createdBy,
+    Long parentId,
+    JsonNode children) {
 
   /** The answer to a job-creating POST: 202 Accepted, Location of the job, the job as body. */
   public static ResponseEntity<JobView> accepted(Job job) {
@@ -34,14 +36,29 @@ public record JobView(
   }
 
   public static JobView of(Job job) {
+    JsonNode c = job.children();
+    // a job waiting for its children shows their combined progress, scaled to the share they make up of it
+    boolean waiting = c != null && job.status() == JobStatus.QUEUED
+        && c.get("queued").asLong() + c.get("running").asLong() > 0;
+    String stage = job.stage();
+    double progress = job.progress();
+    Double eta = job.etaSeconds();
+    String message = job.message();
+    if (waiting) {
+      stage = c.path("stage").isString() ? c.get("stage").asString() : "queued";
+      progress = (job.childrenShare() == null ? 1 : job.childrenShare()) * c.get("progress").asDouble();
+      eta = c.get("queued").asLong() == 0 && c.path("etaSeconds").isNumber() ? c.get("etaSeconds").asDouble() : null;
+      message = String.format("%d/%d parts done, %d running, %d queued", c.get("succeeded").asLong(),
+          c.get("total").asLong(), c.get("running").asLong(), c.get("queued").asLong());
+    }
     return new JobView(
         job.id(),
         job.type(),
         job.status(),
-        job.stage(),
-        job.progress(),
-        job.etaSeconds(),
-        job.message(),
+        stage,
+        progress,
+        eta,
+        message,
         job.params(),
         job.priority(),
         job.attempts(),
@@ -54,6 +71,8 @@ public record JobView(
         job.startedAt(),
         job.finishedAt(),
         job.updatedAt(),
-        job.createdBy());
+        job.createdBy(),
+        job.parentId(),
+        c);
   }
 }

@@ -44,6 +44,16 @@ final class RunningJob implements JobContext {
   }
 
   @Override
+  public Long parentId() {
+    return job.parentId();
+  }
+
+  @Override
+  public java.util.List<Job> children() {
+    return job.children() == null ? java.util.List.of() : store.children(job.id());
+  }
+
+  @Override
   public JsonNode params() {
     return job.params();
   }

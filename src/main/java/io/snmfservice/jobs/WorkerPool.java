@@ -85,7 +85,7 @@ public class WorkerPool {
     }
     heartbeat = Executors.newSingleThreadScheduledExecutor(named(owner + "-heartbeat"));
     long beat = settings.heartbeatInterval().toMillis();
-    heartbeat.scheduleWithFixedDelay(this::beat, beat, beat, TimeUnit.MILLISECONDS);
+    heartbeat.scheduleWithFixedDelay(this::beat, 0, beat, TimeUnit.MILLISECONDS);
     log.info("Worker pool {} started: {} threads for job types {}", owner, settings.threads(), handlers.keySet());
   }
 
@@ -114,6 +114,11 @@ public class WorkerPool {
       }
     }
     heartbeat.shutdownNow();
+    try {
+      store.workerStopped(owner);
+    } catch (RuntimeException e) {
+      log.warn("Worker pool {} could not sign off: {}", owner, e.toString());
+    }
     workers = null;
     log.info("Worker pool {} stopped", owner);
   }
@@ -245,6 +250,7 @@ public class WorkerPool {
 
   private void beat() {
     try {
+      store.workerAlive(owner, settings.threads(), settings.leaseDuration());
       List<Long> cancelled = store.heartbeat(running.keySet(), owner, settings.leaseDuration());
       if (!running.isEmpty()) {
         databaseAnswered();

@@ -2,6 +2,7 @@ package io.snmfservice.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.snmfservice.activations.store.ShardManifest;
 import io.snmfservice.support.Http;
 import io.snmfservice.support.ServiceProcess;
 import io.snmfservice.support.TestDatabase;
@@ -259,12 +260,19 @@ class SoakTest {
         + " WHERE type = 'evaluate'"));
   }
 
-  /** Every entry of the store belongs to a stored result: an activation set's files or a factorization's. */
+  /**
+   * Every entry of the store belongs to a stored result: an activation set's files (a sharded set's manifests and
+   * the shard files they list) or a factorization's.
+   */
   private void assertNoOrphanedFiles() throws Exception {
     Set<Path> owned = new HashSet<>();
     for (String path : strings("SELECT matrix_path FROM activation_set UNION SELECT index_path FROM activation_set"
         + " UNION SELECT factor_dir FROM factorization")) {
-      owned.add(Path.of(path).toAbsolutePath().normalize());
+      Path file = Path.of(path).toAbsolutePath().normalize();
+      owned.add(file);
+      if (ShardManifest.isManifest(file) && Files.exists(file)) {
+        ShardManifest.read(file).files(file).forEach(part -> owned.add(part.toAbsolutePath().normalize()));
+      }
     }
     List<Path> orphans = new ArrayList<>();
     for (String area : List.of("activations", "factorizations")) {

@@ -7,28 +7,67 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
- * Reads an activation file written by {@link ActivationFileWriter}: header fields, random column
- * access and sequential chunk iteration. float16 files are widened to float on read. Positional
+ * Reads an activation file written by {@link ActivationFileWriter}, or the shard files a {@link ShardManifest}
+ * lists as one matrix: header fields, random column access and sequential chunk iteration. float16 files are widened to float on read. Positional
  * reads only, so one reader may serve several threads as long as each uses its own destination.
  */
 public final class ActivationFileReader implements AutoCloseable {
 
-  private final Path path;
-  private final FileChannel channel;
-  private final ActivationFileHeader header;
+  /** One file of the matrix: columns [first, first + header.n) of the whole. */
+  private record Segment(Path path, FileChannel channel, ActivationFileHeader header, long first) {}
 
-  private ActivationFileReader(Path path, FileChannel channel, ActivationFileHeader header) {
+  private final Path path;
+  private final List<Segment> segments;
+  private final ActivationFileHeader header;
+  private final long n;
+
+  private ActivationFileReader(Path path, List<Segment> segments) {
     this.path = path;
-    this.channel = channel;
-    this.header = header;
+    this.segments = segments;
+    this.header = segments.get(0).header();
+    Segment last = segments.get(segments.size() - 1);
+    this.n = last.first() + last.header().n();
   }
 
-  /** Opens and validates the header (magic, version, completeness, file length). */
+  /**
+   * Opens and validates the header (magic, version, completeness, file length). A {@link ShardManifest} opens as
+   * one matrix: its parts' columns in order.
+   */
   public static ActivationFileReader open(Path path) {
+    if (!ShardManifest.isManifest(path)) {
+      return new ActivationFileReader(path, List.of(segment(path, 0)));
+    }
+    ShardManifest manifest = ShardManifest.read(path);
+    List<Segment> segments = new ArrayList<>();
+    try {
+      long first = 0;
+      for (ShardManifest.Part part : manifest.parts()) {
+        Segment s = segment(path.resolveSibling(part.file()), first);
+        segments.add(s);
+        if (s.header().n() != part.columns() || s.header().d() != segments.get(0).header().d()
+            || s.header().dtype() != segments.get(0).header().dtype()) {
+          throw new ActivationFormatException("shard " + part.shard() + " of " + path + " does not match its manifest");
+        }
+        first += s.header().n();
+      }
+      if (segments.isEmpty() || first != manifest.n()) {
+        throw new ActivationFormatException("manifest " + path + " promises " + manifest.n() + " columns, parts hold "
+            + first);
+      }
+      return new ActivationFileReader(path, List.copyOf(segments));
+    } catch (RuntimeException e) {
+      segments.forEach(s -> closeQuietly(s.channel()));
+      throw e;
+    }
+  }
+
+  private static Segment segment(Path path, long first) {
     try {
       FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
       try {
@@ -48,13 +87,21 @@ public final class ActivationFileReader implements AutoCloseable {
           throw new ActivationFormatException("activation file truncated: " + ch.size()
               + " bytes, header promises " + expected);
         }
-        return new ActivationFileReader(path, ch, h);
+        return new Segment(path, ch, h, first);
       } catch (RuntimeException e) {
         ch.close();
         throw e;
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // closing after a failure; the failure is what matters
     }
   }
 
@@ -67,7 +114,7 @@ public final class ActivationFileReader implements AutoCloseable {
   }
 
   public long n() {
-    return header.n();
+    return n;
   }
 
   public DType dtype() {
@@ -86,12 +133,28 @@ public final class ActivationFileReader implements AutoCloseable {
     return out;
   }
 
-  /** Reads columns [start, start+count) into dst[0 .. count*d), column-major. */
+  /** Reads columns [start, start+count) into dst[0 .. count*d), column-major; ranges may span shards. */
   public void readColumns(long start, int count, float[] dst) {
+    checkRange(start, count);
+    int done = 0;
+    for (Segment s : segments) {
+      long from = Math.max(start, s.first());
+      long to = Math.min(start + count, s.first() + s.header().n());
+      if (from < to) {
+        readSegment(s, from - s.first(), (int) (to - from), dst, done * d());
+        done += (int) (to - from);
+      }
+    }
+  }
+
+  private void checkRange(long start, int count) {
     if (start < 0 || count < 0 || start + count > n()) {
       throw new IndexOutOfBoundsException("columns [" + start + ", " + (start + count)
           + ") outside [0, " + n() + ")");
     }
+  }
+
+  private void readSegment(Segment s, long start, int count, float[] dst, int offset) {
     int d = d();
     int bytes = dtype().bytes();
     long position = ActivationFileHeader.SIZE + start * d * bytes;
@@ -103,13 +166,13 @@ public final class ActivationFileReader implements AutoCloseable {
     while (done < total) {
       int values = Math.min(sliceValues, total - done);
       buf.clear().limit(values * bytes);
-      readFully(buf, position + (long) done * bytes);
+      readFully(s, buf, position + (long) done * bytes);
       buf.flip();
       if (dtype() == DType.FLOAT32) {
-        buf.asFloatBuffer().get(dst, done, values);
+        buf.asFloatBuffer().get(dst, offset + done, values);
       } else {
         for (int i = 0; i < values; i++) {
-          dst[done + i] = Float16.toFloat(buf.getShort(i * 2));
+          dst[offset + done + i] = Float16.toFloat(buf.getShort(i * 2));
         }
       }
       done += values;
@@ -139,23 +202,28 @@ public final class ActivationFileReader implements AutoCloseable {
     if (dtype() != DType.FLOAT32) {
       return false;
     }
-    if (start < 0 || count < 0 || start + count > n()) {
-      throw new IndexOutOfBoundsException("columns [" + start + ", " + (start + count)
-          + ") outside [0, " + n() + ")");
+    checkRange(start, count);
+    int at = dst.position();
+    for (Segment s : segments) {
+      long from = Math.max(start, s.first());
+      long to = Math.min(start + count, s.first() + s.header().n());
+      if (from < to) {
+        ByteBuffer slice = dst.duplicate();
+        slice.position(at).limit(at + (int) (to - from) * d() * 4);
+        readFully(s, slice, ActivationFileHeader.SIZE + (from - s.first()) * d() * 4L);
+        at += (int) (to - from) * d() * 4;
+      }
     }
-    ByteBuffer slice = dst.duplicate();
-    slice.limit(slice.position() + count * d() * 4);
-    readFully(slice, ActivationFileHeader.SIZE + start * d() * 4L);
     return true;
   }
 
-  private void readFully(ByteBuffer b, long position) {
+  private void readFully(Segment s, ByteBuffer b, long position) {
     try {
       long p = position;
       while (b.hasRemaining()) {
-        int r = channel.read(b, p);
+        int r = s.channel().read(b, p);
         if (r < 0) {
-          throw new ActivationFormatException("unexpected end of activation file " + path);
+          throw new ActivationFormatException("unexpected end of activation file " + s.path());
         }
         p += r;
       }
@@ -198,7 +266,9 @@ public final class ActivationFileReader implements AutoCloseable {
   @Override
   public void close() {
     try {
-      channel.close();
+      for (Segment s : segments) {
+        s.channel().close();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -49,6 +49,36 @@ public final class ActivationFileWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * Reopens a file an interrupted writer left behind, keeping its first {@code n} columns (made durable by
+   * {@link #sync()}) and dropping anything written after them; appending continues at column n.
+   */
+  public static ActivationFileWriter resume(Path path, int d, DType dtype, int chunkColumns, long n) {
+    try {
+      FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE);
+      long keep = ActivationFileHeader.SIZE + n * d * dtype.bytes();
+      if (ch.size() < keep) {
+        ch.close();
+        throw new ActivationFormatException(path + " holds fewer than the " + n + " columns to resume from");
+      }
+      ch.truncate(keep);
+      ActivationFileWriter w = new ActivationFileWriter(ch, d, dtype, chunkColumns);
+      w.n = n;
+      return w;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Forces the columns written so far to disk (the header still says n = -1 until {@link #close()}). */
+  public void sync() {
+    try {
+      channel.force(false);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public int d() {
     return d;
   }
