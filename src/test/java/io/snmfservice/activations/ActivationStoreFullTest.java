@@ -1,18 +1,12 @@
 package io.snmfservice.activations;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.snmfservice.datasets.Document;
-import io.snmfservice.models.LoadedModel;
-import io.snmfservice.models.Model;
-import io.snmfservice.models.ModelSource;
+import io.snmfservice.activations.store.ActivationFileWriter;
+import io.snmfservice.activations.store.DType;
 import io.snmfservice.support.ContractClient;
 import io.snmfservice.support.IsolatedDatabaseInitializer;
 import io.snmfservice.support.Jobs;
-import io.snmfservice.support.TestDevice;
-import io.snmfservice.transformer.HookedTransformer;
-import io.snmfservice.transformer.loader.TransformerLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,28 +96,31 @@ class ActivationStoreFullTest {
     assertThat(api.raw().get("/actuator/health").json().get("status").asString()).isEqualTo("UP");
   }
 
-  /** Writing to /dev/full fails as a full disk does (ENOSPC): the same clear error, and nothing left behind. */
+  /**
+   * Writing to /dev/full fails as a full disk does (ENOSPC): the store names the same cause as for its own limit.
+   * (That the collector removes its partial files on this error is the test above: a collection starts by clearing
+   * its directory, so a link to /dev/full cannot be planted in it.)
+   */
   @Test
-  void noSpaceLeftOnDeviceIsReportedAsAFullStoreAndLeavesNoFiles() throws IOException {
+  void noSpaceLeftOnDeviceIsReportedAsAFullStore() throws IOException {
     Path devFull = Path.of("/dev/full");
     assertThat(devFull).as("a Linux device that answers every write with ENOSPC").exists();
-    Path dir = Files.createDirectories(tmp.resolve("job-1"));
-    Files.createSymbolicLink(dir.resolve("blocks.1.mlp.hook_post.act"), devFull);
+    Path link = Files.createSymbolicLink(tmp.resolve("full.act"), devFull);
     StoreSpace space = new StoreSpace(tmp, 0);
-    try (HookedTransformer transformer = TransformerLoader.load(STORIES, TestDevice.get())) {
-      ActivationCollector collector =
-          new ActivationCollector(new LoadedModel(new Model("stories", ModelSource.LLAMA2C, null, null, STORIES.toString()), STORIES,
-              transformer, null), 32, 4, space);
-      List<Document> documents = List.of(Document.tokens(0, new int[] {5, 6, 7, 8, 9}));
-      assertThatThrownBy(() -> collector.collect(documents, List.of("blocks.1.mlp.hook_post"), dir,
-              (stage, fraction, message) -> { }, 0, 1))
-          .isInstanceOf(StoreFullException.class)
-          .hasMessageContaining("no space left on the device of the activation store")
-          .hasMessageContaining("No space left on device");
+    IOException noSpace = null;
+    try (ActivationFileWriter writer = ActivationFileWriter.create(link, 4, DType.FLOAT32, 1024)) {
+      writer.appendColumns(new float[4 * 4096], 4096);
+    } catch (java.io.UncheckedIOException e) {
+      noSpace = e.getCause();
     }
-    assertThat(dir).doesNotExist();
-    assertThat(devFull).exists();
+    assertThat(noSpace).as("ENOSPC from /dev/full").isNotNull();
+    assertThat(StoreSpace.isNoSpace(noSpace)).isTrue();
+    assertThat(space.writeFailed(noSpace))
+        .isInstanceOf(StoreFullException.class)
+        .hasMessageContaining("no space left on the device of the activation store")
+        .hasMessageContaining("No space left on device");
     assertThat(space.lastShortage()).isPresent();
+    assertThat(devFull).exists();
   }
 
   private static String randomTokens(int documents, int length) {
