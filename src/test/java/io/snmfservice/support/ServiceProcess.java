@@ -32,10 +32,17 @@ public final class ServiceProcess implements AutoCloseable {
    * @param settings further {@code --name=value} arguments (later ones win)
    */
   public static ServiceProcess start(TestDatabase.Connection db, Path dataDir, String logName, List<String> settings) {
+    return start(db, dataDir, logName, List.of(), settings);
+  }
+
+  /** As above, with further JVM options. */
+  public static ServiceProcess start(TestDatabase.Connection db, Path dataDir, String logName, List<String> jvmOptions,
+      List<String> settings) {
     int port = freePort();
     List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx2g", "-Dai.djl.offline=true",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g", "-Dai.djl.offline=true"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of(
         "-cp", runtimeClasspath(),
         "io.snmfservice.SnmfServiceApplication",
         "--server.port=" + port,
