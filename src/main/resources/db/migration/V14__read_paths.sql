@@ -1,13 +1,18 @@
 -- Feature list pages (FeatureQueries.features): the page's ids come in sort order, ties broken by index, from
 -- index-only scans, so a deep page (OFFSET) walks index entries instead of fetching every skipped feature row.
--- They replace the sort indexes of V3 and V11.
+-- Activation statistics are kept descending, the order the dashboard and most readers ask for (ascending pages scan
+-- the same index backwards and re-sort runs of equal values). They replace the sort indexes of V3 and V11.
 DROP INDEX feature_sort_idx;
 DROP INDEX feature_max_sort_idx;
 DROP INDEX feature_mean_sort_idx;
-CREATE INDEX feature_frequency_page_idx ON feature (factorization_id, level, frequency, index) INCLUDE (id);
-CREATE INDEX feature_max_page_idx ON feature (factorization_id, level, max_activation, index) INCLUDE (id);
-CREATE INDEX feature_mean_page_idx ON feature (factorization_id, level, mean_activation, index) INCLUDE (id);
+CREATE INDEX feature_frequency_page_idx ON feature (factorization_id, level, frequency DESC, index) INCLUDE (id);
+CREATE INDEX feature_max_page_idx ON feature (factorization_id, level, max_activation DESC, index) INCLUDE (id);
+CREATE INDEX feature_mean_page_idx ON feature (factorization_id, level, mean_activation DESC, index) INCLUDE (id);
 CREATE INDEX feature_index_page_idx ON feature (factorization_id, level, index) INCLUDE (id);
+
+-- Search scores each candidate by its top inputs' activations and token texts: read from this index alone, not
+-- from the wide rows (contexts, arrays) of the table.
+CREATE INDEX feature_top_input_score_idx ON feature_top_input (feature_id) INCLUDE (activation, token_text);
 
 -- Search by promoted token: the planner ignores the statistics of partial indexes such as
 -- feature_vocab_promoted_text_idx and guessed 25x too many candidates, enough to hash-join them against every

@@ -70,9 +70,10 @@ public class FeatureQueries {
   public List<FeatureViews.FeatureSummary> features(long factorizationId, int level, String sort, boolean descending,
       int offset, int limit) {
     String order = SORTS.get(sort) + (descending ? " DESC" : " ASC") + ", index";
-    // the page's ids first (an index scan), then the summaries of those rows only, not of every row skipped
-    return jdbc.query("SELECT " + SUMMARY + " FROM feature f WHERE f.id IN (SELECT id FROM feature"
-            + " WHERE factorization_id = ? AND level = ? ORDER BY " + order + " OFFSET ? LIMIT ?)"
+    // the page's ids first (an index-only scan), then the summaries of those rows only, not of every row skipped;
+    // as an array, so that even the generic plan of the prepared statement fetches them by primary key
+    return jdbc.query("SELECT " + SUMMARY + " FROM feature f WHERE f.id = ANY (ARRAY(SELECT id FROM feature"
+            + " WHERE factorization_id = ? AND level = ? ORDER BY " + order + " OFFSET ? LIMIT ?))"
             + " ORDER BY f." + order.replace(", index", ", f.index"),
         summaryRow, factorizationId, level, offset, limit);
   }
