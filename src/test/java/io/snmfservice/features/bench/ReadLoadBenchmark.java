@@ -51,6 +51,7 @@ public final class ReadLoadBenchmark {
       long factorization = seed(jdbc);
       List<String> paths = paths(jdbc, factorization);
       HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(32)).build();
+      System.out.println(jdbc.sql("SELECT version()").query(String.class).single());
       System.out.println("load average before: " + loadAverage());
       warmUp(http, port, paths);
       perEndpoint(http, port, paths);
