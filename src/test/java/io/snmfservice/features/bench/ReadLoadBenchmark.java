@@ -275,8 +275,8 @@ public final class ReadLoadBenchmark {
             + " SELECT " + summary + ", p.total FROM page p JOIN feature f ON f.id = p.id"
             + " ORDER BY p.score DESC, p.level, p.index", factorization);
     print(jdbc, "feature list, page 100 of 50 by frequency, descending (as FeatureQueries.features runs it)",
-        "EXPLAIN ANALYZE SELECT " + summary + " FROM feature f WHERE f.id IN (SELECT id FROM feature"
-            + " WHERE factorization_id = ? AND level = 0 ORDER BY frequency DESC, index OFFSET 5000 LIMIT 50)"
+        "EXPLAIN ANALYZE SELECT " + summary + " FROM feature f WHERE f.id = ANY (ARRAY(SELECT id FROM feature"
+            + " WHERE factorization_id = ? AND level = 0 ORDER BY frequency DESC, index OFFSET 5000 LIMIT 50))"
             + " ORDER BY f.frequency DESC, f.index", factorization);
   }
 
