@@ -76,9 +76,9 @@ class FactorizationController {
       @RequestParam(defaultValue = "asc") String order, @RequestParam(defaultValue = "0") int page,
       @RequestParam(defaultValue = "20") int size) {
     Paging paging = Paging.of(page, size);
-    FeatureViews.Factorization f = queries.factorization(id);
-    if (level < 0 || level >= f.levels().size()) {
-      throw ApiException.unprocessable("level must be between 0 and " + (f.levels().size() - 1));
+    int levels = queries.levelCount(id);
+    if (level < 0 || level >= levels) {
+      throw ApiException.unprocessable("level must be between 0 and " + (levels - 1));
     }
     if (!FeatureQueries.SORTS.containsKey(sort)) {
       throw ApiException.badRequest("sort must be one of " + FeatureQueries.SORTS.keySet());
@@ -105,8 +105,8 @@ class FactorizationController {
     Paging paging = Paging.of(page, size);
     String t = blankToNull(token);
     String x = blankToNull(text);
-    return new PageView<>(queries.search(id, t, x, paging.offset(), paging.size()), paging.page(), paging.size(),
-        queries.countSearch(id, t, x));
+    FeatureQueries.Found found = queries.searchPage(id, t, x, paging.offset(), paging.size());
+    return new PageView<>(found.items(), paging.page(), paging.size(), found.total());
   }
 
   /** F, G and the token index as .npy files in a zip ({@code format=npy}) or one safetensors file. */

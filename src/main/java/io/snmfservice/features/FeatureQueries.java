@@ -70,9 +70,10 @@ public class FeatureQueries {
   public List<FeatureViews.FeatureSummary> features(long factorizationId, int level, String sort, boolean descending,
       int offset, int limit) {
     String order = SORTS.get(sort) + (descending ? " DESC" : " ASC") + ", index";
-    // the page's ids first (an index scan), then the summaries of those rows only, not of every row skipped
-    return jdbc.query("SELECT " + SUMMARY + " FROM feature f WHERE f.id IN (SELECT id FROM feature"
-            + " WHERE factorization_id = ? AND level = ? ORDER BY " + order + " OFFSET ? LIMIT ?)"
+    // the page's ids first (an index-only scan), then the summaries of those rows only, not of every row skipped;
+    // as an array, so that even the generic plan of the prepared statement fetches them by primary key
+    return jdbc.query("SELECT " + SUMMARY + " FROM feature f WHERE f.id = ANY (ARRAY(SELECT id FROM feature"
+            + " WHERE factorization_id = ? AND level = ? ORDER BY " + order + " OFFSET ? LIMIT ?))"
             + " ORDER BY f." + order.replace(", index", ", f.index"),
         summaryRow, factorizationId, level, offset, limit);
   }
@@ -90,34 +91,51 @@ public class FeatureQueries {
    */
   public List<FeatureViews.FeatureSummary> search(long factorizationId, String token, String text, int offset,
       int limit) {
-    SearchSql q = SearchSql.of(factorizationId, token, text);
-    List<Object> args = new java.util.ArrayList<>(q.args());
-    args.add(offset);
-    args.add(limit);
-    return jdbc.query("SELECT " + SUMMARY + " FROM (" + q.scored() + ") s JOIN feature f ON f.id = s.id"
-        + " WHERE s.score > 0 ORDER BY s.score DESC, f.level, f.index OFFSET ? LIMIT ?", summaryRow, args.toArray());
+    return searchPage(factorizationId, token, text, offset, limit).items();
   }
 
-  /** How many features {@link #search} finds in all. */
-  public long countSearch(long factorizationId, String token, String text) {
+  /** One page of {@link #search} and how many features match in all, from one query. */
+  public Found searchPage(long factorizationId, String token, String text, int offset, int limit) {
     SearchSql q = SearchSql.of(factorizationId, token, text);
-    return jdbc.queryForObject("SELECT count(*) FROM (" + q.scored() + ") s WHERE s.score > 0", Long.class,
-        q.args().toArray());
+    List<Object> args = new ArrayList<>(q.args());
+    args.add(offset);
+    args.add(limit);
+    long[] total = {0};
+    // the total rides along with the page (a window count), so the scoring runs once per request
+    List<FeatureViews.FeatureSummary> items = jdbc.query("WITH scored AS MATERIALIZED (" + q.scored() + "),"
+            + " page AS (SELECT s.id, s.level, s.index, s.score, count(*) OVER () AS total FROM scored s"
+            + " WHERE s.score > 0 ORDER BY s.score DESC, s.level, s.index OFFSET ? LIMIT ?)"
+            + " SELECT " + SUMMARY + ", p.total FROM page p JOIN feature f ON f.id = p.id"
+            + " ORDER BY p.score DESC, p.level, p.index",
+        (rs, i) -> {
+          total[0] = rs.getLong("total");
+          return summaryRow.mapRow(rs, i);
+        }, args.toArray());
+    if (items.isEmpty() && offset > 0) {
+      // a page past the end has no row to carry the total
+      total[0] = jdbc.queryForObject("WITH scored AS MATERIALIZED (" + q.scored() + ")"
+          + " SELECT count(*) FROM scored s WHERE s.score > 0", Long.class, q.args().toArray());
+    }
+    return new Found(items, total[0]);
   }
+
+  /** A page of search results and the number of matches in all. */
+  public record Found(List<FeatureViews.FeatureSummary> items, long total) {}
 
   /**
    * The scoring query of a search, written for the terms given (no "parameter is null" branches, so the planner
-   * uses the token-text indexes): candidates first, found through indexes, then a score for each candidate only.
+   * uses the token-text indexes): candidates first, found through indexes, then joined to their features by primary
+   * key and scored (candidates only, never every feature of the factorization).
    */
   private record SearchSql(String scored, List<Object> args) {
 
     static SearchSql of(long factorizationId, String token, String text) {
       String tokenKey = token == null ? null : token.strip().toLowerCase(Locale.ROOT);
       String like = text == null ? null : "%" + escapeLike(text) + "%";
-      List<String> candidates = new java.util.ArrayList<>();
-      List<String> matches = new java.util.ArrayList<>();
-      List<Object> matchArgs = new java.util.ArrayList<>();
-      List<Object> candidateArgs = new java.util.ArrayList<>();
+      List<String> candidates = new ArrayList<>();
+      List<String> matches = new ArrayList<>();
+      List<Object> matchArgs = new ArrayList<>();
+      List<Object> candidateArgs = new ArrayList<>();
       if (tokenKey != null) {
         candidates.add("SELECT t.feature_id FROM feature_top_input t WHERE lower(btrim(t.token_text)) = ?");
         candidates.add("SELECT v.feature_id FROM feature_vocab v WHERE v.sign = 1 AND lower(btrim(v.token_text)) = ?");
@@ -138,21 +156,28 @@ public class FeatureQueries {
           + " WHERE v.feature_id = f.id AND v.sign = 1 AND lower(btrim(v.token_text)) = ?) THEN 0.5 ELSE 0 END";
       String descriptionBonus = like == null ? "" : " + CASE WHEN EXISTS (SELECT 1 FROM feature_description d"
           + " WHERE d.feature_id = f.id AND d.description ILIKE ?) THEN 0.5 ELSE 0 END";
-      String sql = "SELECT f.id, coalesce((SELECT sum(t.activation) FILTER (WHERE " + String.join(" OR ", matches)
-          + ") / nullif(sum(t.activation), 0) FROM feature_top_input t WHERE t.feature_id = f.id), 0)"
-          + vocabBonus + descriptionBonus + " AS score FROM feature f WHERE f.factorization_id = ? AND f.id IN ("
-          + String.join(" UNION ", candidates) + ")";
-      List<Object> args = new java.util.ArrayList<>(matchArgs);
+      String sql = "SELECT f.id, f.level, f.index, coalesce((SELECT sum(t.activation) FILTER (WHERE "
+          + String.join(" OR ", matches) + ") / nullif(sum(t.activation), 0) FROM feature_top_input t"
+          + " WHERE t.feature_id = f.id), 0)" + vocabBonus + descriptionBonus + " AS score"
+          + " FROM (" + String.join(" UNION ", candidates) + ") c (id) JOIN feature f ON f.id = c.id"
+          + " WHERE f.factorization_id = ?";
+      List<Object> args = new ArrayList<>(matchArgs);
       if (tokenKey != null) {
         args.add(tokenKey);
       }
       if (like != null) {
         args.add(like);
       }
-      args.add(factorizationId);
       args.addAll(candidateArgs);
+      args.add(factorizationId);
       return new SearchSql(sql, args);
     }
+  }
+
+  /** How many levels the factorization has; 404 if it does not exist (reads neither loss curve nor settings). */
+  public int levelCount(long id) {
+    return jdbc.queryForList("SELECT cardinality(levels) FROM factorization WHERE id = ?", Integer.class, id).stream()
+        .findFirst().orElseThrow(() -> ApiException.notFound("factorization", id));
   }
 
   /** 404 unless the factorization exists (without reading its loss curve and settings). */
@@ -184,9 +209,12 @@ public class FeatureQueries {
   }
 
   public List<FeatureViews.TopInput> topInputs(long featureId) {
-    requireFeature(featureId);
-    return jdbc.query("SELECT * FROM feature_top_input WHERE feature_id = ? ORDER BY rank",
-        (rs, i) -> topInput(rs), featureId);
+    List<FeatureViews.TopInput> inputs = jdbc.query(
+        "SELECT * FROM feature_top_input WHERE feature_id = ? ORDER BY rank", (rs, i) -> topInput(rs), featureId);
+    if (inputs.isEmpty()) {
+      requireFeature(featureId); // only an empty answer needs to tell "no inputs" from "no feature"
+    }
+    return inputs;
   }
 
   /** Tokens sampled from the feature's activation intervals, strongest interval first. */

@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** The key registry: creates, lists, revokes and checks API keys (stored only as hashes). */
 @Service
@@ -24,10 +26,15 @@ public class ApiKeys {
       "id, name, role, key_prefix, created_by, created_at, last_used_at, expires_at, revoked_at";
 
   private final JdbcClient jdbc;
+  private final KeyCache cache;
 
-  public ApiKeys(JdbcClient jdbc) {
+  ApiKeys(JdbcClient jdbc, KeyCache cache) {
     this.jdbc = jdbc;
+    this.cache = cache;
   }
+
+  /** A key that works, with the moment it stops working (null: never). */
+  record ActiveKey(Caller caller, Instant expiresAt) {}
 
   /** Creates a key with a fresh random secret; the secret is returned once and never stored. */
   @Transactional
@@ -76,8 +83,9 @@ public class ApiKeys {
   }
 
   /**
-   * Revokes a key at once (every replica checks the database on each request). The last active admin key cannot
-   * be revoked, so that someone can always manage keys.
+   * Revokes a key at once: this replica forgets it when the revocation commits, the others when the database
+   * notifies them (see {@link KeyChangeListener}). The last active admin key cannot be revoked, so that someone can
+   * always manage keys.
    */
   @Transactional
   public ApiKeyView revoke(long id) {
@@ -95,6 +103,12 @@ public class ApiKeys {
       }
     }
     jdbc.sql("UPDATE api_key SET revoked_at = now() WHERE id = ?").param(id).update();
+    TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+      @Override
+      public void afterCommit() {
+        cache.evict(id);
+      }
+    });
     log.info("Revoked API key {} '{}'", id, key.name());
     return get(id);
   }
@@ -107,14 +121,22 @@ public class ApiKeys {
 
   /** The caller a presented key stands for, if the key exists, is not revoked and has not expired. */
   public Optional<Caller> authenticate(String secret) {
-    Optional<Caller> caller = jdbc.sql("SELECT id, name, role FROM api_key WHERE key_hash = ? AND" + ACTIVE)
-        .param(KeySecrets.hash(secret))
-        .query((rs, i) -> new Caller(rs.getLong("id"), rs.getString("name"), Role.valueOf(rs.getString("role"))))
+    String hash = KeySecrets.hash(secret);
+    return cache.get(hash, () -> lookup(hash));
+  }
+
+  private Optional<ActiveKey> lookup(String keyHash) {
+    Optional<ActiveKey> key = jdbc.sql("SELECT id, name, role, expires_at FROM api_key WHERE key_hash = ? AND" + ACTIVE)
+        .param(keyHash)
+        .query((rs, i) -> new ActiveKey(new Caller(rs.getLong("id"), rs.getString("name"),
+            Role.valueOf(rs.getString("role"))), instant(rs.getTimestamp("expires_at"))))
         .optional();
-    // last use to the minute: enough for operators, and a busy key does not write on every request
-    caller.ifPresent(c -> jdbc.sql("UPDATE api_key SET last_used_at = now() WHERE id = ?"
-        + " AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')").param(c.keyId()).update());
-    return caller;
+    // last use to the minute: enough for operators, and a busy key does not write on every request (a cached
+    // key is looked up again, and its last use written, once the cache entry ages out)
+    key.ifPresent(k -> jdbc.sql("UPDATE api_key SET last_used_at = now() WHERE id = ?"
+        + " AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')").param(k.caller().keyId())
+        .update());
+    return key;
   }
 
   private ApiKeyView view(ResultSet rs, int row) throws SQLException {
