@@ -83,7 +83,13 @@ public final class SnmfCheckpoints {
 
   /** The scalar and host-side state after an iteration; G blocks travel separately, chunk by chunk. */
   record State(int iteration, double[] losses, double best, int bestIteration, int stall, double[] bestF,
-      double normA2, double[] m, double[] s, boolean bestIsCurrent) {}
+      double normA2, double[] m, double[] s, boolean bestIsCurrent) {
+
+    /** Before iteration 1: G₀ in slot 0 with its sums, no loss and no best yet. */
+    static State start(double[] m, double[] s, double normA2) {
+      return new State(0, new double[0], Double.POSITIVE_INFINITY, 0, 0, null, normA2, m, s, false);
+    }
+  }
 
   /** Reads G blocks of one slot from the engine's store while saving, or writes them back while resuming. */
   interface Blocks {

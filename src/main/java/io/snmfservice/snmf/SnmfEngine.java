@@ -151,8 +151,7 @@ public final class SnmfEngine {
         completedIterations = from.iteration();
       } else {
         SnmfIterations.Sums initial = initialPass(g0);
-        from = new SnmfCheckpoints.State(0, new double[0], Double.POSITIVE_INFINITY, 0, 0, null, normA2,
-            initial.m(), initial.s(), false);
+        from = SnmfCheckpoints.State.start(initial.m(), initial.s(), normA2);
       }
       SnmfIterations.Checkpoint checkpoint = new SnmfIterations.Checkpoint() {
         @Override

@@ -59,8 +59,8 @@ public final class SnmfIterations {
    */
   public static Outcome run(int d, SnmfConfig cfg, Sums initial, double normA2, Pass pass,
       SnmfProgressListener listener) {
-    return run(d, cfg, new SnmfCheckpoints.State(0, new double[0], Double.POSITIVE_INFINITY, 0, 0, null, normA2,
-        initial.m(), initial.s(), false), pass, listener, Checkpoint.NONE);
+    return run(d, cfg, SnmfCheckpoints.State.start(initial.m(), initial.s(), normA2), pass, listener,
+        Checkpoint.NONE);
   }
 
   /** Saves the state after an iteration when one is due (the engine's {@link SnmfCheckpoints}). */
