@@ -45,14 +45,10 @@ class ShardedCollectionTest {
     long whole = sampledDataset(api, model, "whole-" + suffix);
     long split = sampledDataset(api, model, "split-" + suffix);
 
-    // forward passes that overlap another job's in this process may round differently in the last bits (libtorch's
-    // shared intra-op threads), so both recordings run while no other test's job does
-    awaitIdleQueue();
     long single = api.post("/v1/activations", collect(model, whole, 1)).json().get("id").asLong();
     JsonNode one = Jobs.awaitSucceeded(api, single, Duration.ofMinutes(2));
     assertThat(one.get("children").isNull()).isTrue();
 
-    awaitIdleQueue();
     var accepted = api.post("/v1/activations", collect(model, split, 3));
     assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
     assertThat(accepted.header("Location")).startsWith("/v1/jobs/");
@@ -227,21 +223,5 @@ class ShardedCollectionTest {
       lastDocument = part.lastDocument();
     }
     assertThat(next).isEqualTo(n);
-  }
-
-  /**
-   * Waits until no job of another test runs or waits for this service's workers (queue tests park jobs of types
-   * no worker here handles; those never run).
-   */
-  private void awaitIdleQueue() throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-    while (jdbc.sql("SELECT count(*) FROM job WHERE status = 'RUNNING' OR (status = 'QUEUED' AND type IN"
-        + " ('sample-dataset', 'collect', 'collect-shard', 'factorize', 'steer', 'evaluate', 'compare', 'explain'))")
-        .query(Long.class).single() > 0) {
-      if (System.nanoTime() > deadline) {
-        return; // record anyway: an overlap makes a difference only rarely
-      }
-      Thread.sleep(100);
-    }
   }
 }
