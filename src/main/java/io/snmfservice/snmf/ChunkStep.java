@@ -49,18 +49,8 @@ public final class ChunkStep {
    * @param g the chunk's stored rows of G, n_c×K (not consumed)
    */
   public static Output apply(TensorOps ops, Factor f, Tensor a, Tensor g, double eps) {
-    TensorOps.Updated updated;
-    try (Tensor atf = ops.gemm(a, true, f.f(), false)) {
-      updated = ops.updateAndGram(g, f.scale(), atf, f.ftfSplit(), eps);
-    }
-    double[] ag;
-    try (Tensor m = ops.gemm(a, false, updated.g(), false)) {
-      ag = ops.toColumnMajorDouble(m);
-    } catch (RuntimeException | Error e) {
-      updated.g().close();
-      throw e;
-    }
-    return new Output(updated.g(), ag, updated.gram());
+    TensorOps.ChunkUpdate u = ops.chunkUpdate(a, f.f(), g, f.scale(), f.ftfSplit(), eps);
+    return new Output(u.g(), u.ag(), u.gram());
   }
 
   /** A_c·G_c (d×K) and G_cᵀG_c (K×K) for a given block, which the output then owns. */

@@ -148,57 +148,70 @@ public final class Nd4jTensorOps implements TensorOps {
   /**
    * The two K-wide products run as GEMMs; the elementwise part runs as a host loop over the n_c×K entries
    * (libnd4j's chain of elementwise ops on column-major arrays costs several times more than one fused pass).
-   * On the CPU in float32 it runs blocked ({@link #blockedUpdate}).
+   * On the CPU in float32 it runs blocked ({@link #blocked}).
    */
   @Override
   public Tensor multiplicativeUpdate(Tensor g, double[] scale, Tensor atf, Tensor scaledFtfSplit, double eps) {
     INDArray gg = array(g);
     INDArray p0 = array(atf);
     INDArray split = array(scaledFtfSplit);
-    if (blockable(gg, p0, split)) {
-      return new Nd4jTensor(blockedUpdate(gg, scale, p0, split, eps, null));
+    if (blockable(gg, split) && plain(p0) && p0.rows() == gg.rows() && p0.columns() == gg.columns()) {
+      return new Nd4jTensor(blocked(gg, scale, split, eps, p0, null, null, null, null));
     }
     return generalUpdate(gg, scale, p0, split, eps);
   }
 
   @Override
-  public Updated updateAndGram(Tensor g, double[] scale, Tensor atf, Tensor scaledFtfSplit, double eps) {
+  public ChunkUpdate chunkUpdate(Tensor a, Tensor f, Tensor g, double[] scale, Tensor scaledFtfSplit, double eps) {
+    INDArray aa = array(a);
+    INDArray ff = array(f);
     INDArray gg = array(g);
-    INDArray p0 = array(atf);
     INDArray split = array(scaledFtfSplit);
-    if (!blockable(gg, p0, split)) {
-      return TensorOps.super.updateAndGram(g, scale, atf, scaledFtfSplit, eps);
+    if (!blockable(gg, split) || !plain(aa) || !plain(ff) || aa.dataType() != type || ff.dataType() != type
+        || aa.columns() != gg.rows() || ff.rows() != aa.rows() || ff.columns() != gg.columns()) {
+      return TensorOps.super.chunkUpdate(a, f, g, scale, scaledFtfSplit, eps);
     }
     int k = (int) gg.columns();
+    double[] ag = new double[(int) aa.rows() * k];
     double[] gram = new double[k * k];
-    return new Updated(new Nd4jTensor(blockedUpdate(gg, scale, p0, split, eps, gram)), gram);
+    return new ChunkUpdate(new Nd4jTensor(blocked(gg, scale, split, eps, null, aa, ff, ag, gram)), ag, gram);
   }
 
-  private boolean blockable(INDArray g, INDArray p, INDArray split) {
-    return cpu && type == DataType.FLOAT && plain(g) && plain(p) && plain(split)
-        && g.columns() == p.columns() && g.rows() == p.rows() && split.rows() == g.columns();
+  private boolean blockable(INDArray g, INDArray split) {
+    return cpu && type == DataType.FLOAT && plain(g) && plain(split) && g.dataType() == type
+        && split.dataType() == type && split.rows() == g.columns() && split.columns() == 2 * g.columns();
   }
 
   /**
-   * The update of one chunk in row blocks that stay in cache: per block of {@value #BLOCK_ROWS} rows, one small
-   * GEMM G_b·diag(s)[P|N] into a reused scratch, one fused elementwise pass that writes G'_b, and (when
-   * {@code gram} is given) G'_bᵀG'_b added to it in double while G'_b is still in cache. Compared with whole-chunk
-   * operations this never writes or re-reads the n_c×2K product or G' in main memory: at d = 512 those passes over
-   * memory cost as much as the d-sized GEMMs. The elementwise pass splits the columns over the common pool.
+   * The update of one chunk in row blocks that stay in cache. Per block of {@value #BLOCK_ROWS} rows: P_b = A_bᵀF
+   * (unless P is given whole), one small GEMM G_b·diag(s)[P|N] into a reused scratch, one fused elementwise pass that
+   * writes G'_b, and, when asked for, G'_bᵀG'_b and A_b·G'_b added to the sums in double while G'_b is still in
+   * cache. Compared with whole-chunk operations this never writes or re-reads P, the n_c×2K product or G' in main
+   * memory: at d = 512 those passes over memory cost as much as the d-sized GEMMs. The elementwise pass splits the
+   * columns over the common pool.
+   *
+   * @param given P = AᵀF for the whole chunk, or null to compute it per block from {@code a} and {@code f}
+   * @param ag A·G' is added here when not null (needs {@code a})
+   * @param gram G'ᵀG' is added here when not null
    */
-  private INDArray blockedUpdate(INDArray gg, double[] scale, INDArray p0, INDArray split, double eps, double[] gram) {
+  private INDArray blocked(INDArray gg, double[] scale, INDArray split, double eps, INDArray given, INDArray a,
+      INDArray f, double[] ag, double[] gram) {
     int rows = (int) gg.rows();
     int k = (int) gg.columns();
+    int d = a == null ? 0 : (int) a.rows();
     INDArray result = Nd4j.createUninitialized(type, new long[] {rows, k}, 'f');
     FloatPointer gBase = new FloatPointer(gg.data().addressPointer());
     FloatPointer outBase = new FloatPointer(result.data().addressPointer());
     FloatPointer splitPtr = new FloatPointer(split.data().addressPointer());
-    java.nio.FloatBuffer p = p0.data().asNioFloat();
+    FloatPointer aBase = a == null ? null : new FloatPointer(a.data().addressPointer());
+    FloatPointer fPtr = f == null ? null : new FloatPointer(f.data().addressPointer());
     java.nio.FloatBuffer gv = gg.data().asNioFloat();
     java.nio.FloatBuffer out = result.data().asNioFloat();
-    Scratch scratch = scratch(k);
+    Scratch scratch = scratch(k, d);
+    java.nio.FloatBuffer p = given != null ? given.data().asNioFloat() : scratch.p.asBuffer();
     java.nio.FloatBuffer both = scratch.both.asBuffer();
     java.nio.FloatBuffer blockGram = scratch.gram.asBuffer();
+    java.nio.FloatBuffer blockAg = scratch.ag == null ? null : scratch.ag.asBuffer();
     float e = (float) eps;
     float[] s = new float[k];
     for (int j = 0; j < k; j++) {
@@ -206,11 +219,19 @@ public final class Nd4jTensorOps implements TensorOps {
     }
     for (int b0 = 0; b0 < rows; b0 += BLOCK_ROWS) {
       int m = Math.min(BLOCK_ROWS, rows - b0);
+      if (given == null) {
+        // P_b = A_bᵀF (m×K, leading dimension m); A_b is the block's m columns of A
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasColMajor, openblas_nolapack.CblasTrans,
+            openblas_nolapack.CblasNoTrans, m, k, d, 1f, aBase.position((long) b0 * d), d, fPtr, d, 0f,
+            scratch.p, m);
+      }
       // [G_b·P | G_b·N] (m×2K, column-major, leading dimension m)
       openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasColMajor, openblas_nolapack.CblasNoTrans,
           openblas_nolapack.CblasNoTrans, m, 2 * k, k, 1f, gBase.position(b0), rows, splitPtr, k, 0f,
           scratch.both, m);
       int from = b0;
+      int pLead = given != null ? rows : m;
+      int pOffset = given != null ? b0 : 0;
       inColumnHalves(k, (c0, c1) -> {
         // column segments copied into small heap arrays (in cache), so the JIT can vectorize the arithmetic
         float[] px = new float[m];
@@ -220,7 +241,7 @@ public final class Nd4jTensorOps implements TensorOps {
         for (int j = c0; j < c1; j++) {
           float sj = s[j];
           int col = j * rows + from;
-          p.get(col, px, 0, m);
+          p.get(j * pLead + pOffset, px, 0, m);
           gv.get(col, gx, 0, m);
           both.get(j * m, gp, 0, m);
           both.get((k + j) * m, gn, 0, m);
@@ -241,33 +262,50 @@ public final class Nd4jTensorOps implements TensorOps {
           gram[i] += blockGram.get(i);
         }
       }
+      if (ag != null) {
+        // A_b·G'_b (d×K) while G'_b is in cache; summed in double across blocks
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasColMajor, openblas_nolapack.CblasNoTrans,
+            openblas_nolapack.CblasNoTrans, d, k, m, 1f, aBase.position((long) b0 * d), d, outBase.position(b0),
+            rows, 0f, scratch.ag, d);
+        for (int i = 0; i < d * k; i++) {
+          ag[i] += blockAg.get(i);
+        }
+      }
     }
     return result;
   }
 
   /**
-   * Rows per block of {@link #blockedUpdate}: the m×2K product (1.6 MB at K = 50) stays in cache. Measured on a
+   * Rows per block of {@link #blocked}: the m×2K product (1.6 MB at K = 50) stays in cache. Measured on a
    * 65,536 × 50 chunk: 4,096 rows 12.8–13.4 ms, 1,024 rows 15.1 ms, 8,192 rows 13.2 ms (UpdateProbe).
    */
   static final int BLOCK_ROWS = 4096;
 
-  /** Reused native scratch of the blocked update (one per backend instance, which one run uses at a time). */
-  private record Scratch(int k, FloatPointer both, FloatPointer gram) {}
+  /**
+   * Reused native scratch of the blocked update (one per backend instance, which one run uses at a time): P_b,
+   * [G_b·P | G_b·N], the block's Gram matrix and, for a whole chunk step, its A_b·G'_b.
+   */
+  private record Scratch(int k, int d, FloatPointer p, FloatPointer both, FloatPointer gram, FloatPointer ag) {}
 
   private Scratch scratch;
 
-  private Scratch scratch(int k) {
-    if (scratch == null || scratch.k() != k) {
+  private Scratch scratch(int k, int d) {
+    if (scratch == null || scratch.k() != k || scratch.d() != d) {
       releaseScratch();
-      scratch = new Scratch(k, new FloatPointer((long) BLOCK_ROWS * 2 * k), new FloatPointer((long) k * k));
+      scratch = new Scratch(k, d, new FloatPointer((long) BLOCK_ROWS * k), new FloatPointer((long) BLOCK_ROWS * 2 * k),
+          new FloatPointer((long) k * k), d == 0 ? null : new FloatPointer((long) d * k));
     }
     return scratch;
   }
 
   private void releaseScratch() {
     if (scratch != null) {
+      scratch.p().close();
       scratch.both().close();
       scratch.gram().close();
+      if (scratch.ag() != null) {
+        scratch.ag().close();
+      }
       scratch = null;
     }
   }

@@ -48,18 +48,29 @@ public interface TensorOps extends AutoCloseable {
   Tensor multiplicativeUpdate(Tensor g, double[] scale, Tensor atf, Tensor scaledFtfSplit, double eps);
 
   /**
-   * {@link #multiplicativeUpdate} and the Gram matrix G'ᵀG' of its result (K×K, column-major, on the host).
-   * Backends may fuse the two so that G' is computed and summed while it is still in cache.
+   * One chunk of step 4: P = A_cᵀF, G' = {@link #multiplicativeUpdate}(G_c, s, P, split), and the chunk's sums
+   * A_c·G' (d×K) and G'ᵀG' (K×K), both column-major on the host in double. Backends may fuse it per block of rows
+   * so that P and G' are used while they are still in cache.
+   *
+   * @param a the chunk A_c, d×n_c
+   * @param f F, d×K
+   * @param g the chunk's stored G_c, n_c×K (not consumed)
    */
-  default Updated updateAndGram(Tensor g, double[] scale, Tensor atf, Tensor scaledFtfSplit, double eps) {
-    Tensor updated = multiplicativeUpdate(g, scale, atf, scaledFtfSplit, eps);
-    try (Tensor gram = gemm(updated, true, updated, false)) {
-      return new Updated(updated, toColumnMajorDouble(gram));
+  default ChunkUpdate chunkUpdate(Tensor a, Tensor f, Tensor g, double[] scale, Tensor scaledFtfSplit, double eps) {
+    Tensor updated;
+    try (Tensor atf = gemm(a, true, f, false)) {
+      updated = multiplicativeUpdate(g, scale, atf, scaledFtfSplit, eps);
+    }
+    try (Tensor ag = gemm(a, false, updated, false); Tensor gram = gemm(updated, true, updated, false)) {
+      return new ChunkUpdate(updated, toColumnMajorDouble(ag), toColumnMajorDouble(gram));
+    } catch (RuntimeException | Error e) {
+      updated.close();
+      throw e;
     }
   }
 
-  /** A new G block (owned by the caller) and its Gram matrix. */
-  record Updated(Tensor g, double[] gram) {}
+  /** A new G block (owned by the caller), A_c·G' and G'ᵀG'. */
+  record ChunkUpdate(Tensor g, double[] ag, double[] gram) {}
 
   /** Column-major copy to the host. */
   double[] toColumnMajorDouble(Tensor t);

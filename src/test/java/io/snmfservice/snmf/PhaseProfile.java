@@ -44,8 +44,8 @@ public final class PhaseProfile {
     public Tensor multiplicativeUpdate(Tensor g, double[] s, Tensor atf, Tensor split, double eps) {
       return time("multiplicativeUpdate", () -> d.multiplicativeUpdate(g, s, atf, split, eps));
     }
-    public Updated updateAndGram(Tensor g, double[] s, Tensor atf, Tensor split, double eps) {
-      return time("updateAndGram", () -> d.updateAndGram(g, s, atf, split, eps));
+    public ChunkUpdate chunkUpdate(Tensor a, Tensor f, Tensor g, double[] s, Tensor split, double eps) {
+      return time("chunkUpdate", () -> d.chunkUpdate(a, f, g, s, split, eps));
     }
     public double[] toColumnMajorDouble(Tensor t) { return time("download", () -> d.toColumnMajorDouble(t)); }
     public float[] toColumnMajorFloat(Tensor t) { return time("download", () -> d.toColumnMajorFloat(t)); }

@@ -7,8 +7,8 @@ import io.snmfservice.snmf.TensorOps;
 import java.util.SplittableRandom;
 
 /**
- * The n×K work of one chunk, alternating the blocked fused update (updateAndGram) with the earlier whole-chunk
- * form (G·[P|N] GEMM, one elementwise pass, GᵀG GEMM), next to the chunk's two d-sized GEMMs (the bound).
+ * One chunk's step, alternating the fused form (chunkUpdate: AᵀF, update, GᵀG and A·G per row block) with the
+ * same work as whole-chunk GEMMs around the blocked update, next to the chunk's two d-sized GEMMs alone (the bound).
  * Arguments: d rows K reps. Prints min and median milliseconds of each.
  */
 public final class UpdateProbe {
@@ -50,23 +50,15 @@ public final class UpdateProbe {
         Tensor tf = ops.fromColumnMajor(f, d, k)) {
       for (int rep = 0; rep < reps; rep++) {
         long t0 = System.nanoTime();
-        TensorOps.Updated u = ops.updateAndGram(tg, scale, tp, ts, 1e-6);
+        TensorOps.ChunkUpdate u = ops.chunkUpdate(ta, tf, tg, scale, ts, 1e-6);
         u.g().close();
         long t1 = System.nanoTime();
-        try (Tensor both = ops.gemm(tg, false, ts, false)) {
-          float[] pv = ops.toColumnMajorFloat(tp);
-          float[] bv = ops.toColumnMajorFloat(both);
-          float[] out = new float[rows * k];
-          int neg = rows * k;
-          for (int i = 0; i < out.length; i++) {
-            double x = pv[i];
-            double num = (Math.abs(x) + x) / 2 + bv[neg + i];
-            double den = (Math.abs(x) - x) / 2 + bv[i] + 1e-6;
-            out[i] = (float) (g[i] * scale[i / rows] * Math.sqrt(num / den));
-          }
-          try (Tensor o = ops.fromColumnMajor(out, rows, k); Tensor gram = ops.gemm(o, true, o, false)) {
-            ops.toColumnMajorDouble(gram);
-          }
+        try (Tensor atf = ops.gemm(ta, true, tf, false);
+            Tensor updated = ops.multiplicativeUpdate(tg, scale, atf, ts, 1e-6);
+            Tensor gram = ops.gemm(updated, true, updated, false);
+            Tensor ag = ops.gemm(ta, false, updated, false)) {
+          ops.toColumnMajorDouble(gram);
+          ops.toColumnMajorDouble(ag);
         }
         long t2 = System.nanoTime();
         try (Tensor atf = ops.gemm(ta, true, tf, false); Tensor ag = ops.gemm(ta, false, tg, false)) {
@@ -78,7 +70,7 @@ public final class UpdateProbe {
         t[2][rep] = (t3 - t2) / 1e6;
       }
     }
-    String[] names = {"blocked updateAndGram", "whole-chunk update + GtG (copies)", "bound: AtF + AG"};
+    String[] names = {"fused chunk step", "AtF, blocked update, GtG, AG", "bound: AtF + AG"};
     for (int i = 0; i < 3; i++) {
       double[] v = t[i].clone();
       java.util.Arrays.sort(v);
