@@ -76,9 +76,9 @@ class FactorizationController {
       @RequestParam(defaultValue = "asc") String order, @RequestParam(defaultValue = "0") int page,
       @RequestParam(defaultValue = "20") int size) {
     Paging paging = Paging.of(page, size);
-    int levels = queries.levelCount(id);
-    if (level < 0 || level >= levels) {
-      throw ApiException.unprocessable("level must be between 0 and " + (levels - 1));
+    List<Integer> sizes = queries.levelSizes(id);
+    if (level < 0 || level >= sizes.size()) {
+      throw ApiException.unprocessable("level must be between 0 and " + (sizes.size() - 1));
     }
     if (!FeatureQueries.SORTS.containsKey(sort)) {
       throw ApiException.badRequest("sort must be one of " + FeatureQueries.SORTS.keySet());
@@ -87,7 +87,7 @@ class FactorizationController {
       throw ApiException.badRequest("order must be asc or desc");
     }
     return new PageView<>(queries.features(id, level, sort, order.equals("desc"), paging.offset(), paging.size()),
-        paging.page(), paging.size(), queries.countFeatures(id, level));
+        paging.page(), paging.size(), sizes.get(level));
   }
 
   /**
@@ -98,7 +98,6 @@ class FactorizationController {
   PageView<FeatureViews.FeatureSummary> search(@PathVariable long id, @RequestParam(required = false) String token,
       @RequestParam(required = false) String text, @RequestParam(defaultValue = "0") int page,
       @RequestParam(defaultValue = "20") int size) {
-    queries.requireFactorization(id);
     if ((token == null || token.isBlank()) && (text == null || text.isBlank())) {
       throw ApiException.badRequest("give token or text to search for");
     }
@@ -106,6 +105,9 @@ class FactorizationController {
     String t = blankToNull(token);
     String x = blankToNull(text);
     FeatureQueries.Found found = queries.searchPage(id, t, x, paging.offset(), paging.size());
+    if (found.total() == 0) {
+      queries.requireFactorization(id); // only an empty answer needs to tell "no match" from "no factorization"
+    }
     return new PageView<>(found.items(), paging.page(), paging.size(), found.total());
   }
 

@@ -78,11 +78,6 @@ public class FeatureQueries {
         summaryRow, factorizationId, level, offset, limit);
   }
 
-  public long countFeatures(long factorizationId, int level) {
-    return jdbc.queryForObject("SELECT count(*) FROM feature WHERE factorization_id = ? AND level = ?", Long.class,
-        factorizationId, level);
-  }
-
   /**
    * Features that {@code token} or {@code text} drives, best first. A feature's score is the share of its
    * top-activation mass on matching top inputs (the token itself, or a context containing the text), plus 0.5 when
@@ -175,9 +170,13 @@ public class FeatureQueries {
   }
 
   /** How many levels the factorization has; 404 if it does not exist (reads neither loss curve nor settings). */
-  public int levelCount(long id) {
-    return jdbc.queryForList("SELECT cardinality(levels) FROM factorization WHERE id = ?", Integer.class, id).stream()
-        .findFirst().orElseThrow(() -> ApiException.notFound("factorization", id));
+  /**
+   * The number of features of each level of a factorization (its K per level: the writer stores exactly that many
+   * features per level, with the factorization, in one transaction), without counting feature rows.
+   */
+  public List<Integer> levelSizes(long id) {
+    return jdbc.query("SELECT levels FROM factorization WHERE id = ?", (rs, i) -> ints(rs.getArray("levels")), id)
+        .stream().findFirst().orElseThrow(() -> ApiException.notFound("factorization", id));
   }
 
   /** 404 unless the factorization exists (without reading its loss curve and settings). */

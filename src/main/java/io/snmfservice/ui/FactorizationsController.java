@@ -175,7 +175,7 @@ class FactorizationsController {
     long total;
     if (query.isEmpty()) {
       rows = queries.features(f.id(), level, sort, descending, p * FEATURE_PAGE, FEATURE_PAGE);
-      total = queries.countFeatures(f.id(), level);
+      total = f.levels().get(level);
     } else {
       // by token (projection or top input) or by text in a context, as GET .../features/search
       rows = queries.search(f.id(), query, query, 0, 500).stream().filter(r -> r.level() == level).toList();

@@ -223,6 +223,10 @@ class FactorizationEndToEndTest {
     JsonNode found = api.get("/v1/factorizations/" + id + "/features/search?text=" + word + "&size=500").json();
     assertThat(found.get("items")).extracting(f -> f.get("id").asLong()).contains(feature.get("id").asLong());
     assertSearchRankedByMatchingActivationMass(api, id, word, found);
+    JsonNode none = api.get("/v1/factorizations/" + id + "/features/search?token=zzzz-no-such-token").json();
+    assertThat(none.get("total").asLong()).isZero();
+    assertThat(api.get("/v1/factorizations/" + (id + 1000) + "/features/search?token=the").status()).isEqualTo(404);
+    assertThat(api.get("/v1/factorizations/" + (id + 1000) + "/features").status()).isEqualTo(404);
   }
 
   /**

@@ -61,6 +61,14 @@ public final class ReadLoadBenchmark {
         openLoop(http, port, paths, Integer.parseInt(rate.trim()), seconds);
       }
       closedLoop(http, port, paths, 16, seconds);
+      wrk("same mix", port, paths, 16, seconds);
+      for (String read : List.of("/features?", "/features/search?", "/top-inputs")) {
+        wrk("only " + read, port, paths.stream().filter(p -> p.contains(read)).toList(), 16, seconds);
+      }
+      wrk("only feature detail", port, paths.stream().filter(p -> p.matches("/v1/features/\\d+")).toList(), 16,
+          seconds);
+      // the serving stack alone (HTTP, key check, filters, no query): the ceiling for any read
+      wrk("ceiling: GET /actuator/health/liveness", port, List.of("/actuator/health/liveness"), 16, seconds);
       pgbench(db, seconds);
       System.out.println("load average after: " + loadAverage());
       explain(jdbc, factorization);
@@ -233,6 +241,40 @@ public final class ReadLoadBenchmark {
     System.out.printf("%nSaturation (%d closed-loop clients, %d s): %.0f requests/s, JVM CPU (service and load"
         + " generator) %.2f ms per request%n", clients, seconds, completed.get() / (double) seconds,
         (os.getProcessCpuTime() - cpu0) / 1e6 / completed.get());
+  }
+
+  /**
+   * The same mix from wrk (when installed), 16 connections on 2 threads like pgbench below: the load generator is
+   * then not in the service's JVM, so the JVM's CPU per request is the service's own.
+   */
+  private static void wrk(String label, int port, List<String> paths, int connections, int seconds) throws Exception {
+    if (!new java.io.File("/usr/bin/wrk").canExecute()) {
+      System.out.println("wrk: not installed (apt-get install wrk), skipped");
+      return;
+    }
+    StringBuilder lua = new StringBuilder("local paths = {\n");
+    for (String path : paths) {
+      lua.append("  \"").append(path).append("\",\n");
+    }
+    lua.append("}\nlocal i = 0\nrequest = function()\n  i = i + 1\n")
+        .append("  return wrk.format(\"GET\", paths[(i % #paths) + 1], {[\"Authorization\"] = \"Bearer ")
+        .append(TestKeys.ADMIN).append("\"})\nend\n");
+    java.nio.file.Path script = Files.createTempFile("readload", ".lua");
+    Files.writeString(script, lua);
+    var os = (com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long cpu0 = os.getProcessCpuTime();
+    String out = run("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency", "-s", script.toString(),
+        "http://127.0.0.1:" + port);
+    long cpu = os.getProcessCpuTime() - cpu0;
+    Files.delete(script);
+    System.out.println("\nwrk -t2 -c" + connections + " -d" + seconds + "s (" + label + "):");
+    out.lines().forEach(l -> System.out.println("    " + l));
+    out.lines().filter(l -> l.startsWith("Requests/sec:")).findFirst().ifPresent(l -> {
+      double rps = Double.parseDouble(l.substring("Requests/sec:".length()).trim());
+      System.out.printf("wrk saturation (%s): %.0f requests/s, service JVM CPU %.3f ms per request%n", label, rps,
+          cpu / 1e6 / (rps * seconds));
+    });
   }
 
   /** pgbench -S (select-only) on the same server, in a scratch database. */
