@@ -64,6 +64,7 @@ class FactorizationWriter {
       insertExamples(level, levelIds);
       insertVocab(level, levelIds);
     }
+    storePromotedTokens(factorizationId);
     for (int l = 0; l < interpretation.links().size(); l++) {
       insertLinks(interpretation.links().get(l), ids.get(l), ids.get(l + 1));
     }
@@ -158,6 +159,14 @@ class FactorizationWriter {
     ps.setArray(p++, c.createArrayOf("real", boxed((float[]) r[10])));
     ps.setString(p++, (String) r[11]);
     ps.setArray(p, c.createArrayOf("text", (String[]) r[12]));
+  }
+
+  /** Each feature's first five promoted tokens on its row, for summaries (the aggregate of V15's backfill). */
+  private void storePromotedTokens(long factorizationId) {
+    jdbc.update("UPDATE feature f SET promoted_tokens = p.tokens FROM (SELECT v.feature_id,"
+        + " array_agg(v.token_text ORDER BY v.rank) AS tokens FROM feature_vocab v JOIN feature ft ON ft.id = v.feature_id"
+        + " WHERE ft.factorization_id = ? AND v.sign = 1 AND v.rank < 5 GROUP BY v.feature_id) p WHERE p.feature_id = f.id",
+        factorizationId);
   }
 
   private void insertVocab(List<Interpretation.Feature> level, long[] ids) {

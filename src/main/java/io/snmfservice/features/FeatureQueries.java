@@ -24,8 +24,7 @@ public class FeatureQueries {
       "meanActivation", "mean_activation");
 
   private static final String SUMMARY = "f.id, f.factorization_id, f.level, f.index, f.frequency, f.mean_activation,"
-      + " f.max_activation, (SELECT array_agg(v.token_text ORDER BY v.rank) FROM feature_vocab v"
-      + " WHERE v.feature_id = f.id AND v.sign = 1 AND v.rank < 5) AS promoted,"
+      + " f.max_activation, f.promoted_tokens AS promoted,"
       + " (SELECT d.description FROM feature_description d WHERE d.feature_id = f.id) AS description";
 
   private final JdbcTemplate jdbc;

@@ -176,6 +176,16 @@ class FactorizationEndToEndTest {
     assertThat(coarse.get("total").asInt()).isEqualTo(8);
     JsonNode fine = api.get("/v1/factorizations/" + id + "/features?level=0&size=50").json();
     assertThat(fine.get("total").asInt()).isEqualTo(32);
+    // summaries carry the first five promoted tokens of each feature's vocabulary projection
+    for (JsonNode summary : List.of(coarse.get("items").get(0), fine.get("items").get(31))) {
+      JsonNode promoted = api.get("/v1/features/" + summary.get("id").asLong() + "/vocab").json().get("promoted");
+      List<String> firstFive = new java.util.ArrayList<>();
+      for (int i = 0; i < Math.min(5, promoted.size()); i++) {
+        firstFive.add(promoted.get(i).get("token").asString());
+      }
+      assertThat(firstFive).isNotEmpty();
+      assertThat(strings(summary.get("promotedTokens"))).isEqualTo(firstFive);
+    }
 
     int linked = 0;
     for (JsonNode parent : coarse.get("items")) {
