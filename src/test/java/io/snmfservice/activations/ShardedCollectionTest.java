@@ -185,14 +185,25 @@ class ShardedCollectionTest {
       assertThat(b.n()).isEqualTo(a.n());
       float[] x = a.readColumns(0, (int) a.n());
       float[] y = b.readColumns(0, (int) b.n());
-      for (int i = 0; i < x.length; i++) {
-        if (Float.floatToRawIntBits(x[i]) != Float.floatToRawIntBits(y[i])) {
-          throw new AssertionError("value " + i + " (column " + i / a.d() + ") differs: " + x[i] + " vs " + y[i]);
-        }
-      }
+      assertSameValues(x, y, a.d());
       // column ranges that cross shard boundaries read the same as well
       long mid = a.n() / 3;
-      assertThat(b.readColumns(mid - 5, 10)).isEqualTo(a.readColumns(mid - 5, 10));
+      assertSameValues(a.readColumns(mid - 5, 10), b.readColumns(mid - 5, 10), a.d());
+    }
+  }
+
+  /**
+   * Equal up to the last bits of float32: the two recordings ran at different times in one service, and a forward
+   * pass that overlaps another test's (libtorch's BLAS then splits its sums over fewer threads) can round differently
+   * (seen once: 0.055474263 vs 0.055474315). A misplaced, missing or repeated column differs by far more, and the token
+   * index is compared exactly.
+   */
+  private static void assertSameValues(float[] x, float[] y, int d) {
+    assertThat(y).hasSameSizeAs(x);
+    for (int i = 0; i < x.length; i++) {
+      if (Math.abs(x[i] - y[i]) > 1e-5f * Math.max(1f, Math.abs(x[i]))) {
+        throw new AssertionError("value " + i + " (column " + i / d + ") differs: " + x[i] + " vs " + y[i]);
+      }
     }
   }
 
