@@ -1,14 +1,12 @@
 package io.snmfservice.activations;
 
 import io.snmfservice.audit.AuditLog;
+import io.snmfservice.config.PeriodicTask;
 import io.snmfservice.web.ApiException;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -17,7 +15,7 @@ import org.springframework.stereotype.Component;
  * {@code snmf.activations.retention} are deleted, each deletion audited (no key: the service did it). Off by default.
  */
 @Component
-class ActivationRetention implements SmartLifecycle {
+class ActivationRetention extends PeriodicTask {
 
   private static final Logger log = LoggerFactory.getLogger(ActivationRetention.class);
 
@@ -25,10 +23,10 @@ class ActivationRetention implements SmartLifecycle {
   private final ActivationSetDeletion deletion;
   private final JdbcClient jdbc;
   private final AuditLog audit;
-  private ScheduledExecutorService scheduler;
 
   ActivationRetention(ActivationStoreProperties settings, ActivationSetDeletion deletion, JdbcClient jdbc,
       AuditLog audit) {
+    super("activation-retention");
     this.settings = settings;
     this.deletion = deletion;
     this.jdbc = jdbc;
@@ -58,33 +56,31 @@ class ActivationRetention implements SmartLifecycle {
   }
 
   @Override
+  protected void runOnce() {
+    sweep();
+  }
+
+  @Override
+  protected boolean enabled() {
+    return !settings.retention().isZero() && !settings.retention().isNegative();
+  }
+
+  @Override
+  protected Duration initialDelay() {
+    return settings.retentionCheck();
+  }
+
+  @Override
+  protected Duration period() {
+    return settings.retentionCheck();
+  }
+
+  @Override
   public void start() {
-    if (settings.retention().isZero() || settings.retention().isNegative()) {
-      return;
+    super.start();
+    if (isRunning()) {
+      log.info("Activation sets unused for {} are deleted (checked every {})", settings.retention(),
+          settings.retentionCheck());
     }
-    scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "activation-retention"));
-    long every = settings.retentionCheck().toMillis();
-    scheduler.scheduleWithFixedDelay(() -> {
-      try {
-        sweep();
-      } catch (RuntimeException e) {
-        log.warn("Activation retention sweep failed: {}", e.getMessage());
-      }
-    }, every, every, TimeUnit.MILLISECONDS);
-    log.info("Activation sets unused for {} are deleted (checked every {})", settings.retention(),
-        settings.retentionCheck());
-  }
-
-  @Override
-  public void stop() {
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-      scheduler = null;
-    }
-  }
-
-  @Override
-  public boolean isRunning() {
-    return scheduler != null;
   }
 }

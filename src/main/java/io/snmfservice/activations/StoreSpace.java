@@ -4,6 +4,7 @@ import io.snmfservice.config.SnmfProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,9 +21,16 @@ public class StoreSpace {
   /** When and why the store last ran out of room. */
   public record Shortage(Instant at, String detail) {}
 
+  /** How old a walk of the store {@link #ensureRoomFor} may build on. */
+  static final Duration REMEASURE = Duration.ofSeconds(5);
+
   private final Path store;
   private final long maxBytes;
   private volatile Shortage last;
+  /** The last walk of the store, when it was taken, and the bytes let through since (guarded by this). */
+  private long measured;
+  private long measuredAt;
+  private long letThrough;
 
   @Autowired
   StoreSpace(SnmfProperties properties, ActivationStoreProperties store) {
@@ -43,17 +51,29 @@ public class StoreSpace {
     return Optional.ofNullable(last);
   }
 
-  /** Throws {@link StoreFullException} if {@code bytes} more would take the store over its limit. */
-  void ensureRoomFor(long bytes) {
+  /**
+   * Throws {@link StoreFullException} if {@code bytes} more would take the store over its limit. The store is walked
+   * at most every {@link #REMEASURE} (a large store has many files, and this runs before every batch); in between, the
+   * bytes let through are added to the last walk. A refusal is always decided on a fresh walk, so space freed
+   * meanwhile counts.
+   */
+  synchronized void ensureRoomFor(long bytes) {
     if (maxBytes <= 0) {
       return;
     }
-    long used = DiskUsage.of(store);
+    long now = System.nanoTime();
+    if (measuredAt == 0 || now - measuredAt > REMEASURE.toNanos() || measured + letThrough + bytes > maxBytes) {
+      measured = DiskUsage.of(store);
+      letThrough = 0;
+      measuredAt = now;
+    }
+    long used = measured + letThrough;
     if (used + bytes > maxBytes) {
       throw shortage(String.format("the activation store is full: %,d more bytes would exceed"
           + " snmf.activations.max-store-size of %,d bytes (%,d bytes used); delete activation sets or raise the"
           + " limit", bytes, maxBytes, used));
     }
+    letThrough += bytes;
   }
 
   /** What to throw for an I/O error while writing to the store: a clear shortage when the device is full. */

@@ -2,21 +2,19 @@ package io.snmfservice.features;
 
 import io.snmfservice.activations.store.StoreDirectory;
 import io.snmfservice.config.ConditionalOnRole;
+import io.snmfservice.config.PeriodicTask;
 import io.snmfservice.config.SnmfProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -29,16 +27,16 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ConditionalOnRole(ConditionalOnRole.Half.WORKERS)
-class FactorizationScratchSweeper implements SmartLifecycle {
+class FactorizationScratchSweeper extends PeriodicTask {
 
   private static final Logger log = LoggerFactory.getLogger(FactorizationScratchSweeper.class);
   private static final Pattern JOB_ENTRY = Pattern.compile("job-(\\d+)(-state|-g|-spark)?");
 
   private final Path store;
   private final JdbcClient jdbc;
-  private ScheduledExecutorService scheduler;
 
   FactorizationScratchSweeper(SnmfProperties properties, JdbcClient jdbc) {
+    super("factorization-scratch-sweeper");
     this.store = properties.dataDir().resolve("factorizations");
     this.jdbc = jdbc;
   }
@@ -75,31 +73,17 @@ class FactorizationScratchSweeper implements SmartLifecycle {
   }
 
   @Override
-  public void start() {
-    scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "factorization-scratch-sweeper");
-      t.setDaemon(true);
-      return t;
-    });
-    scheduler.scheduleWithFixedDelay(() -> {
-      try {
-        sweep();
-      } catch (RuntimeException e) {
-        log.warn("Sweep of factorization leftovers failed: {}", e.toString());
-      }
-    }, 0, 1, TimeUnit.HOURS);
+  protected void runOnce() {
+    sweep();
   }
 
   @Override
-  public void stop() {
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-      scheduler = null;
-    }
+  protected Duration initialDelay() {
+    return Duration.ZERO;
   }
 
   @Override
-  public boolean isRunning() {
-    return scheduler != null;
+  protected Duration period() {
+    return Duration.ofHours(1);
   }
 }

@@ -6,6 +6,7 @@ import io.snmfservice.web.ApiException;
 import io.snmfservice.web.TooManyRequestsException;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -33,21 +34,8 @@ public class JobService {
    * first; reusing the key for a different request is a conflict. A caller at its job quota gets 429.
    */
   public Job submit(String type, JsonNode params, int priority, String idempotencyKey) {
-    Long owner = Caller.currentKeyId();
-    if (idempotencyKey != null) {
-      Optional<Job> existing = store.findByIdempotencyKey(idempotencyKey, owner);
-      if (existing.isPresent()) {
-        return sameRequestOrConflict(existing.get(), type, params);
-      }
-    }
-    checkQuota();
-    long id = store.insert(type, params, priority, maxAttempts, idempotencyKey, owner);
-    Job job = get(id);
-    if (idempotencyKey != null) {
-      sameRequestOrConflict(job, type, params);
-    }
-    events.submitted(type);
-    return job;
+    return submit(type, params, idempotencyKey,
+        owner -> store.insert(type, params, priority, maxAttempts, idempotencyKey, owner));
   }
 
   /**
@@ -59,6 +47,12 @@ public class JobService {
    */
   public Job submitWithChildren(String type, JsonNode params, int priority, String idempotencyKey,
       String childType, List<JsonNode> children, double childrenShare) {
+    return submit(type, params, idempotencyKey, owner -> store.insertWithChildren(
+        type, params, priority, maxAttempts, idempotencyKey, owner, childType, children, childrenShare));
+  }
+
+  /** Idempotency, quota and the submitted event around one insert (given the owner's key id, returns the job id). */
+  private Job submit(String type, JsonNode params, String idempotencyKey, ToLongFunction<Long> insert) {
     Long owner = Caller.currentKeyId();
     if (idempotencyKey != null) {
       Optional<Job> existing = store.findByIdempotencyKey(idempotencyKey, owner);
@@ -67,9 +61,7 @@ public class JobService {
       }
     }
     checkQuota();
-    long id = store.insertWithChildren(
-        type, params, priority, maxAttempts, idempotencyKey, owner, childType, children, childrenShare);
-    Job job = get(id);
+    Job job = get(insert.applyAsLong(owner));
     if (idempotencyKey != null) {
       sameRequestOrConflict(job, type, params);
     }

@@ -39,8 +39,7 @@ class ShardedCollectionTest {
   void threeShardsRecordTheSameActivationsAndTokenIndexAsOneJob() throws Exception {
     ContractClient api = new ContractClient(port);
     String suffix = Long.toString(System.nanoTime(), 36);
-    long model = api.post("/v1/models", "{\"name\":\"shards-" + suffix + "\",\"source\":\"llama2c\",\"path\":\""
-        + STORIES + "\"}").json().get("id").asLong();
+    long model = storiesModel(api, "shards-" + suffix);
     // two datasets with the same sampled documents: a set is reused per dataset, so each collection records anew
     long whole = sampledDataset(api, model, "whole-" + suffix);
     long split = sampledDataset(api, model, "split-" + suffix);
@@ -117,8 +116,7 @@ class ShardedCollectionTest {
   void aFactorizationWithShardsCollectsInShardJobsAndFactorizesTheAssembledSet() {
     ContractClient api = new ContractClient(port);
     String suffix = Long.toString(System.nanoTime(), 36);
-    long model = api.post("/v1/models", "{\"name\":\"shards-snmf-" + suffix + "\",\"source\":\"llama2c\",\"path\":\""
-        + STORIES + "\"}").json().get("id").asLong();
+    long model = storiesModel(api, "shards-snmf-" + suffix);
     long dataset = sampledDataset(api, model, "snmf-" + suffix);
     JsonNode job = api.post("/v1/factorizations", "{\"modelId\":" + model + ",\"datasetId\":" + dataset
         + ",\"layer\":2,\"k\":4,\"maxIterations\":20,\"contextLength\":16,\"shards\":3}").json();
@@ -138,8 +136,7 @@ class ShardedCollectionTest {
   void cancellingAShardedCollectionCancelsItsShards() {
     ContractClient api = new ContractClient(port);
     String suffix = Long.toString(System.nanoTime(), 36);
-    long model = api.post("/v1/models", "{\"name\":\"shards-cancel-" + suffix + "\",\"source\":\"llama2c\",\"path\":\""
-        + STORIES + "\"}").json().get("id").asLong();
+    long model = storiesModel(api, "shards-cancel-" + suffix);
     long dataset = sampledDataset(api, model, "cancel-" + suffix);
     JsonNode job = api.post("/v1/activations", collect(model, dataset, 4)).json();
     assertThat(api.post("/v1/jobs/" + job.get("id").asLong() + "/cancel", "{}").status()).isEqualTo(200);
@@ -168,6 +165,12 @@ class ShardedCollectionTest {
     assertThat(j.get("status").asString()).as(j.toString()).isIn("QUEUED", "RUNNING");
     Matcher m = Pattern.compile("^([\\d,]+)/[\\d,]+ tokens").matcher(j.path("message").asString(""));
     return m.find() ? Long.parseLong(m.group(1).replace(",", "")) / 15 : 0;
+  }
+
+  /** stories260K registered under a name of its own. */
+  private static long storiesModel(ContractClient api, String name) {
+    return api.post("/v1/models", "{\"name\":\"" + name + "\",\"source\":\"llama2c\",\"path\":\"" + STORIES + "\"}")
+        .json().get("id").asLong();
   }
 
   private static long sampledDataset(ContractClient api, long model, String name) {

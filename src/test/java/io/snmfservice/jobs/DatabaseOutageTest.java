@@ -1,5 +1,6 @@
 package io.snmfservice.jobs;
 
+import static io.snmfservice.support.Pause.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.snmfservice.SnmfServiceApplication;
@@ -248,14 +249,5 @@ class DatabaseOutageTest {
 
   private static void sleepUntil(long nanos) {
     sleep(Math.max(0, (nanos - System.nanoTime()) / 1_000_000));
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

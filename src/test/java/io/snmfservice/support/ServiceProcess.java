@@ -1,5 +1,7 @@
 package io.snmfservice.support;
 
+import static io.snmfservice.support.Pause.sleep;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -128,15 +130,6 @@ public final class ServiceProcess implements AutoCloseable {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 }

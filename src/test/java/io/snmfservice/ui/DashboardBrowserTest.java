@@ -1,5 +1,6 @@
 package io.snmfservice.ui;
 
+import static io.snmfservice.support.Pause.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.snmfservice.support.ContractClient;
@@ -406,15 +407,6 @@ class DashboardBrowserTest {
     e.clear();
     if (!value.isEmpty()) {
       e.sendKeys(value);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 
