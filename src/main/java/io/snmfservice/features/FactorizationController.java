@@ -80,8 +80,8 @@ class FactorizationController {
     if (level < 0 || level >= sizes.size()) {
       throw ApiException.unprocessable("level must be between 0 and " + (sizes.size() - 1));
     }
-    if (!FeatureQueries.SORTS.containsKey(sort)) {
-      throw ApiException.badRequest("sort must be one of " + FeatureQueries.SORTS.keySet());
+    if (!FeatureQueries.SORTS.contains(sort)) {
+      throw ApiException.badRequest("sort must be one of " + FeatureQueries.SORTS);
     }
     if (!order.equals("asc") && !order.equals("desc")) {
       throw ApiException.badRequest("order must be asc or desc");

@@ -65,6 +65,7 @@ class FactorizationWriter {
       insertVocab(level, levelIds);
     }
     storePromotedTokens(factorizationId);
+    jdbc.queryForList("SELECT store_feature_ranks(?)", factorizationId); // the list's pages (V16)
     for (int l = 0; l < interpretation.links().size(); l++) {
       insertLinks(interpretation.links().get(l), ids.get(l), ids.get(l + 1));
     }

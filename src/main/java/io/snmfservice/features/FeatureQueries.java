@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
@@ -18,10 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 public class FeatureQueries {
 
-  /** Sort keys of the feature list and their columns (whitelisted: they go into SQL). */
-  public static final Map<String, String> SORTS = Map.of(
-      "index", "index", "frequency", "frequency", "maxActivation", "max_activation",
-      "meanActivation", "mean_activation");
+  /** Sort keys of the feature list (each feature's rank in each, both directions, is stored: V16). */
+  public static final List<String> SORTS = List.of("index", "frequency", "maxActivation", "meanActivation");
 
   private static final String SUMMARY = "f.id, f.factorization_id, f.level, f.index, f.frequency, f.mean_activation,"
       + " f.max_activation, f.promoted_tokens AS promoted,"
@@ -66,15 +63,13 @@ public class FeatureQueries {
         .findFirst().orElseThrow(() -> ApiException.notFound("factorization", id));
   }
 
+  /** A page of a level's features in one of the {@link #SORTS} orders, ties by index: a range of stored ranks. */
   public List<FeatureViews.FeatureSummary> features(long factorizationId, int level, String sort, boolean descending,
       int offset, int limit) {
-    String order = SORTS.get(sort) + (descending ? " DESC" : " ASC") + ", index";
-    // the page's ids first (an index-only scan), then the summaries of those rows only, not of every row skipped;
-    // as an array, so that even the generic plan of the prepared statement fetches them by primary key
-    return jdbc.query("SELECT " + SUMMARY + " FROM feature f WHERE f.id = ANY (ARRAY(SELECT id FROM feature"
-            + " WHERE factorization_id = ? AND level = ? ORDER BY " + order + " OFFSET ? LIMIT ?))"
-            + " ORDER BY f." + order.replace(", index", ", f.index"),
-        summaryRow, factorizationId, level, offset, limit);
+    return jdbc.query("SELECT " + SUMMARY + " FROM feature_rank r JOIN feature f ON f.id = r.feature_id"
+            + " WHERE r.factorization_id = ? AND r.level = ? AND r.sort_key = ? AND r.descending = ?"
+            + " AND r.rank >= ? AND r.rank < ? ORDER BY r.rank",
+        summaryRow, factorizationId, level, sort, descending, offset, (long) offset + limit);
   }
 
   /**
@@ -118,57 +113,48 @@ public class FeatureQueries {
 
   /**
    * The scoring query of a search, written for the terms given (no "parameter is null" branches, so the planner
-   * uses the token-text indexes): candidates first, found through indexes, then joined to their features by primary
-   * key and scored (candidates only, never every feature of the factorization).
+   * uses the token-text indexes). It reads only the rows that match, found through indexes, each a hit for one
+   * feature: a top input (token or context), a promoted token, a description. The hits are summed per feature, and
+   * only features with matching top inputs read their other top inputs' activations for the share.
    */
   private record SearchSql(String scored, List<Object> args) {
 
     static SearchSql of(long factorizationId, String token, String text) {
       String tokenKey = token == null ? null : token.strip().toLowerCase(Locale.ROOT);
       String like = text == null ? null : "%" + escapeLike(text) + "%";
-      List<String> candidates = new ArrayList<>();
-      List<String> matches = new ArrayList<>();
-      List<Object> matchArgs = new ArrayList<>();
-      List<Object> candidateArgs = new ArrayList<>();
+      List<String> inputMatches = new ArrayList<>();
+      List<Object> args = new ArrayList<>();
       if (tokenKey != null) {
-        candidates.add("SELECT t.feature_id FROM feature_top_input t WHERE lower(btrim(t.token_text)) = ?");
-        candidates.add("SELECT v.feature_id FROM feature_vocab v WHERE v.sign = 1 AND lower(btrim(v.token_text)) = ?");
-        candidateArgs.add(tokenKey);
-        candidateArgs.add(tokenKey);
-        matches.add("lower(btrim(t.token_text)) = ?");
-        matchArgs.add(tokenKey);
-      }
-      if (like != null) {
-        candidates.add("SELECT t.feature_id FROM feature_top_input t WHERE t.context_text ILIKE ?");
-        candidates.add("SELECT d.feature_id FROM feature_description d WHERE d.description ILIKE ?");
-        candidateArgs.add(like);
-        candidateArgs.add(like);
-        matches.add("t.context_text ILIKE ?");
-        matchArgs.add(like);
-      }
-      String vocabBonus = tokenKey == null ? "" : " + CASE WHEN EXISTS (SELECT 1 FROM feature_vocab v"
-          + " WHERE v.feature_id = f.id AND v.sign = 1 AND lower(btrim(v.token_text)) = ?) THEN 0.5 ELSE 0 END";
-      String descriptionBonus = like == null ? "" : " + CASE WHEN EXISTS (SELECT 1 FROM feature_description d"
-          + " WHERE d.feature_id = f.id AND d.description ILIKE ?) THEN 0.5 ELSE 0 END";
-      String sql = "SELECT f.id, f.level, f.index, coalesce((SELECT sum(t.activation) FILTER (WHERE "
-          + String.join(" OR ", matches) + ") / nullif(sum(t.activation), 0) FROM feature_top_input t"
-          + " WHERE t.feature_id = f.id), 0)" + vocabBonus + descriptionBonus + " AS score"
-          + " FROM (" + String.join(" UNION ", candidates) + ") c (id) JOIN feature f ON f.id = c.id"
-          + " WHERE f.factorization_id = ?";
-      List<Object> args = new ArrayList<>(matchArgs);
-      if (tokenKey != null) {
+        inputMatches.add("lower(btrim(t.token_text)) = ?");
         args.add(tokenKey);
       }
       if (like != null) {
+        inputMatches.add("t.context_text ILIKE ?");
         args.add(like);
       }
-      args.addAll(candidateArgs);
+      List<String> hits = new ArrayList<>();
+      hits.add("SELECT t.feature_id, t.activation, false, false FROM feature_top_input t WHERE "
+          + String.join(" OR ", inputMatches));
+      if (tokenKey != null) {
+        hits.add("SELECT v.feature_id, NULL::real, true, false FROM feature_vocab v"
+            + " WHERE v.sign = 1 AND lower(btrim(v.token_text)) = ?");
+        args.add(tokenKey);
+      }
+      if (like != null) {
+        hits.add("SELECT d.feature_id, NULL::real, false, true FROM feature_description d WHERE d.description ILIKE ?");
+        args.add(like);
+      }
+      String sql = "SELECT f.id, f.level, f.index, CASE WHEN h.matching IS NULL THEN 0 ELSE coalesce(h.matching"
+          + " / nullif((SELECT sum(t.activation) FROM feature_top_input t WHERE t.feature_id = f.id), 0), 0) END"
+          + " + CASE WHEN h.promoted THEN 0.5 ELSE 0 END + CASE WHEN h.described THEN 0.5 ELSE 0 END AS score"
+          + " FROM (SELECT id, sum(activation), bool_or(promoted), bool_or(described) FROM ("
+          + String.join(" UNION ALL ", hits) + ") hit (id, activation, promoted, described) GROUP BY id)"
+          + " h (id, matching, promoted, described) JOIN feature f ON f.id = h.id WHERE f.factorization_id = ?";
       args.add(factorizationId);
       return new SearchSql(sql, args);
     }
   }
 
-  /** How many levels the factorization has; 404 if it does not exist (reads neither loss curve nor settings). */
   /**
    * The number of features of each level of a factorization (its K per level: the writer stores exactly that many
    * features per level, with the factorization, in one transaction), without counting feature rows.

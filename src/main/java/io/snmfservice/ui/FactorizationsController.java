@@ -165,8 +165,8 @@ class FactorizationsController {
     if (level < 0 || level >= f.levels().size()) {
       throw ApiException.unprocessable("level must be between 0 and " + (f.levels().size() - 1));
     }
-    if (!FeatureQueries.SORTS.containsKey(sort)) {
-      throw ApiException.badRequest("sort must be one of " + FeatureQueries.SORTS.keySet());
+    if (!FeatureQueries.SORTS.contains(sort)) {
+      throw ApiException.badRequest("sort must be one of " + FeatureQueries.SORTS);
     }
     boolean descending = !order.equals("asc");
     int p = Math.max(0, page);
