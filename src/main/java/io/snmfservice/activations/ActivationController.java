@@ -16,7 +16,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 @RestController
 @RequestMapping("/v1/activations")
@@ -45,28 +44,16 @@ class ActivationController {
   @PostMapping
   ResponseEntity<JobView> collect(@Valid @RequestBody CollectRequest request,
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
-    String hook = request.hook() == null ? HookName.MLP_POST : request.hook();
-    List<Integer> layers = request.layers().stream().distinct().sorted().toList();
-    sets.validate(request.modelId(), request.datasetId(), layers, hook);
-    ObjectNode params = json.createObjectNode()
-        .put("modelId", request.modelId())
-        .put("datasetId", request.datasetId())
-        .put("hook", hook)
-        .put("contextLength", request.contextLength() == null ? CollectRequest.DEFAULT_CONTEXT : request.contextLength())
-        .put("batchSize", request.batchSize() == null ? CollectRequest.DEFAULT_BATCH : request.batchSize());
-    layers.forEach(params.putArray("layers")::add);
-    if (request.shards() != null) {
-      params.put("shards", request.shards());
-    }
-    int shards = request.shards() != null ? request.shards() : jobs.liveWorkers();
-    List<Integer> missing = sets.missingLayers(request.modelId(), request.datasetId(), layers, hook,
-        params.get("contextLength").asInt());
+    CollectionSettings s = CollectionSettings.of(request);
+    sets.validate(s.modelId(), s.datasetId(), s.layers(), s.hook());
+    int shards = s.shards() != null ? s.shards() : jobs.liveWorkers();
+    List<Integer> missing = sets.missingLayers(s.modelId(), s.datasetId(), s.layers(), s.hook(), s.contextLength());
     if (shards <= 1 || missing.isEmpty()) {
-      return JobView.accepted(jobs.submit(CollectJobHandler.TYPE, params, 0, idempotencyKey));
+      return JobView.accepted(jobs.submit(CollectJobHandler.TYPE, s.toJson(json), 0, idempotencyKey));
     }
-    return JobView.accepted(jobs.submitWithChildren(CollectJobHandler.TYPE, params, 0, idempotencyKey,
-        ShardedCollection.shardType(), sharded.shardParams(request.modelId(), request.datasetId(), missing, hook,
-            params.get("contextLength").asInt(), params.get("batchSize").asInt(), shards), 0.99));
+    return JobView.accepted(jobs.submitWithChildren(CollectJobHandler.TYPE, s.toJson(json), 0, idempotencyKey,
+        ShardedCollection.shardType(), sharded.shardParams(s.modelId(), s.datasetId(), missing, s.hook(),
+            s.contextLength(), s.batchSize(), shards), 0.99));
   }
 
   @GetMapping

@@ -4,11 +4,8 @@ import io.snmfservice.jobs.JobContext;
 import io.snmfservice.jobs.JobHandler;
 import io.snmfservice.jobs.JobResult;
 import io.snmfservice.models.ModelRuntime;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -37,21 +34,15 @@ class CollectJobHandler implements JobHandler {
 
   @Override
   public JobResult run(JobContext job) {
-    JsonNode p = job.params();
-    List<Integer> layers = new ArrayList<>();
-    p.get("layers").forEach(l -> layers.add(l.asInt()));
-    long modelId = p.get("modelId").asLong();
-    long datasetId = p.get("datasetId").asLong();
-    String hook = p.get("hook").asString();
-    int contextLength = p.get("contextLength").asInt();
+    CollectionSettings s = CollectionSettings.fromJson(json, job.params());
     if (!job.children().isEmpty()) {
       // a sharded collection runs once its shards are done: only the assembly is left
-      return result(sharded.assemble(job, modelId, datasetId, layers, hook, contextLength, 0.99),
+      return result(sharded.assemble(job, s.modelId(), s.datasetId(), s.layers(), s.hook(), s.contextLength(), 0.99),
           job.children().size());
     }
-    try (ModelRuntime.Lease model = runtime.acquireFor(job, modelId, 0.05)) {
-      return result(sets.prepare(job, model.get(), datasetId, layers, hook, contextLength,
-          p.get("batchSize").asInt(), 0.05, 1.0), 1);
+    try (ModelRuntime.Lease model = runtime.acquireFor(job, s.modelId(), 0.05)) {
+      return result(sets.prepare(job, model.get(), s.datasetId(), s.layers(), s.hook(), s.contextLength(),
+          s.batchSize(), 0.05, 1.0), 1);
     }
   }
 

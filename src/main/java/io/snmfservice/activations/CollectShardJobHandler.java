@@ -6,10 +6,8 @@ import io.snmfservice.jobs.JobHandler;
 import io.snmfservice.jobs.JobResult;
 import io.snmfservice.models.ModelRuntime;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Job type {@code collect-shard}: records one shard (a contiguous range of forward-pass batches, so of documents)
@@ -24,11 +22,14 @@ class CollectShardJobHandler implements JobHandler {
   private final ModelRuntime runtime;
   private final ActivationSetService sets;
   private final ShardedCollection sharded;
+  private final JsonMapper json;
 
-  CollectShardJobHandler(ModelRuntime runtime, ActivationSetService sets, ShardedCollection sharded) {
+  CollectShardJobHandler(ModelRuntime runtime, ActivationSetService sets, ShardedCollection sharded,
+      JsonMapper json) {
     this.runtime = runtime;
     this.sets = sets;
     this.sharded = sharded;
+    this.json = json;
   }
 
   @Override
@@ -41,17 +42,12 @@ class CollectShardJobHandler implements JobHandler {
     if (job.parentId() == null) {
       throw new JobFailedException("a collect-shard job runs only as part of a sharded collection");
     }
-    JsonNode p = job.params();
-    List<Integer> layers = new ArrayList<>();
-    p.get("layers").forEach(l -> layers.add(l.asInt()));
-    int shard = p.get("shard").asInt();
-    ActivationCollector.Slice slice = new ActivationCollector.Slice(shard, p.get("shards").asInt());
+    CollectShardSettings s = CollectShardSettings.fromJson(json, job.params());
     Path collection = sharded.directory(job.parentId());
-    try (ModelRuntime.Lease model = runtime.acquireFor(job, p.get("modelId").asLong(), 0.05)) {
-      ActivationCollector.Collected collected = sets.record(job, model.get(), p.get("datasetId").asLong(), layers,
-          p.get("hook").asString(), p.get("contextLength").asInt(), p.get("batchSize").asInt(), 0.05, 1.0, slice,
-          collection.resolve("shard-" + shard));
-      return JobResult.of(sharded.describe(collected, collection, shard));
+    try (ModelRuntime.Lease model = runtime.acquireFor(job, s.modelId(), 0.05)) {
+      ActivationCollector.Collected collected = sets.record(job, model.get(), s.datasetId(), s.layers(), s.hook(),
+          s.contextLength(), s.batchSize(), 0.05, 1.0, s.slice(), collection.resolve("shard-" + s.shard()));
+      return JobResult.of(sharded.describe(collected, collection, s.shard()));
     }
   }
 }

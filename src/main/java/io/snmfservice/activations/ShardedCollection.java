@@ -55,16 +55,8 @@ public class ShardedCollection {
       int contextLength, int batchSize, int shards) {
     List<JsonNode> out = new ArrayList<>();
     for (int k = 0; k < shards; k++) {
-      ObjectNode p = json.createObjectNode()
-          .put("modelId", modelId)
-          .put("datasetId", datasetId)
-          .put("hook", hook)
-          .put("contextLength", contextLength)
-          .put("batchSize", batchSize)
-          .put("shard", k)
-          .put("shards", shards);
-      layers.forEach(p.putArray("layers")::add);
-      out.add(p);
+      out.add(new CollectShardSettings(modelId, datasetId, layers, hook, contextLength, batchSize, k, shards)
+          .toJson(json));
     }
     return out;
   }

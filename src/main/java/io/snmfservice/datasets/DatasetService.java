@@ -16,7 +16,6 @@ import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /** Creates datasets from uploads (all documents in one transaction), lists, pages and deletes them. */
 @Service
@@ -87,16 +86,7 @@ public class DatasetService {
     if (idempotencyKey == null || jobs.findByIdempotencyKey(idempotencyKey).isEmpty()) {
       requireNameFree(r.name());
     }
-    ObjectNode params = json.createObjectNode()
-        .put("name", r.name())
-        .put("modelId", r.modelId())
-        .put("count", r.count())
-        .put("length", r.length())
-        .put("seed", r.seed() == null ? 0L : r.seed())
-        .put("temperature", r.temperature() == null ? 1.0 : r.temperature())
-        .put("topK", r.topK() == null ? 0 : r.topK())
-        .put("topP", r.topP() == null ? 1.0 : r.topP());
-    return jobs.submit(SampleDatasetJobHandler.TYPE, params, 0, idempotencyKey);
+    return jobs.submit(SampleDatasetJobHandler.TYPE, SamplingSettings.of(r).toJson(json), 0, idempotencyKey);
   }
 
   /** Parses and stores an uploaded file in one of the same formats. */

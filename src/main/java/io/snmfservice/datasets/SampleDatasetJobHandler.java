@@ -6,12 +6,10 @@ import io.snmfservice.jobs.JobResult;
 import io.snmfservice.models.ModelRuntime;
 import io.snmfservice.transformer.HookSpec;
 import io.snmfservice.transformer.HookedTransformer;
-import io.snmfservice.transformer.SamplingConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -42,30 +40,26 @@ class SampleDatasetJobHandler implements JobHandler {
 
   @Override
   public JobResult run(JobContext job) {
-    JsonNode p = job.params();
-    long modelId = p.get("modelId").asLong();
-    int count = p.get("count").asInt();
-    int length = p.get("length").asInt();
-    long seed = p.get("seed").asLong();
-    SamplingConfig sampling = SamplingConfig.sample(
-        (float) p.get("temperature").asDouble(), p.get("topK").asInt(), (float) p.get("topP").asDouble());
+    SamplingSettings s = SamplingSettings.fromJson(json, job.params());
+    int count = s.count();
+    int length = s.length();
     List<Document> docs = new ArrayList<>(count);
-    try (ModelRuntime.Lease model = runtime.acquireFor(job, modelId, 0)) {
+    try (ModelRuntime.Lease model = runtime.acquireFor(job, s.modelId(), 0)) {
       HookedTransformer transformer = model.get().transformer();
       int bos = transformer.config().bosId();
       int[] prompt = bos >= 0 ? new int[] {bos} : new int[] {0};
       for (int start = 0; start < count; start += BATCH) {
         int rows = Math.min(BATCH, count - start);
-        for (int[] row : transformer.generate(prompt, rows, length, sampling, HookSpec.none(), seed + start)) {
+        for (int[] row : transformer.generate(prompt, rows, length, s.sampling(), HookSpec.none(), s.seed() + start)) {
           docs.add(Document.tokens(docs.size(), Arrays.copyOfRange(row, prompt.length, row.length)));
         }
         job.report("sample", (double) docs.size() / count,
             String.format("%,d/%,d sequences of %d tokens", docs.size(), count, length));
       }
     }
-    String name = p.get("name").asString();
     return new JobResult(() -> {
-      Dataset dataset = datasets.storeGenerated(name, DatasetKind.MODEL_SAMPLES, modelId, docs, job.submittedBy());
+      Dataset dataset = datasets.storeGenerated(s.name(), DatasetKind.MODEL_SAMPLES, s.modelId(), docs,
+          job.submittedBy());
       return json.createObjectNode().put("datasetId", dataset.getId()).put("documents", docs.size());
     });
   }

@@ -1,7 +1,6 @@
 package io.snmfservice.evaluation.service;
 
 import io.snmfservice.jobs.Job;
-import io.snmfservice.jobs.JobParams;
 import io.snmfservice.jobs.JobService;
 import io.snmfservice.models.Model;
 import io.snmfservice.models.ModelService;
@@ -10,13 +9,13 @@ import io.snmfservice.steering.service.SteeringTarget;
 import io.snmfservice.transformer.HookPoint;
 import io.snmfservice.vectors.service.MemberRef;
 import io.snmfservice.web.ApiException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Validates and queues concept-detection evaluations and reads their stored results. */
@@ -51,19 +50,17 @@ public class EvaluationService {
           + " hook_resid_post; got '" + r.hook() + "'");
     }
     String hookName = new HookPoint(r.layer(), hook).name();
-    ObjectNode params = json.createObjectNode().put("modelId", r.modelId()).put("layer", r.layer())
-        .put("hook", hookName);
-    params.set("concepts", json.valueToTree(r.concepts()));
-    ArrayNode candidates = params.putArray("candidates");
+    List<EvaluationSettings.Candidate> candidates = new ArrayList<>();
     for (Long id : r.featureIds() == null ? List.<Long>of() : r.featureIds()) {
       var target = steering.targets(model, r.layer(), List.of(id), null).get(0);
       requireHook(target, hookName, "feature " + id);
-      candidate(candidates, "snmf", "feature-" + id, target.vector());
+      candidates.add(new EvaluationSettings.Candidate("snmf", "feature-" + id, target.vector()));
     }
     for (MemberRef ref : r.members() == null ? List.<MemberRef>of() : r.members()) {
       var target = steering.member(model, ref);
       requireHook(target, hookName, "vector set " + ref.vectorSetId() + " member " + ref.index());
-      candidate(candidates, "vector-set-" + ref.vectorSetId(), "member-" + ref.index(), target.vector());
+      candidates.add(new EvaluationSettings.Candidate("vector-set-" + ref.vectorSetId(), "member-" + ref.index(),
+          target.vector()));
     }
     for (EvaluationRequest.NamedVector v : r.vectors() == null ? List.<EvaluationRequest.NamedVector>of() : r.vectors()) {
       Integer width = hook == HookPoint.Kind.MLP_POST ? model.getDMlp() : model.getDModel();
@@ -71,9 +68,10 @@ public class EvaluationService {
         throw ApiException.unprocessable("vectors must have " + width + " entries at " + hookName + ", got "
             + v.vector().length);
       }
-      candidate(candidates, "vector", v.name(), v.vector());
+      candidates.add(new EvaluationSettings.Candidate("vector", v.name(), v.vector()));
     }
-    return jobs.submit(EvaluationJobHandler.TYPE, params, 0, idempotencyKey);
+    EvaluationSettings settings = new EvaluationSettings(r.modelId(), r.layer(), hookName, r.concepts(), candidates);
+    return jobs.submit(EvaluationJobHandler.TYPE, settings.toJson(json), 0, idempotencyKey);
   }
 
   public JsonNode get(long id) {
@@ -121,9 +119,5 @@ public class EvaluationService {
     if (!at.equals(hookName)) {
       throw ApiException.unprocessable(what + " lives at " + at + ", not at the evaluated " + hookName);
     }
-  }
-
-  private static void candidate(ArrayNode candidates, String method, String id, float[] vector) {
-    JobParams.addAll(candidates.addObject().put("method", method).put("id", id).putArray("vector"), vector);
   }
 }

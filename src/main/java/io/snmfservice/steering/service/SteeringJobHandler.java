@@ -3,12 +3,9 @@ package io.snmfservice.steering.service;
 import io.snmfservice.config.SnmfProperties;
 import io.snmfservice.jobs.JobContext;
 import io.snmfservice.jobs.JobHandler;
-import io.snmfservice.jobs.JobParams;
 import io.snmfservice.jobs.JobResult;
 import io.snmfservice.models.LoadedModel;
 import io.snmfservice.models.ModelRuntime;
-import io.snmfservice.steering.AlphaSearch;
-import io.snmfservice.steering.GenerationSettings;
 import io.snmfservice.steering.JudgeClient;
 import io.snmfservice.steering.JudgeScoring;
 import io.snmfservice.steering.JudgeSettings;
@@ -16,17 +13,14 @@ import io.snmfservice.steering.JudgeSummary;
 import io.snmfservice.steering.SteeringReport;
 import io.snmfservice.steering.SteeringRunner;
 import io.snmfservice.steering.SteeringSettings;
-import io.snmfservice.steering.SteeringSign;
 import io.snmfservice.steering.SteeringVector;
 import io.snmfservice.transformer.HookPoint;
-import io.snmfservice.transformer.SamplingConfig;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -64,13 +58,11 @@ class SteeringJobHandler implements JobHandler {
 
   @Override
   public JobResult run(JobContext job) {
-    JsonNode p = job.params();
-    SteeringSettings settings = settings(p);
-    List<String> prompts = new ArrayList<>();
-    p.get("prompts").forEach(x -> prompts.add(x.asString()));
-    List<SteeringTarget> targets = new ArrayList<>();
-    p.get("targets").forEach(t -> targets.add(target(t)));
-    try (ModelRuntime.Lease lease = runtime.acquireFor(job, p.get("modelId").asLong(), 0)) {
+    SteeringJobSettings params = SteeringJobSettings.fromJson(json, job.params());
+    SteeringSettings settings = params.runnerSettings();
+    List<String> prompts = params.prompts();
+    List<SteeringTarget> targets = params.targets().stream().map(this::target).toList();
+    try (ModelRuntime.Lease lease = runtime.acquireFor(job, params.modelId(), 0)) {
       LoadedModel model = lease.get();
       SteeringRunner runner = new SteeringRunner(model.transformer(), model.tokenizer());
       List<Run> runs = new ArrayList<>();
@@ -85,18 +77,16 @@ class SteeringJobHandler implements JobHandler {
         runs.add(new Run(target, report, judge(target, report, model)));
       }
       log.info("Steered {} vector(s) on model {} at {} target(s) × {} sign(s)", targets.size(),
-          p.get("modelId").asLong(), settings.targets().size(), settings.signs().size());
-      return new JobResult(() -> store.write(job.jobId(), p.get("modelId").asLong(), prompts, p, runs));
+          params.modelId(), settings.targets().size(), settings.signs().size());
+      return new JobResult(() -> store.write(job.jobId(), params.modelId(), prompts,
+          params.withoutTargets(json), runs));
     }
   }
 
-  /** A target from the job's parameters (jobs queued before hooks existed steer mlp.hook_post). */
-  private SteeringTarget target(JsonNode t) {
-    HookPoint.Kind hook = t.has("hook") ? HookPoint.Kind.ofSuffix(t.get("hook").asString()) : HookPoint.Kind.MLP_POST;
-    Long featureId = t.has("featureId") ? t.get("featureId").asLong() : null;
-    float[] vector = t.has("vector") ? JobParams.floats(t.get("vector")) : steering.direction(featureId);
-    return new SteeringTarget(featureId, t.get("layer").asInt(), vector, hook,
-        t.has("vectorSetId") ? t.get("vectorSetId").asLong() : null, t.has("index") ? t.get("index").asInt() : null);
+  /** A target from the job's parameters, a stored feature's direction read now. */
+  private SteeringTarget target(SteeringJobSettings.Target t) {
+    float[] vector = t.vector() != null ? t.vector() : steering.direction(t.featureId());
+    return new SteeringTarget(t.featureId(), t.layer(), vector, t.hookKind(), t.vectorSetId(), t.index());
   }
 
   private List<JudgeSummary> judge(SteeringTarget target, SteeringReport report, LoadedModel model) {
@@ -115,21 +105,5 @@ class SteeringJobHandler implements JobHandler {
       topTokens.add(model.tokenizer().tokenText(order[i]));
     }
     return JudgeScoring.score(client, JudgeClient.concept(null, topTokens), report, (s, d, t) -> { });
-  }
-
-  private static SteeringSettings settings(JsonNode p) {
-    List<Double> targets = new ArrayList<>();
-    p.get("klTargets").forEach(t -> targets.add(t.asDouble()));
-    List<SteeringSign> signs = new ArrayList<>();
-    p.get("signs").forEach(s -> signs.add(s.asString().equals("+") ? SteeringSign.POSITIVE : SteeringSign.NEGATIVE));
-    AlphaSearch.Settings defaults = AlphaSearch.Settings.defaults();
-    AlphaSearch.Settings alpha = new AlphaSearch.Settings(p.get("alphaRange").get(0).asDouble(),
-        p.get("alphaRange").get(1).asDouble(), p.get("tolerance").asDouble(), defaults.scanPoints(),
-        defaults.maxBisections());
-    GenerationSettings generation = new GenerationSettings(p.get("generations").asInt(), p.get("newTokens").asInt(),
-        SamplingConfig.sample((float) p.get("temperature").asDouble(), p.get("topK").asInt(),
-            (float) p.get("topP").asDouble()), p.get("seed").asLong());
-    SteeringSettings base = SteeringSettings.defaults();
-    return new SteeringSettings(targets, signs, alpha, base.topShifts(), generation, base.outputCentricTokens());
   }
 }

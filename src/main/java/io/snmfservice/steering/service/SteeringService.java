@@ -2,7 +2,6 @@ package io.snmfservice.steering.service;
 
 import io.snmfservice.transformer.HookPoint;
 import io.snmfservice.jobs.Job;
-import io.snmfservice.jobs.JobParams;
 import io.snmfservice.jobs.JobService;
 import io.snmfservice.models.Model;
 import io.snmfservice.models.ModelService;
@@ -20,8 +19,6 @@ import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /** Validates steering requests before a job exists and resolves features to their directions. */
 @Service
@@ -74,31 +71,11 @@ public class SteeringService {
     if (!(topP > 0 && topP <= 1) || !(temperature >= 0 && temperature <= 10)) {
       throw ApiException.unprocessable("topP must be in (0, 1] and temperature in [0, 10]");
     }
-    ObjectNode params = json.createObjectNode().put("modelId", r.modelId());
-    ArrayNode vectors = params.putArray("targets");
-    for (SteeringTarget t : targets) {
-      ObjectNode v = vectors.addObject().put("layer", t.layer()).put("hook", t.hook().suffix());
-      if (t.featureId() != null) {
-        v.put("featureId", t.featureId());
-      } else {
-        JobParams.addAll(v.putArray("vector"), t.vector());
-      }
-      if (t.vectorSetId() != null) {
-        v.put("vectorSetId", t.vectorSetId()).put("index", t.vectorIndex());
-      }
-    }
-    prompts.forEach(params.putArray("prompts")::add);
-    kl.forEach(params.putArray("klTargets")::add);
-    signs.forEach(params.putArray("signs")::add);
-    params.putArray("alphaRange").add(range.get(0)).add(range.get(1));
-    params.put("tolerance", tolerance)
-        .put("generations", r.generations() == null ? 8 : r.generations())
-        .put("newTokens", r.newTokens() == null ? 50 : r.newTokens())
-        .put("topK", r.topK() == null ? 30 : r.topK())
-        .put("topP", topP)
-        .put("temperature", temperature)
-        .put("seed", r.seed() == null ? 0L : r.seed());
-    return jobs.submit(SteeringJobHandler.TYPE, params, 0, idempotencyKey);
+    SteeringJobSettings settings = new SteeringJobSettings(r.modelId(),
+        targets.stream().map(SteeringJobSettings.Target::of).toList(), prompts, kl, signs, range, tolerance,
+        r.generations() == null ? 8 : r.generations(), r.newTokens() == null ? 50 : r.newTokens(),
+        r.topK() == null ? 30 : r.topK(), topP, temperature, r.seed() == null ? 0L : r.seed());
+    return jobs.submit(SteeringJobHandler.TYPE, settings.toJson(json), 0, idempotencyKey);
   }
 
   /** The vectors of a request: stored features (404 if unknown) and raw vectors of the model's d_mlp. */

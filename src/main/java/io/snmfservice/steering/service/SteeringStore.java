@@ -28,11 +28,9 @@ public class SteeringStore {
     this.json = json;
   }
 
-  JsonNode write(long jobId, long modelId, List<String> prompts, JsonNode params, List<SteeringJobHandler.Run> runs) {
+  JsonNode write(long jobId, long modelId, List<String> prompts, JsonNode settings, List<SteeringJobHandler.Run> runs) {
     ArrayNode runIds = json.createArrayNode();
     for (SteeringJobHandler.Run run : runs) {
-      ObjectNode settings = ((ObjectNode) params).deepCopy();
-      settings.remove("targets");
       long runId = jdbc.queryForObject("INSERT INTO steering_run (job_id, model_id, feature_id, layer, vector, prompts,"
               + " settings, unsteered_generations, hook, vector_set_id, vector_index)"
               + " VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?) RETURNING id",
