@@ -13,13 +13,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -27,19 +22,21 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * Read load on loopback: a factorization of 10,000 features (10 top inputs and 20 vocabulary tokens each, written
  * with SQL), then an open-loop request stream at fixed rates over feature list, feature detail, top inputs and
- * search (latency measured from each request's scheduled start, so a slow server cannot hide queueing), a
- * closed-loop saturation run, and {@code pgbench -S} on the same PostgreSQL. Prints markdown tables and the query
- * plans. Arguments: [seconds per rate (15)] [rates, comma-separated (50,200,500)].
+ * search ({@link OpenLoopClient}, in a JVM of its own), a closed-loop saturation run, the same reads from wrk, and
+ * {@code pgbench -S} on the same PostgreSQL. Prints markdown tables and the query
+ * plans. Arguments: [seconds per rate (15)] [rates, comma-separated (50,200,500)] [{@code open}: the open-loop
+ * rates only].
  */
 public final class ReadLoadBenchmark {
 
   private static final int FEATURES = 10_000;
+  private static final String LIVENESS = "/actuator/health/liveness";
 
   private ReadLoadBenchmark() {}
 
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
-    String[] rates = (args.length > 1 ? args[1] : "50,200,500").split(",");
+    String rates = args.length > 1 ? args[1] : "50,200,500";
     TestDatabase.Connection db = TestDatabase.createDatabase("readload_" + System.nanoTime());
     try (ConfigurableApplicationContext service = new SpringApplicationBuilder(SnmfServiceApplication.class)
         .profiles("test").run("--server.port=0", "--spring.datasource.url=" + db.url(),
@@ -55,23 +52,25 @@ public final class ReadLoadBenchmark {
       System.out.println("load average before: " + loadAverage());
       warmUp(http, port, paths);
       perEndpoint(http, port, paths);
-      System.out.println("| rate (rps) | sent | ok | p50 ms | p90 ms | p99 ms | max ms |");
-      System.out.println("|---|---|---|---|---|---|---|");
-      for (String rate : rates) {
-        openLoop(http, port, paths, Integer.parseInt(rate.trim()), seconds);
+      System.out.println("| rate (rps) | sent | ok | p50 ms | p90 ms | p99 ms | max ms | p99 ms per read |");
+      System.out.println("|---|---|---|---|---|---|---|---|");
+      openLoop(port, paths, rates, seconds);
+      // the same client and rate on the serving stack alone (no query): the tail that is not the reads'
+      openLoop(port, List.of(LIVENESS), "200", seconds);
+      if (!(args.length > 2 && args[2].equals("open"))) {
+        closedLoop(http, port, paths, 16, seconds);
+        wrk("same mix", port, paths, 16, seconds);
+        for (String read : List.of("/features?", "/features/search?", "/top-inputs")) {
+          wrk("only " + read, port, paths.stream().filter(p -> p.contains(read)).toList(), 16, seconds);
+        }
+        wrk("only feature detail", port, paths.stream().filter(p -> p.matches("/v1/features/\\d+")).toList(), 16,
+            seconds);
+        // the serving stack alone (HTTP, key check, filters, no query): the ceiling for any read
+        wrk("ceiling: GET " + LIVENESS, port, List.of(LIVENESS), 16, seconds);
+        pgbench(db, seconds);
+        explain(jdbc, factorization);
       }
-      closedLoop(http, port, paths, 16, seconds);
-      wrk("same mix", port, paths, 16, seconds);
-      for (String read : List.of("/features?", "/features/search?", "/top-inputs")) {
-        wrk("only " + read, port, paths.stream().filter(p -> p.contains(read)).toList(), 16, seconds);
-      }
-      wrk("only feature detail", port, paths.stream().filter(p -> p.matches("/v1/features/\\d+")).toList(), 16,
-          seconds);
-      // the serving stack alone (HTTP, key check, filters, no query): the ceiling for any read
-      wrk("ceiling: GET /actuator/health/liveness", port, List.of("/actuator/health/liveness"), 16, seconds);
-      pgbench(db, seconds);
       System.out.println("load average after: " + loadAverage());
-      explain(jdbc, factorization);
     }
     System.exit(0);
   }
@@ -106,6 +105,7 @@ public final class ReadLoadBenchmark {
     jdbc.sql("UPDATE feature f SET promoted_tokens = p.tokens FROM (SELECT feature_id, array_agg(token_text ORDER BY"
         + " rank) AS tokens FROM feature_vocab WHERE sign = 1 AND rank < 5 GROUP BY feature_id) p"
         + " WHERE p.feature_id = f.id").update();
+    jdbc.sql("SELECT store_feature_ranks(?)").param(f).query().listOfRows();
     // written once, then read: by the time anyone reads, autovacuum has set the visibility map that index-only
     // scans of the list pages rely on; the benchmark does not wait for it
     jdbc.sql("VACUUM ANALYZE").update();
@@ -173,37 +173,15 @@ public final class ReadLoadBenchmark {
     System.out.println();
   }
 
-  private static void openLoop(HttpClient http, int port, List<String> paths, int rate, int seconds)
-      throws InterruptedException {
-    int total = rate * seconds;
-    ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-    AtomicInteger ok = new AtomicInteger();
-    CountDownLatch done = new CountDownLatch(total);
-    ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
-    long start = System.nanoTime();
-    long periodNanos = 1_000_000_000L / rate;
-    AtomicLong next = new AtomicLong();
-    clock.scheduleAtFixedRate(() -> {
-      long i = next.getAndIncrement();
-      if (i >= total) {
-        return;
-      }
-      long scheduled = start + i * periodNanos;
-      http.sendAsync(request(port, paths.get((int) (i % paths.size()))), HttpResponse.BodyHandlers.discarding())
-          .whenComplete((r, e) -> {
-            latencies.add(System.nanoTime() - scheduled);
-            if (e == null && r.statusCode() == 200) {
-              ok.incrementAndGet();
-            }
-            done.countDown();
-          });
-    }, 0, periodNanos, TimeUnit.NANOSECONDS);
-    done.await(seconds + 60L, TimeUnit.SECONDS);
-    clock.shutdownNow();
-    List<Long> sorted = new ArrayList<>(latencies);
-    Collections.sort(sorted);
-    System.out.printf("| %d | %d | %d | %.1f | %.1f | %.1f | %.1f |%n", rate, total, ok.get(), ms(sorted, 0.50),
-        ms(sorted, 0.90), ms(sorted, 0.99), ms(sorted, 1.0));
+  /** The rates from {@link OpenLoopClient}, in a JVM of its own with this one's class path. */
+  private static void openLoop(int port, List<String> paths, String rates, int seconds) throws Exception {
+    java.nio.file.Path list = Files.createTempFile("readload-paths", ".txt");
+    Files.write(list, paths);
+    String java = ProcessHandle.current().info().command().orElse("java");
+    String out = run(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"), OpenLoopClient.class.getName(),
+        Integer.toString(port), Integer.toString(seconds), rates, list.toString());
+    Files.delete(list);
+    out.lines().filter(l -> l.startsWith("|")).forEach(System.out::println);
   }
 
   private static double ms(List<Long> sorted, double q) {
@@ -305,23 +283,22 @@ public final class ReadLoadBenchmark {
     String summary = "f.id, f.level, f.index, f.frequency, f.promoted_tokens AS promoted,"
         + " (SELECT d.description FROM feature_description d WHERE d.feature_id = f.id) AS description";
     print(jdbc, "search by token 'tok42' (page 1 of 20 and the total, as FeatureQueries.searchPage runs it)",
-        "EXPLAIN ANALYZE WITH scored AS MATERIALIZED (SELECT f.id, f.level, f.index, coalesce((SELECT"
-            + " sum(t.activation) FILTER (WHERE lower(btrim(t.token_text)) = 'tok42') / nullif(sum(t.activation), 0)"
-            + " FROM feature_top_input t WHERE t.feature_id = f.id), 0) + CASE WHEN EXISTS (SELECT 1"
-            + " FROM feature_vocab v WHERE v.feature_id = f.id AND v.sign = 1"
-            + " AND lower(btrim(v.token_text)) = 'tok42') THEN 0.5 ELSE 0 END AS score FROM (SELECT t.feature_id"
-            + " FROM feature_top_input t WHERE lower(btrim(t.token_text)) = 'tok42'"
-            + " UNION SELECT v.feature_id FROM feature_vocab v WHERE v.sign = 1"
-            + " AND lower(btrim(v.token_text)) = 'tok42') c (id) JOIN feature f ON f.id = c.id"
-            + " WHERE f.factorization_id = ?),"
+        "EXPLAIN ANALYZE WITH scored AS MATERIALIZED (SELECT f.id, f.level, f.index, CASE WHEN h.matching IS NULL"
+            + " THEN 0 ELSE coalesce(h.matching / nullif((SELECT sum(t.activation) FROM feature_top_input t"
+            + " WHERE t.feature_id = f.id), 0), 0) END + CASE WHEN h.promoted THEN 0.5 ELSE 0 END AS score"
+            + " FROM (SELECT id, sum(activation), bool_or(promoted) FROM (SELECT t.feature_id, t.activation, false"
+            + " FROM feature_top_input t WHERE lower(btrim(t.token_text)) = 'tok42' UNION ALL SELECT v.feature_id,"
+            + " NULL::real, true FROM feature_vocab v WHERE v.sign = 1 AND lower(btrim(v.token_text)) = 'tok42')"
+            + " hit (id, activation, promoted) GROUP BY id) h (id, matching, promoted) JOIN feature f"
+            + " ON f.id = h.id WHERE f.factorization_id = ?),"
             + " page AS (SELECT s.id, s.level, s.index, s.score, count(*) OVER () AS total FROM scored s"
             + " WHERE s.score > 0 ORDER BY s.score DESC, s.level, s.index OFFSET 0 LIMIT 20)"
             + " SELECT " + summary + ", p.total FROM page p JOIN feature f ON f.id = p.id"
             + " ORDER BY p.score DESC, p.level, p.index", factorization);
     print(jdbc, "feature list, page 100 of 50 by frequency, descending (as FeatureQueries.features runs it)",
-        "EXPLAIN ANALYZE SELECT " + summary + " FROM feature f WHERE f.id = ANY (ARRAY(SELECT id FROM feature"
-            + " WHERE factorization_id = ? AND level = 0 ORDER BY frequency DESC, index OFFSET 5000 LIMIT 50))"
-            + " ORDER BY f.frequency DESC, f.index", factorization);
+        "EXPLAIN ANALYZE SELECT " + summary + " FROM feature_rank r JOIN feature f ON f.id = r.feature_id"
+            + " WHERE r.factorization_id = ? AND r.level = 0 AND r.sort_key = 'frequency' AND r.descending"
+            + " AND r.rank >= 5000 AND r.rank < 5050 ORDER BY r.rank", factorization);
   }
 
   private static void print(JdbcClient jdbc, String title, String sql, long factorization) {
