@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.snmfservice.activations.store.ActivationFileHeader;
 import io.snmfservice.support.Http;
+import io.snmfservice.support.Jobs;
 import io.snmfservice.support.ServiceProcess;
 import io.snmfservice.support.TestDatabase;
 import java.nio.file.Files;
@@ -76,14 +77,14 @@ class KillAndResumeCollectionTest {
 
     ServiceProcess second = start();
     http = new Http(second.port());
-    JsonNode resumed = await(http, job, "SUCCEEDED", Duration.ofMinutes(3));
+    JsonNode resumed = Jobs.awaitSucceeded(http, job, Duration.ofMinutes(3));
     assertThat(resumed.get("attempts").asInt()).isEqualTo(2);
     // the cursor is written after the batch it counts, so it may be at most one batch behind what was reported
     assertThat(resumed.get("result").get("resumedAfterBatch").asLong()).isGreaterThanOrEqualTo(batchesAtKill);
     assertThat(Files.readString(second.log())).contains("Collection of job " + job + " resumed after batch");
 
     long undisturbed = http.post("/v1/activations", collect(model, datasets[1])).json().get("id").asLong();
-    JsonNode reference = await(http, undisturbed, "SUCCEEDED", Duration.ofMinutes(2));
+    JsonNode reference = Jobs.awaitSucceeded(http, undisturbed, Duration.ofMinutes(2));
     assertThat(reference.get("attempts").asInt()).isEqualTo(1);
     assertThat(reference.get("result").get("resumedAfterBatch").asInt()).isZero();
 
@@ -147,26 +148,4 @@ class KillAndResumeCollectionTest {
         expected.length, actual.length, first, detail).isEqualTo(-1);
   }
 
-  private static JsonNode await(Http http, long job, String status, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JsonNode j = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        j = http.get("/v1/jobs/" + job).json();
-        if (status.equals(j.get("status").asString())) {
-          return j;
-        }
-        assertThat(j.get("status").asString()).as(j.toString()).isIn("QUEUED", "RUNNING");
-      } catch (java.io.UncheckedIOException e) {
-        // the service is restarting
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("job " + job + " did not reach " + status + "; last " + j);
-  }
 }

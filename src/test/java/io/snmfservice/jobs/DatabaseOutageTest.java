@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.snmfservice.SnmfServiceApplication;
 import io.snmfservice.support.Http;
+import io.snmfservice.support.Jobs;
 import io.snmfservice.support.ServiceProcess;
 import io.snmfservice.support.TestKeys;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -63,16 +64,16 @@ class DatabaseOutageTest {
     Inputs inputs = inputs(http);
     long running = factorize(http, inputs, 600);
     long queued = collect(http, inputs);
-    awaitFactorizing(http, running);
+    Jobs.await(http, running, "the factorize stage", DatabaseOutageTest::factorizing, Duration.ofMinutes(1));
 
     postgres[0].close();
     long downSince = System.nanoTime();
     assertUnavailable(port, running, inputs);
     sleepUntil(downSince + OUTAGE.toNanos());
     postgres[0] = startPostgres(pgData, pgPort);
-    JsonNode first = await(http, running, Duration.ofMinutes(3));
+    JsonNode first = Jobs.awaitSucceeded(http, running, Duration.ofMinutes(3));
     assertThat(first.get("attempts").asInt()).as("re-queued by lease expiry, then run again").isEqualTo(2);
-    JsonNode second = await(http, queued, Duration.ofMinutes(1));
+    JsonNode second = Jobs.awaitSucceeded(http, queued, Duration.ofMinutes(1));
     assertThat(second.get("attempts").asInt()).isEqualTo(1);
     assertThat(count(url, "SELECT count(*) FROM factorization WHERE job_id = " + running)).isEqualTo(1);
     assertThat(count(url, "SELECT count(*) FROM activation_set WHERE job_id = " + queued)).isEqualTo(1);
@@ -87,7 +88,7 @@ class DatabaseOutageTest {
     Inputs inputs = inputs(http);
     long running = factorize(http, inputs, 600);
     long queued = collect(http, inputs);
-    awaitFactorizing(http, running);
+    Jobs.await(http, running, "the factorize stage", DatabaseOutageTest::factorizing, Duration.ofMinutes(1));
 
     long pid = postmasterPid(data.resolve("postgres"));
     ProcessHandle.of(pid).orElseThrow().destroyForcibly();
@@ -100,9 +101,9 @@ class DatabaseOutageTest {
         assertProblem(job, 503);
       }
     }
-    JsonNode first = await(http, running, Duration.ofMinutes(2));
+    JsonNode first = Jobs.awaitSucceeded(http, running, Duration.ofMinutes(2));
     assertThat(first.get("attempts").asInt()).as("kept running: the lease outlived the outage").isEqualTo(1);
-    assertThat(await(http, queued, Duration.ofMinutes(1)).get("attempts").asInt()).isEqualTo(1);
+    assertThat(Jobs.awaitSucceeded(http, queued, Duration.ofMinutes(1)).get("attempts").asInt()).isEqualTo(1);
     String url = "jdbc:postgresql://localhost:" + postmasterLine(data.resolve("postgres"), 3) + "/postgres";
     assertThat(count(url, "SELECT count(*) FROM factorization WHERE job_id = " + running)).isEqualTo(1);
     assertThat(count(url, "SELECT count(*) FROM activation_set WHERE job_id = " + queued)).isEqualTo(1);
@@ -171,37 +172,8 @@ class DatabaseOutageTest {
     return r.json().get("id").asLong();
   }
 
-  private static void awaitFactorizing(Http http, long job) {
-    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-    while (System.nanoTime() < deadline) {
-      JsonNode j = http.get("/v1/jobs/" + job).json();
-      if ("factorize".equals(j.get("stage").asString("")) && j.get("message").asString("").startsWith("iteration")) {
-        return;
-      }
-      assertThat(j.get("status").asString()).isIn("QUEUED", "RUNNING");
-      sleep(50);
-    }
-    throw new AssertionError("job " + job + " never started factorizing");
-  }
-
-  /** Polls until the job succeeds; answers of 503 (database still coming back) are waited out. */
-  private static JsonNode await(Http http, long job, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JsonNode j = null;
-    while (System.nanoTime() < deadline) {
-      Http.Response r = http.get("/v1/jobs/" + job);
-      if (r.status() == 200) {
-        j = r.json();
-        if ("SUCCEEDED".equals(j.get("status").asString())) {
-          return j;
-        }
-        assertThat(j.get("status").asString()).as(j.toString()).isIn("QUEUED", "RUNNING");
-      } else {
-        assertProblem(r, 503);
-      }
-      sleep(100);
-    }
-    throw new AssertionError("job " + job + " did not succeed; last " + j);
+  private static boolean factorizing(JsonNode job) {
+    return "factorize".equals(job.get("stage").asString("")) && job.get("message").asString("").startsWith("iteration");
   }
 
   private static EmbeddedPostgres startPostgres(Path data, int port) throws IOException {

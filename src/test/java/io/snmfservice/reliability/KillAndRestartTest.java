@@ -3,6 +3,7 @@ package io.snmfservice.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.snmfservice.support.Http;
+import io.snmfservice.support.Jobs;
 import io.snmfservice.support.ServiceProcess;
 import io.snmfservice.support.TestDatabase;
 import java.nio.file.Files;
@@ -50,17 +51,18 @@ class KillAndRestartTest {
         + "\"path\":\"../shared/models/stories260K/stories260K.bin\"}").json().get("id").asLong();
     long sampling = http.post("/v1/datasets", "{\"name\":\"kill\",\"kind\":\"model-samples\","
         + "\"modelId\":" + model + ",\"count\":200,\"length\":31,\"seed\":3}").json().get("id").asLong();
-    long dataset = await(http, sampling, Duration.ofMinutes(2)).get("result").get("datasetId").asLong();
+    long dataset = Jobs.awaitSucceeded(http, sampling, Duration.ofMinutes(2)).get("result").get("datasetId").asLong();
     String factorize = "{\"modelId\":" + model + ",\"datasetId\":" + dataset + ",\"layer\":1,\"k\":16,"
         + "\"maxIterations\":" + ITERATIONS + ",\"patience\":" + ITERATIONS + ",\"contextLength\":32}";
     long job = http.post("/v1/factorizations", factorize).json().get("id").asLong();
 
-    awaitIteration(http, job, 150, Duration.ofMinutes(2));
+    JsonNode killedAt = Jobs.await(http, job, "iteration 150", j -> iteration(j) >= 150, Duration.ofMinutes(2));
+    assertThat(killedAt.get("status").asString()).isEqualTo("RUNNING");
     first.kill();
 
     ServiceProcess second = start();
     http = new Http(second.port());
-    JsonNode done = await(http, job, Duration.ofMinutes(4));
+    JsonNode done = Jobs.awaitSucceeded(http, job, Duration.ofMinutes(4));
     assertThat(done.get("attempts").asInt()).isEqualTo(2);
     Matcher resumed = RESUMED.matcher(Files.readString(second.log()));
     assertThat(resumed.find()).as("the second attempt resumed from a checkpoint, see " + second.log()).isTrue();
@@ -72,7 +74,8 @@ class KillAndRestartTest {
         .as("the checkpoint is gone with the job done").noneMatch(name -> name.endsWith("-state"));
 
     long again = http.post("/v1/factorizations", factorize).json().get("id").asLong();
-    long uninterrupted = await(http, again, Duration.ofMinutes(4)).get("result").get("factorizationId").asLong();
+    long uninterrupted = Jobs.awaitSucceeded(http, again, Duration.ofMinutes(4)).get("result")
+        .get("factorizationId").asLong();
     assertThat(directions(factorization)).isEqualTo(directions(uninterrupted));
   }
 
@@ -86,34 +89,10 @@ class KillAndRestartTest {
     return p;
   }
 
-  private static void awaitIteration(Http http, long job, int iteration, Duration timeout) throws InterruptedException {
-    Pattern message = Pattern.compile("iteration (\\d+)/.*");
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      JsonNode j = http.get("/v1/jobs/" + job).json();
-      Matcher m = message.matcher(j.get("message").asString(""));
-      if (m.matches() && Integer.parseInt(m.group(1)) >= iteration) {
-        assertThat(j.get("status").asString()).isEqualTo("RUNNING");
-        return;
-      }
-      assertThat(j.get("status").asString()).isIn("QUEUED", "RUNNING");
-      Thread.sleep(20);
-    }
-    throw new AssertionError("job " + job + " never reached iteration " + iteration);
-  }
-
-  private static JsonNode await(Http http, long job, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JsonNode j = null;
-    while (System.nanoTime() < deadline) {
-      j = http.get("/v1/jobs/" + job).json();
-      if ("SUCCEEDED".equals(j.get("status").asString())) {
-        return j;
-      }
-      assertThat(j.get("status").asString()).isIn("QUEUED", "RUNNING");
-      Thread.sleep(100);
-    }
-    throw new AssertionError("job " + job + " did not succeed; last " + j);
+  /** The iteration a factorization job reports in its message; -1 before it reports one. */
+  private static int iteration(JsonNode job) {
+    Matcher m = Pattern.compile("iteration (\\d+)/.*").matcher(job.get("message").asString(""));
+    return m.matches() ? Integer.parseInt(m.group(1)) : -1;
   }
 
   /** Feature directions in level/index order, as stored. */

@@ -2,12 +2,14 @@ package io.snmfservice.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 
-/** Waits for jobs through the public API, keeping every state seen on the way. */
+/** Waits for jobs through the public API. */
 public final class Jobs {
 
   private Jobs() {}
@@ -23,12 +25,7 @@ public final class Jobs {
       if (status.equals("SUCCEEDED") || status.equals("FAILED") || status.equals("CANCELLED")) {
         return seen;
       }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+      Pause.sleep(50);
     }
     throw new AssertionError("job " + jobId + " did not finish within " + timeout + "; last: " + seen.get(seen.size() - 1));
   }
@@ -38,5 +35,40 @@ public final class Jobs {
     JsonNode last = seen.get(seen.size() - 1);
     assertThat(last.get("status").asString()).as(last.toString()).isEqualTo("SUCCEEDED");
     return last;
+  }
+
+  /**
+   * Polls a service that may be restarting, or whose database may be away, until the job satisfies {@code reached};
+   * until then it must be QUEUED or RUNNING. Failed connections (the service restarting) are waited out, and so
+   * are 503 answers, which must be problem documents that name the unavailable database.
+   */
+  public static JsonNode await(Http http, long jobId, String what, Predicate<JsonNode> reached, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    JsonNode last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        Http.Response r = http.get("/v1/jobs/" + jobId);
+        if (r.status() == 200) {
+          last = r.json();
+          if (reached.test(last)) {
+            return last;
+          }
+          assertThat(last.get("status").asString()).as(last.toString()).isIn("QUEUED", "RUNNING");
+        } else {
+          assertThat(r.status()).as(r.body()).isEqualTo(503);
+          assertThat(r.contentType()).startsWith("application/problem+json");
+          assertThat(r.json().get("detail").asString()).contains("database is unavailable");
+        }
+      } catch (UncheckedIOException e) {
+        // the service is restarting
+      }
+      Pause.sleep(50);
+    }
+    throw new AssertionError("job " + jobId + " never reached " + what + " within " + timeout + "; last: " + last);
+  }
+
+  /** {@link #await} until the job has SUCCEEDED. */
+  public static JsonNode awaitSucceeded(Http http, long jobId, Duration timeout) {
+    return await(http, jobId, "SUCCEEDED", j -> "SUCCEEDED".equals(j.get("status").asString()), timeout);
   }
 }
