@@ -66,11 +66,6 @@ class ActivationRetention extends PeriodicTask {
   }
 
   @Override
-  protected Duration initialDelay() {
-    return settings.retentionCheck();
-  }
-
-  @Override
   protected Duration period() {
     return settings.retentionCheck();
   }

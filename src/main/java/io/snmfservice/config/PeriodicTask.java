@@ -27,9 +27,12 @@ public abstract class PeriodicTask implements SmartLifecycle {
 
   protected abstract void runOnce();
 
-  protected abstract Duration initialDelay();
-
   protected abstract Duration period();
+
+  /** How long after start the first run comes: by default one {@link #period}. */
+  protected Duration initialDelay() {
+    return period();
+  }
 
   /** Whether the task runs at all (a setting may turn it off). */
   protected boolean enabled() {

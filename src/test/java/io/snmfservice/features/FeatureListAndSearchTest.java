@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.snmfservice.support.ContractClient;
 import io.snmfservice.support.ServiceTest;
+import io.snmfservice.support.StoredFactorizations;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -38,17 +39,7 @@ class FeatureListAndSearchTest {
   @BeforeAll
   void seed() {
     api = new ContractClient(port);
-    long model = jdbc.sql("INSERT INTO model (name, source, hf_repo_id, hf_revision) VALUES (?, 'HF_HUB',"
-        + " 'org/order', 'main') RETURNING id").param("order-" + System.nanoTime()).query(Long.class).single();
-    long dataset = jdbc.sql("INSERT INTO dataset (name, kind, document_count) VALUES (?, 'TEXT', 1) RETURNING id")
-        .param("order-" + System.nanoTime()).query(Long.class).single();
-    long set = jdbc.sql("INSERT INTO activation_set (model_id, dataset_id, layer, hook, context_length, d, n_tokens,"
-        + " dtype, matrix_path, index_path) VALUES (?, ?, 0, 'mlp.hook_post', 8, 4, 100, 'float32', '/x', '/y')"
-        + " RETURNING id").params(model, dataset).query(Long.class).single();
-    factorization = jdbc.sql("INSERT INTO factorization (model_id, dataset_id, activation_set_id, layer, hook,"
-        + " settings, levels, d, n_tokens, iterations, best_iteration, loss_curve, relative_error, timings,"
-        + " factor_dir) VALUES (?, ?, ?, 0, 'mlp.hook_post', '{}', '{23,9}', 4, 100, 1, 1, '{1.0}', 0.5, '{}',"
-        + " '/nonexistent') RETURNING id").params(model, dataset, set).query(Long.class).single();
+    factorization = StoredFactorizations.insert(jdbc, 4, LEVEL_SIZES);
     for (int level = 0; level < LEVEL_SIZES.length; level++) {
       // frequency: four values, so runs of ties; max: three values; mean: distinct except 0 and 1
       jdbc.sql("INSERT INTO feature (factorization_id, level, index, direction, frequency, mean_activation,"
@@ -166,11 +157,7 @@ class FeatureListAndSearchTest {
 
   @Test
   void ranksGoWithTheirFactorization() {
-    long other = jdbc.sql("INSERT INTO factorization (model_id, dataset_id, activation_set_id, layer, hook, settings,"
-        + " levels, d, n_tokens, iterations, best_iteration, loss_curve, relative_error, timings, factor_dir)"
-        + " SELECT model_id, dataset_id, activation_set_id, layer, hook, settings, '{3}', d, n_tokens, iterations,"
-        + " best_iteration, loss_curve, relative_error, timings, '/nonexistent' FROM factorization WHERE id = ?"
-        + " RETURNING id").param(factorization).query(Long.class).single();
+    long other = StoredFactorizations.insert(jdbc, 4, 3);
     jdbc.sql("INSERT INTO feature (factorization_id, level, index, direction, frequency, mean_activation,"
         + " max_activation, histogram) SELECT ?, 0, i, '{0,0,0,0}', 0, 0, 0, '{}' FROM generate_series(0, 2) i")
         .param(other).update();

@@ -117,6 +117,7 @@ public final class OpenLoopClient {
         : path.endsWith("/top-inputs") ? "top-inputs" : path.startsWith("/actuator") ? "liveness" : "detail";
   }
 
+  /** The {@code q} quantile of sorted nanosecond latencies, in milliseconds. */
   static double ms(List<Long> sorted, double q) {
     if (sorted.isEmpty()) {
       return Double.NaN;

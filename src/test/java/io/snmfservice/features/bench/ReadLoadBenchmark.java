@@ -1,6 +1,7 @@
 package io.snmfservice.features.bench;
 
 import io.snmfservice.SnmfServiceApplication;
+import io.snmfservice.support.StoredFactorizations;
 import io.snmfservice.support.TestDatabase;
 import io.snmfservice.support.TestKeys;
 import java.net.URI;
@@ -77,17 +78,7 @@ public final class ReadLoadBenchmark {
 
   /** One factorization with {@value FEATURES} features at d = 64; returns its id. */
   private static long seed(JdbcClient jdbc) {
-    long model = jdbc.sql("INSERT INTO model (name, source, hf_repo_id, hf_revision) VALUES ('load', 'HF_HUB',"
-        + " 'org/load', 'main') RETURNING id").query(Long.class).single();
-    long dataset = jdbc.sql("INSERT INTO dataset (name, kind, document_count) VALUES ('load', 'TEXT', 1000)"
-        + " RETURNING id").query(Long.class).single();
-    long set = jdbc.sql("INSERT INTO activation_set (model_id, dataset_id, layer, hook, context_length, d, n_tokens,"
-        + " dtype, matrix_path, index_path) VALUES (?, ?, 0, 'mlp.hook_post', 32, 64, 100000, 'float32', '/x', '/y')"
-        + " RETURNING id").params(model, dataset).query(Long.class).single();
-    long f = jdbc.sql("INSERT INTO factorization (model_id, dataset_id, activation_set_id, layer, hook, settings,"
-        + " levels, d, n_tokens, iterations, best_iteration, loss_curve, relative_error, timings, factor_dir)"
-        + " VALUES (?, ?, ?, 0, 'mlp.hook_post', '{}', '{10000}', 64, 100000, 1, 1, '{1.0}', 0.5, '{}', '/z')"
-        + " RETURNING id").params(model, dataset, set).query(Long.class).single();
+    long f = StoredFactorizations.insert(jdbc, 64, FEATURES);
     jdbc.sql("INSERT INTO feature (factorization_id, level, index, direction, frequency, mean_activation,"
         + " max_activation, histogram) SELECT ?, 0, i, array_fill(0.125::real, ARRAY[64]), random(), random(),"
         + " 1 + random(), '{\"edges\":[0,1],\"counts\":[1]}' FROM generate_series(0, ? - 1) i")
@@ -168,7 +159,8 @@ public final class ReadLoadBenchmark {
         }
       }
       Collections.sort(times);
-      System.out.printf("| %s | %.1f | %.1f |%n", names[k], ms(times, 0.5), ms(times, 0.99));
+      System.out.printf("| %s | %.1f | %.1f |%n", names[k], OpenLoopClient.ms(times, 0.5),
+          OpenLoopClient.ms(times, 0.99));
     }
     System.out.println();
   }
@@ -182,14 +174,6 @@ public final class ReadLoadBenchmark {
         Integer.toString(port), Integer.toString(seconds), rates, list.toString());
     Files.delete(list);
     out.lines().filter(l -> l.startsWith("|")).forEach(System.out::println);
-  }
-
-  private static double ms(List<Long> sorted, double q) {
-    if (sorted.isEmpty()) {
-      return Double.NaN;
-    }
-    int i = (int) Math.min(sorted.size() - 1, Math.ceil(q * sorted.size()) - 1);
-    return sorted.get(Math.max(0, i)) / 1e6;
   }
 
   private static void closedLoop(HttpClient http, int port, List<String> paths, int clients, int seconds)
