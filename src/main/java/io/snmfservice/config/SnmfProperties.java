@@ -19,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
  * @param torchThreads PyTorch intra-op threads for model inference; 0 picks cores / worker threads
  * @param judge optional LLM judge for steering (off unless a base URL is set)
  * @param hub overrides of the Hugging Face hub settings otherwise read from HF_* environment variables
+ * @param responseCache answers of the feature reads kept by an API process
  */
 @Validated
 @ConfigurationProperties("snmf")
@@ -29,7 +30,8 @@ public record SnmfProperties(
     @DefaultValue @Valid Limits limits,
     @DefaultValue("0") @Min(0) int torchThreads,
     @DefaultValue Judge judge,
-    @DefaultValue Hub hub) {
+    @DefaultValue Hub hub,
+    @DefaultValue @Valid ResponseCache responseCache) {
 
   public enum Role {
     ALL, API, WORKER;
@@ -69,6 +71,12 @@ public record SnmfProperties(
   public record Limits(
       @DefaultValue("67108864") @Min(1) long maxRequestBytes,
       @DefaultValue("1000000") @Min(1) int maxDocuments) {}
+
+  /**
+   * @param maxBytes memory for cached answers of the feature reads (list pages, searches, a feature's detail, top
+   *     inputs, ...); 0 turns the cache off
+   */
+  public record ResponseCache(@DefaultValue("67108864") @Min(0) long maxBytes) {}
 
   /**
    * An OpenAI-compatible chat-completions endpoint that rates steered text.

@@ -32,11 +32,14 @@ class FactorizationController {
 
   private final FactorizationService factorizations;
   private final FeatureQueries queries;
+  private final FeatureResponseCache cache;
   private final JsonMapper json;
 
-  FactorizationController(FactorizationService factorizations, FeatureQueries queries, JsonMapper json) {
+  FactorizationController(FactorizationService factorizations, FeatureQueries queries, FeatureResponseCache cache,
+      JsonMapper json) {
     this.factorizations = factorizations;
     this.queries = queries;
+    this.cache = cache;
     this.json = json;
   }
 
@@ -66,6 +69,7 @@ class FactorizationController {
   ResponseEntity<Void> delete(@PathVariable long id) {
     Path dir = Path.of(queries.factorDir(id));
     queries.delete(id);
+    cache.clear(); // now, so that this caller's next read is a 404; other replicas hear it from the trigger
     FactorFiles.deleteQuietly(dir);
     return ResponseEntity.noContent().build();
   }

@@ -1,5 +1,7 @@
 package io.snmfservice.features.bench;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.snmfservice.SnmfServiceApplication;
 import io.snmfservice.support.StoredFactorizations;
 import io.snmfservice.support.TestDatabase;
@@ -72,6 +74,7 @@ public final class ReadLoadBenchmark {
         explain(jdbc, factorization);
       }
       System.out.println("load average after: " + loadAverage());
+      cacheCounts(service.getBean(MeterRegistry.class));
     }
     System.exit(0);
   }
@@ -121,6 +124,18 @@ public final class ReadLoadBenchmark {
     }
     Collections.shuffle(paths, random);
     return paths;
+  }
+
+  /** How many reads the feature response cache answered (off with -Dsnmf.response-cache.max-bytes=0). */
+  private static void cacheCounts(MeterRegistry meters) {
+    System.out.printf("feature response cache: %.0f hits, %.0f misses%n", cacheGets(meters, "hit"),
+        cacheGets(meters, "miss"));
+  }
+
+  private static double cacheGets(MeterRegistry meters, String result) {
+    FunctionCounter c = meters.find("cache.gets").tag("cache", "feature-responses").tag("result", result)
+        .functionCounter();
+    return c == null ? 0 : c.count();
   }
 
   private static String loadAverage() {

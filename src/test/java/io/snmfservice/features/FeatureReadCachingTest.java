@@ -1,0 +1,175 @@
+package io.snmfservice.features;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.snmfservice.support.ContractClient;
+import io.snmfservice.support.Http;
+import io.snmfservice.support.ServiceTest;
+import io.snmfservice.support.StoredFactorizations;
+import io.snmfservice.support.TestKeys;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The feature reads' response cache through the API: repeated reads are answered from it (the cache's hit count
+ * rises and the answer is the database's), a change written by anyone else (here: SQL, as a worker or another
+ * replica would) reaches the next reads through the V17 trigger, a delete through this replica is seen at once, and
+ * entity tags give 304 to a client that has the current answer.
+ */
+@ServiceTest
+class FeatureReadCachingTest {
+
+  @Value("${local.server.port}")
+  int port;
+
+  @Autowired JdbcClient jdbc;
+  @Autowired MeterRegistry meters;
+  @Autowired FeatureResponseCache cache;
+
+  ContractClient api;
+  long factorization;
+  List<Long> features;
+
+  @BeforeEach
+  void plant() throws InterruptedException {
+    api = new ContractClient(port);
+    awaitSubscribed();
+    long generation = cache.generation();
+    factorization = StoredFactorizations.insert(jdbc, 2, 3);
+    jdbc.sql("INSERT INTO feature (factorization_id, level, index, direction, frequency, mean_activation,"
+        + " max_activation, histogram) SELECT ?, 0, i, '{0,0}', i * 0.25, i, i + 1, '{}'"
+        + " FROM generate_series(0, 2) i").param(factorization).update();
+    jdbc.sql("SELECT store_feature_ranks(?)").param(factorization).query().listOfRows();
+    features = jdbc.sql("SELECT id FROM feature WHERE factorization_id = ? ORDER BY index").param(factorization)
+        .query(Long.class).list();
+    awaitHeard(generation);
+  }
+
+  @Test
+  void repeatedReadsAreAnsweredFromTheCacheWithTheDatabasesAnswer() {
+    String list = "/v1/factorizations/" + factorization + "/features?sort=frequency&order=desc";
+    String detail = "/v1/features/" + features.get(1);
+    Http.Response firstList = api.get(list);
+    Http.Response firstDetail = api.get(detail);
+    double hitsBefore = hits();
+
+    for (int i = 0; i < 3; i++) {
+      Http.Response again = api.get(list);
+      assertThat(again.status()).isEqualTo(200);
+      assertThat(again.body()).isEqualTo(firstList.body());
+      assertThat(again.header("ETag")).isEqualTo(firstList.header("ETag"));
+      assertThat(api.get(detail).body()).isEqualTo(firstDetail.body());
+    }
+
+    assertThat(hits() - hitsBefore).isEqualTo(6);
+    assertThat(firstList.json().get("items").findValuesAsString("index")).containsExactly("2", "1", "0");
+    assertThat(firstList.header("Cache-Control")).isEqualTo("private, no-cache");
+  }
+
+  @Test
+  void aDescriptionWrittenElsewhereReachesTheNextReads() throws InterruptedException {
+    String detail = "/v1/features/" + features.get(0);
+    String list = "/v1/factorizations/" + factorization + "/features";
+    String search = "/v1/factorizations/" + factorization + "/features/search?text=citrus";
+    Http.Response before = api.get(detail);
+    assertThat(before.json().get("description").isNull()).isTrue();
+    api.get(list);
+    assertThat(api.get(search).json().get("total").asLong()).isZero();
+
+    jdbc.sql("INSERT INTO feature_description (feature_id, description, detection_trials, detection_failures,"
+        + " trials) VALUES (?, 'citrus fruit', 0, 0, '[]')").param(features.get(0)).update();
+
+    Http.Response after = awaitChanged(detail, before.body());
+    assertThat(after.json().get("description").asString()).isEqualTo("citrus fruit");
+    assertThat(after.header("ETag")).isNotEqualTo(before.header("ETag"));
+    assertThat(api.get(list).json().get("items").get(0).get("description").asString()).isEqualTo("citrus fruit");
+    assertThat(api.get(search).json().get("total").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void aDeleteThroughThisReplicaIsSeenByTheNextRead() {
+    String list = "/v1/factorizations/" + factorization + "/features";
+    String topInputs = "/v1/features/" + features.get(2) + "/top-inputs";
+    assertThat(api.get(list).status()).isEqualTo(200);
+    assertThat(api.get(topInputs).status()).isEqualTo(200);
+    assertThat(api.get(list).status()).isEqualTo(200);
+
+    assertThat(api.delete("/v1/factorizations/" + factorization).status()).isEqualTo(204);
+
+    assertThat(api.get(list).status()).isEqualTo(404);
+    assertThat(api.get(topInputs).status()).isEqualTo(404);
+  }
+
+  @Test
+  void aClientWithTheCurrentEntityTagGets304WithoutABody() {
+    String path = "/v1/features/" + features.get(0) + "/vocab";
+    Http.Response first = api.get(path);
+    String etag = first.header("ETag");
+    assertThat(etag).matches("\"[0-9a-f]{32}\"");
+
+    Http.Response cached = conditional(path, etag);
+    assertThat(cached.status()).isEqualTo(304);
+    assertThat(cached.body()).isEmpty();
+    assertThat(cached.header("ETag")).isEqualTo(etag);
+    assertThat(conditional(path, "W/" + etag + ", \"other\"").status()).isEqualTo(304);
+    assertThat(conditional(path, "\"other\"").status()).isEqualTo(200);
+
+    cache.clear(); // the tag is the answer's, not the cache entry's: a fresh read gives the same one
+    assertThat(conditional(path, etag).status()).isEqualTo(304);
+  }
+
+  @Test
+  void errorAnswersAreNotCached() {
+    String missing = "/v1/factorizations/" + factorization + "/features?level=7";
+    assertThat(api.get(missing).status()).isEqualTo(422);
+    assertThat(api.get(missing).status()).isEqualTo(422);
+    assertThat(api.get(missing).header("ETag")).isNull();
+  }
+
+  private Http.Response conditional(String path, String ifNoneMatch) {
+    return new Http(port, TestKeys.ADMIN).send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .header("If-None-Match", ifNoneMatch).GET());
+  }
+
+  private Http.Response awaitChanged(String path, String before) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    Http.Response r = api.get(path);
+    while (r.body().equals(before) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      r = api.get(path);
+    }
+    return r;
+  }
+
+  private void awaitSubscribed() throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!cache.isSubscribed() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(cache.isSubscribed()).isTrue();
+  }
+
+  /** Until the notifications of the planting's commits have reached the cache (one or more, then quiet). */
+  private void awaitHeard(long generationBefore) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (cache.generation() == generationBefore && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    long seen;
+    do {
+      seen = cache.generation();
+      Thread.sleep(250);
+    } while (cache.generation() != seen && System.nanoTime() < deadline);
+  }
+
+  private double hits() {
+    return meters.get("cache.gets").tag("cache", "feature-responses").tag("result", "hit").functionCounter().count();
+  }
+}
