@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -42,7 +43,18 @@ class FeatureResponseCacheFilter extends OncePerRequestFilter {
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
     return !cache.enabled() || !"GET".equals(request.getMethod())
-        || !CACHED_READS.matcher(request.getRequestURI()).matches();
+        || !CACHED_READS.matcher(request.getRequestURI()).matches()
+        || !acceptsJson(request.getHeader(HttpHeaders.ACCEPT));
+  }
+
+  /** A request that cannot take JSON gets the controller's 406, not a cached answer. */
+  private static boolean acceptsJson(String accept) {
+    try {
+      return accept == null || MediaType.parseMediaTypes(accept).stream()
+          .anyMatch(m -> m.includes(MediaType.APPLICATION_JSON));
+    } catch (InvalidMediaTypeException e) {
+      return false;
+    }
   }
 
   @Override

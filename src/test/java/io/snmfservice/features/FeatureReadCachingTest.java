@@ -133,6 +133,15 @@ class FeatureReadCachingTest {
     assertThat(api.get(missing).header("ETag")).isNull();
   }
 
+  @Test
+  void aRequestThatCannotTakeJsonIsNotAnsweredFromTheCache() {
+    String path = "/v1/features/" + features.get(0);
+    assertThat(api.get(path).status()).isEqualTo(200);
+    Http.Response xml = new Http(port, TestKeys.ADMIN).send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + path)).header("Accept", "application/xml").GET());
+    assertThat(xml.status()).isEqualTo(406);
+  }
+
   private Http.Response conditional(String path, String ifNoneMatch) {
     return new Http(port, TestKeys.ADMIN).send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .header("If-None-Match", ifNoneMatch).GET());
