@@ -2,11 +2,9 @@ package io.snmfservice.support;
 
 import static io.snmfservice.support.Pause.sleep;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,16 +39,14 @@ public final class ServiceProcess implements AutoCloseable {
   public static ServiceProcess start(TestDatabase.Connection db, Path dataDir, String logName, List<String> jvmOptions,
       List<String> settings) {
     int port = freePort();
+    ServiceClassArchive.Launch launch = ServiceClassArchive.launch(db);
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g", "-Dai.djl.offline=true"));
+    command.addAll(launch.jvmOptions());
     command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", launch.classpath(), "io.snmfservice.SnmfServiceApplication", "--server.port=" + port));
+    command.addAll(databaseSettings(db));
     command.addAll(List.of(
-        "-cp", runtimeClasspath(),
-        "io.snmfservice.SnmfServiceApplication",
-        "--server.port=" + port,
-        "--spring.datasource.url=" + db.url(),
-        "--spring.datasource.username=" + db.username(),
-        "--spring.datasource.password=" + db.password(),
         "--snmf.data-dir=" + dataDir,
         "--snmf.security.bootstrap-admin-key=" + TestKeys.ADMIN,
         "--snmf.models.allowed-roots=../shared/models",
@@ -116,13 +112,9 @@ public final class ServiceProcess implements AutoCloseable {
     throw new AssertionError("service did not become healthy, see " + log);
   }
 
-  private static String runtimeClasspath() {
-    Path file = Path.of("target", "runtime-classpath.txt");
-    try {
-      return Path.of("target", "classes").toAbsolutePath() + File.pathSeparator + Files.readString(file).strip();
-    } catch (IOException e) {
-      throw new UncheckedIOException("written by maven-dependency-plugin at generate-test-resources", e);
-    }
+  static List<String> databaseSettings(TestDatabase.Connection db) {
+    return List.of("--spring.datasource.url=" + db.url(), "--spring.datasource.username=" + db.username(),
+        "--spring.datasource.password=" + db.password());
   }
 
   public static int freePort() {
