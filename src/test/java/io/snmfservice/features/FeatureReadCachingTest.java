@@ -55,22 +55,34 @@ class FeatureReadCachingTest {
   @Test
   void repeatedReadsAreAnsweredFromTheCacheWithTheDatabasesAnswer() {
     String list = "/v1/factorizations/" + factorization + "/features?sort=frequency&order=desc";
-    String detail = "/v1/features/" + features.get(1);
-    Http.Response firstList = api.get(list);
-    Http.Response firstDetail = api.get(detail);
-    double hitsBefore = hits();
+    Http.Response answer = assertSecondReadIsAHit(list);
+    assertSecondReadIsAHit("/v1/features/" + features.get(1));
+    assertSecondReadIsAHit("/v1/factorizations/" + factorization + "/features/search?token=none");
 
-    for (int i = 0; i < 3; i++) {
-      Http.Response again = api.get(list);
-      assertThat(again.status()).isEqualTo(200);
-      assertThat(again.body()).isEqualTo(firstList.body());
-      assertThat(again.header("ETag")).isEqualTo(firstList.header("ETag"));
-      assertThat(api.get(detail).body()).isEqualTo(firstDetail.body());
+    assertThat(answer.json().get("items").findValuesAsString("index")).containsExactly("2", "1", "0");
+    assertThat(answer.header("Cache-Control")).isEqualTo("private, no-cache");
+  }
+
+  /**
+   * Reads a path twice: the second read must be a hit with the first one's answer and tag. Tried again when a change
+   * elsewhere (another test's leftovers) emptied the cache in between.
+   */
+  private Http.Response assertSecondReadIsAHit(String path) {
+    for (int attempt = 1; ; attempt++) {
+      long generation = cache.generation();
+      Http.Response first = api.get(path);
+      double before = hits();
+      Http.Response second = api.get(path);
+      double after = hits();
+      if (cache.generation() != generation && attempt < 5) {
+        continue;
+      }
+      assertThat(second.status()).isEqualTo(200);
+      assertThat(after - before).as("hits of the second read of " + path).isEqualTo(1);
+      assertThat(second.body()).isEqualTo(first.body());
+      assertThat(second.header("ETag")).isEqualTo(first.header("ETag"));
+      return second;
     }
-
-    assertThat(hits() - hitsBefore).isEqualTo(6);
-    assertThat(firstList.json().get("items").findValuesAsString("index")).containsExactly("2", "1", "0");
-    assertThat(firstList.header("Cache-Control")).isEqualTo("private, no-cache");
   }
 
   @Test
