@@ -16,16 +16,6 @@ class FeatureChangeListener extends ChannelListener {
   static final String CHANNEL = "feature_reads_changed";
 
   FeatureChangeListener(DataSource dataSource, FeatureResponseCache cache) {
-    super(dataSource, CHANNEL, "feature reads skip their cache", new Subscriber() {
-      @Override
-      public void subscribed(boolean subscribed) {
-        cache.setSubscribed(subscribed && cache.enabled());
-      }
-
-      @Override
-      public void notified(String payload) {
-        cache.clear();
-      }
-    });
+    super(dataSource, CHANNEL, "feature reads skip their cache", cache::setSubscribed, payload -> cache.clear());
   }
 }

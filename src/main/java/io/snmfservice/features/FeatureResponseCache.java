@@ -75,9 +75,9 @@ class FeatureResponseCache {
     entries.invalidateAll();
   }
 
-  /** Subscribed: cached answers may be used. Not subscribed: every read goes to the database. */
+  /** Subscribed (and enabled): cached answers may be used. Not subscribed: every read goes to the database. */
   void setSubscribed(boolean subscribed) {
-    this.subscribed = subscribed;
+    this.subscribed = subscribed && enabled();
     clear();
   }
 

@@ -15,16 +15,7 @@ class KeyChangeListener extends ChannelListener {
   static final String CHANNEL = "api_key_changed";
 
   KeyChangeListener(DataSource dataSource, KeyCache cache) {
-    super(dataSource, CHANNEL, "every request checks its key in the database", new Subscriber() {
-      @Override
-      public void subscribed(boolean subscribed) {
-        cache.setSubscribed(subscribed);
-      }
-
-      @Override
-      public void notified(String payload) {
-        cache.evict(Long.parseLong(payload));
-      }
-    });
+    super(dataSource, CHANNEL, "every request checks its key in the database", cache::setSubscribed,
+        payload -> cache.evict(Long.parseLong(payload)));
   }
 }

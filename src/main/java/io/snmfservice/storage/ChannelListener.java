@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -14,18 +15,11 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Listens on one PostgreSQL notification channel for as long as the service runs, on a connection of its own, and
- * hands each notification's payload to a {@link Subscriber}. A cache kept honest by such a channel must be used only
- * while the subscription stands: the subscriber hears {@code subscribed(false)} when the connection is lost (nothing
- * sent meanwhile will arrive) and {@code subscribed(true)} once it listens again.
+ * hands each notification's payload to its owner. A cache kept honest by such a channel must be used only while the
+ * subscription stands: the owner hears {@code subscribed(false)} when the connection is lost (nothing sent meanwhile
+ * will arrive) and {@code subscribed(true)} once it listens again.
  */
 public class ChannelListener implements SmartLifecycle {
-
-  /** What a listener tells its owner. */
-  public interface Subscriber {
-    void subscribed(boolean subscribed);
-
-    void notified(String payload);
-  }
 
   private static final Logger log = LoggerFactory.getLogger(ChannelListener.class);
   private static final int WAIT_MILLIS = 1000;
@@ -34,19 +28,24 @@ public class ChannelListener implements SmartLifecycle {
   private final DataSource dataSource;
   private final String channel;
   private final String offMeans;
-  private final Subscriber subscriber;
+  private final Consumer<Boolean> subscribed;
+  private final Consumer<String> notified;
   private volatile boolean running;
   private volatile Connection connection;
   private Thread thread;
 
   /**
    * @param offMeans what a lost subscription means for the service, for the log ("the key cache is off")
+   * @param subscribed told whether the subscription stands, each time that changes
+   * @param notified given each notification's payload
    */
-  public ChannelListener(DataSource dataSource, String channel, String offMeans, Subscriber subscriber) {
+  public ChannelListener(DataSource dataSource, String channel, String offMeans, Consumer<Boolean> subscribed,
+      Consumer<String> notified) {
     this.dataSource = dataSource;
     this.channel = channel;
     this.offMeans = offMeans;
-    this.subscriber = subscriber;
+    this.subscribed = subscribed;
+    this.notified = notified;
   }
 
   @Override
@@ -60,7 +59,7 @@ public class ChannelListener implements SmartLifecycle {
   @Override
   public synchronized void stop() {
     running = false;
-    subscriber.subscribed(false);
+    subscribed.accept(false);
     closeQuietly(connection);
     if (thread != null) {
       thread.interrupt();
@@ -80,14 +79,14 @@ public class ChannelListener implements SmartLifecycle {
         try (Statement st = c.createStatement()) {
           st.execute("LISTEN " + channel);
         }
-        subscriber.subscribed(true);
+        subscribed.accept(true);
         if (failedBefore) {
           log.info("Listening on {} again", channel);
           failedBefore = false;
         }
         receive(c.unwrap(PGConnection.class), c);
       } catch (SQLException | RuntimeException e) {
-        subscriber.subscribed(false);
+        subscribed.accept(false);
         if (running && !failedBefore) {
           log.warn("Lost the subscription to {} ({}); {} until it is back", channel, e.getMessage(), offMeans);
           failedBefore = true;
@@ -103,7 +102,7 @@ public class ChannelListener implements SmartLifecycle {
       PGNotification[] notifications = pg.getNotifications(WAIT_MILLIS);
       if (notifications != null) {
         for (PGNotification n : notifications) {
-          subscriber.notified(n.getParameter());
+          notified.accept(n.getParameter());
         }
       } else if (System.nanoTime() - lastCheck > HEALTH_CHECK_NANOS) {
         // a connection that died quietly would otherwise just look like a quiet channel
