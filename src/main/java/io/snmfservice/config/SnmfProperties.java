@@ -15,7 +15,7 @@ import org.springframework.validation.annotation.Validated;
  * @param role which half of the service this process runs: the REST API, the job workers, or both
  * @param dataDir root of the service's files: embedded PostgreSQL data, activation store
  * @param workers the in-process worker pool and its leases
- * @param limits request size limits
+ * @param limits dataset size limits
  * @param torchThreads PyTorch intra-op threads for model inference; 0 picks cores / worker threads
  * @param judge optional LLM judge for steering (off unless a base URL is set)
  * @param hub overrides of the Hugging Face hub settings otherwise read from HF_* environment variables
@@ -64,13 +64,8 @@ public record SnmfProperties(
       @DefaultValue("10s") Duration shutdownGrace,
       @DefaultValue("3") @Min(1) int maxAttempts) {}
 
-  /**
-   * @param maxRequestBytes largest accepted request body (JSON or upload)
-   * @param maxDocuments largest number of documents in one dataset
-   */
-  public record Limits(
-      @DefaultValue("67108864") @Min(1) long maxRequestBytes,
-      @DefaultValue("1000000") @Min(1) int maxDocuments) {}
+  /** @param maxDocuments largest number of documents in one dataset (request bodies: {@code snmf.web.*}) */
+  public record Limits(@DefaultValue("1000000") @Min(1) int maxDocuments) {}
 
   /**
    * @param maxBytes memory for cached answers of the feature reads (list pages, searches, a feature's detail, top

@@ -7,6 +7,7 @@ import io.snmfservice.web.TooManyRequestsException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.ToLongFunction;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -17,13 +18,16 @@ import tools.jackson.databind.JsonNode;
 public class JobService {
 
   private final JobStore store;
+  private final TransactionTemplate transactions;
   private final JobEvents events;
   private final SecurityProperties.Quota quota;
   private final int maxAttempts;
 
   /** @param maxAttempts attempts each new job gets ({@code snmf.workers.max-attempts}) */
-  public JobService(JobStore store, JobEvents events, SecurityProperties.Quota quota, int maxAttempts) {
+  public JobService(JobStore store, TransactionTemplate transactions, JobEvents events, SecurityProperties.Quota quota,
+      int maxAttempts) {
     this.store = store;
+    this.transactions = transactions;
     this.events = events;
     this.quota = quota;
     this.maxAttempts = maxAttempts;
@@ -60,8 +64,13 @@ public class JobService {
         return sameRequestOrConflict(existing.get(), type, params);
       }
     }
-    checkQuota();
-    Job job = get(insert.applyAsLong(owner));
+    // The count and the insert run under one lock per key, so concurrent submissions cannot pass the quota together
+    // (the lock is held until the transaction, possibly the caller's, commits).
+    long id = transactions.execute(tx -> {
+      checkQuota();
+      return insert.applyAsLong(owner);
+    });
+    Job job = get(id);
     if (idempotencyKey != null) {
       sameRequestOrConflict(job, type, params);
     }
@@ -80,6 +89,7 @@ public class JobService {
     if (!quota.appliesTo(caller)) {
       return;
     }
+    store.lockSubmissionsOf(caller.keyId());
     long active = store.countActive(caller.keyId());
     if (active >= quota.maxActiveJobs()) {
       throw new TooManyRequestsException("API key '" + caller.name() + "' has " + active + " queued or running jobs,"

@@ -113,6 +113,15 @@ public class JobStore {
     return jdbc.sql("SELECT count(*) FROM worker WHERE expires_at > now()").query(Integer.class).single();
   }
 
+  /**
+   * Serialises job submissions of one owner until the current transaction ends, so that counting its active jobs
+   * and inserting a new one happen as one step.
+   */
+  public void lockSubmissionsOf(long owner) {
+    jdbc.sql("SELECT pg_advisory_xact_lock(hashtext('job_quota'), hashtext(?::text))").param(owner)
+        .query(Object.class).optional();
+  }
+
   /** Queued and running jobs of one owner, for the per-key job quota (children count with their parent). */
   public long countActive(long owner) {
     return jdbc.sql("SELECT count(*) FROM job WHERE created_by = ? AND parent_id IS NULL"

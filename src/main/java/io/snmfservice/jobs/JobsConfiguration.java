@@ -34,8 +34,9 @@ class JobsConfiguration {
   }
 
   @Bean
-  JobService jobService(JobStore store, JobEvents events, SecurityProperties security, SnmfProperties properties) {
-    return new JobService(store, events, security.quota(), properties.workers().maxAttempts());
+  JobService jobService(JobStore store, TransactionTemplate transactions, JobEvents events, SecurityProperties security,
+      SnmfProperties properties) {
+    return new JobService(store, transactions, events, security.quota(), properties.workers().maxAttempts());
   }
 
   @Bean

@@ -95,7 +95,14 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
   @Override
   protected ResponseEntity<Object> handleHttpMessageNotReadable(
       HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-    return ResponseEntity.badRequest().body(body(HttpStatus.BAD_REQUEST, RequestBodyErrors.describe(e)));
+    HttpStatus code = RequestBodyErrors.tooLarge(e) ? HttpStatus.CONTENT_TOO_LARGE : HttpStatus.BAD_REQUEST;
+    return ResponseEntity.status(code).body(body(code, RequestBodyErrors.describe(e)));
+  }
+
+  /** A body read past {@code snmf.web.max-request-bytes} outside the JSON converter (e.g. a raw stream). */
+  @ExceptionHandler(BodyTooLargeException.class)
+  ResponseEntity<ProblemDetail> tooLarge(BodyTooLargeException e) {
+    return problem(HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
   }
 
   @ExceptionHandler(RuntimeException.class)

@@ -1,6 +1,5 @@
 package io.snmfservice.web;
 
-import io.snmfservice.config.SnmfProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -11,15 +10,20 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Rejects bodies larger than {@code snmf.limits.max-request-bytes} with 413 before anything reads them. */
+/**
+ * Holds request bodies to {@code snmf.web.max-request-bytes}: a declared {@code Content-Length} over the limit gets
+ * 413 before anything is read; any other body (chunked, or lying about its length) is counted as it is read and
+ * fails with {@link BodyTooLargeException} (413) at the first byte past the limit. Multipart uploads are parsed by
+ * the servlet container, which holds them to the same number ({@code spring.servlet.multipart.*}).
+ */
 @Component
 class RequestSizeLimitFilter extends OncePerRequestFilter {
 
   private final long maxBytes;
   private final ProblemWriter problems;
 
-  RequestSizeLimitFilter(SnmfProperties properties, JsonMapper json) {
-    this.maxBytes = properties.limits().maxRequestBytes();
+  RequestSizeLimitFilter(WebLimits limits, JsonMapper json) {
+    this.maxBytes = limits.maxRequestBytes();
     this.problems = new ProblemWriter(json);
   }
 
@@ -32,6 +36,6 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
           "request body of " + length + " bytes exceeds the limit of " + maxBytes + " bytes");
       return;
     }
-    chain.doFilter(request, response);
+    chain.doFilter(new CountedBodyRequest(request, maxBytes), response);
   }
 }

@@ -39,9 +39,9 @@ final class QueueFixture implements AutoCloseable {
     Flyway.configure().dataSource(dataSource).load().migrate();
     jdbc = JdbcClient.create(dataSource);
     store = new JobStore(jdbc, json);
-    service = new JobService(store, new JobEvents(new SimpleMeterRegistry()),
-        new SecurityProperties.Quota(20, 50, 200, 1, true, Duration.ofSeconds(30)), 3);
     transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    service = new JobService(store, transactions, new JobEvents(new SimpleMeterRegistry()),
+        new SecurityProperties.Quota(20, 50, 200, 1, true, Duration.ofSeconds(30)), 3);
   }
 
   /** A job type no other test uses, so pools of different tests never take each other's jobs. */
