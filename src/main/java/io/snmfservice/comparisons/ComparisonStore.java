@@ -93,10 +93,11 @@ class ComparisonStore {
     return node;
   }
 
-  /** The table as CSV (RFC 4180 quoting). */
+  /** The table as CSV (RFC 4180 quoting, text cells that a spreadsheet would run as formulas neutralised). */
   String csv(long id) {
     JsonNode table = get(id);
-    StringBuilder out = new StringBuilder(String.join(",", CSV_COLUMNS)).append("\r\n");
+    StringBuilder out = new StringBuilder();
+    CsvCells.line(out, CSV_COLUMNS);
     for (JsonNode c : table.get("rows")) {
       List<String> head = List.of(c.get("method").asString(), c.get("concept").asString(),
           c.get("candidate").asString(), c.get("candidateIndex").asString(), c.get("candidates").asString(),
@@ -141,12 +142,7 @@ class ComparisonStore {
   private static void line(StringBuilder out, List<String> head, List<String> tail) {
     List<String> all = new ArrayList<>(head);
     all.addAll(tail);
-    for (int i = 0; i < all.size(); i++) {
-      String v = all.get(i);
-      out.append(i == 0 ? "" : ",");
-      out.append(v.contains(",") || v.contains("\"") || v.contains("\n") ? "\"" + v.replace("\"", "\"\"") + "\"" : v);
-    }
-    out.append("\r\n");
+    CsvCells.line(out, all);
   }
 
   /** Best thresholds can be +∞ (all neutral); PostgreSQL stores it, JSON cannot: keep it as the largest double. */

@@ -94,7 +94,7 @@ public class JobService {
     if (active >= quota.maxActiveJobs()) {
       throw new TooManyRequestsException("API key '" + caller.name() + "' has " + active + " queued or running jobs,"
           + " its quota is " + quota.maxActiveJobs() + "; retry when some have finished",
-          quota.retryAfter().toSeconds());
+          quota.retryAfter().toSeconds(), "job-quota");
     }
   }
 

@@ -125,6 +125,24 @@ public class ApiKeys {
     return cache.get(hash, () -> lookup(hash));
   }
 
+  /** The caller of a presented key as far as this replica's cache knows it, without asking the database. */
+  Optional<Caller> cachedCaller(String secret) {
+    return cache.peek(KeySecrets.hash(secret));
+  }
+
+  /** A key that exists but no longer works: who it was and why (revoked or expired), for the audit trail. */
+  record InactiveKey(long id, String name, String reason) {}
+
+  /** The key a presented secret belongs to if it exists but is revoked or expired; empty for an unknown secret. */
+  Optional<InactiveKey> inactive(String secret) {
+    return jdbc.sql("SELECT id, name, revoked_at IS NOT NULL AS revoked FROM api_key WHERE key_hash = ? AND NOT ("
+            + ACTIVE + ")")
+        .param(KeySecrets.hash(secret))
+        .query((rs, i) -> new InactiveKey(rs.getLong("id"), rs.getString("name"),
+            rs.getBoolean("revoked") ? "revoked" : "expired"))
+        .optional();
+  }
+
   private Optional<ActiveKey> lookup(String keyHash) {
     Optional<ActiveKey> key = jdbc.sql("SELECT id, name, role, expires_at FROM api_key WHERE key_hash = ? AND" + ACTIVE)
         .param(keyHash)

@@ -21,10 +21,30 @@ final class BearerKeyConverter implements AuthenticationConverter {
     if (parts.length != 2 || !parts[0].equalsIgnoreCase("Bearer")) {
       throw new BadCredentialsException("the Authorization header must be 'Bearer <API key>'");
     }
-    String key = parts[1].trim();
-    if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
+    String key = presentedKey(request);
+    if (key == null) {
       throw new BadCredentialsException("the API key is unknown, revoked or expired");
     }
     return ApiKeyAuthentication.presented(key);
+  }
+
+  /** Whether the request carries an Authorization header at all. */
+  static boolean presentsKey(HttpServletRequest request) {
+    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+    return header != null && !header.isBlank();
+  }
+
+  /** The key of a well-formed {@code Bearer} header, else null. */
+  static String presentedKey(HttpServletRequest request) {
+    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+    if (header == null) {
+      return null;
+    }
+    String[] parts = header.trim().split("\\s+", 2);
+    if (parts.length != 2 || !parts[0].equalsIgnoreCase("Bearer")) {
+      return null;
+    }
+    String key = parts[1].trim();
+    return key.isEmpty() || key.length() > MAX_KEY_LENGTH ? null : key;
   }
 }

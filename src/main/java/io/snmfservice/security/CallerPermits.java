@@ -29,7 +29,7 @@ public class CallerPermits {
     Semaphore semaphore = permits.computeIfAbsent(caller.keyId(), id -> new Semaphore(quota.steerConcurrency()));
     if (!semaphore.tryAcquire()) {
       throw new TooManyRequestsException("API key '" + caller.name() + "' already has " + quota.steerConcurrency()
-          + " interactive steering request(s) running; retry when it finishes or use POST /v1/steering", 2);
+          + " interactive steering request(s) running; retry when it finishes or use POST /v1/steering", 2, "compute");
     }
     return semaphore::release;
   }

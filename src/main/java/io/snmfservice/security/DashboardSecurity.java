@@ -1,6 +1,7 @@
 package io.snmfservice.security;
 
 import io.snmfservice.audit.AuditLog;
+import io.snmfservice.web.RefusalLog;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -21,6 +22,9 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.ExceptionTranslationFilter;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -39,7 +43,7 @@ class DashboardSecurity {
   @Bean
   @Order(1)
   SecurityFilterChain dashboardFilterChain(HttpSecurity http, ApiKeys keys, SecurityProperties settings,
-      AuditLog audit) throws Exception {
+      AuditLog audit, AuthenticationFailures failures, RefusalLog refusals) throws Exception {
     http.securityMatcher("/", "/ui", "/ui/**", "/docs", "/docs/**", "/openapi.yaml", "/webjars/**", "/favicon.ico");
     if (settings.mode() == SecurityProperties.Mode.OPEN) {
       return http.anonymous(a -> a.principal(Caller.OPEN_MODE).authorities(Caller.OPEN_MODE.role().authorities()))
@@ -48,10 +52,11 @@ class DashboardSecurity {
     }
     http.authenticationManager(new ProviderManager(formKeyProvider(keys)))
         .formLogin(f -> f.loginPage(LOGIN).loginProcessingUrl(LOGIN).passwordParameter("key")
-            .defaultSuccessUrl("/ui", false).failureUrl(LOGIN + "?error").permitAll())
+            .defaultSuccessUrl("/ui", false).failureHandler(signInFailed(failures)).permitAll())
         .logout(l -> l.logoutUrl("/ui/logout").logoutSuccessUrl(LOGIN + "?signedOut").permitAll())
         .requestCache(c -> c.requestCache(pagesOnly()))
         .addFilterAfter(new RevokedKeyFilter(keys), SecurityContextHolderFilter.class)
+        .addFilterBefore(signInLimit(failures, refusals), UsernamePasswordAuthenticationFilter.class)
         .addFilterBefore(new AuditFilter(audit), ExceptionTranslationFilter.class)
         .authorizeHttpRequests(a -> a
             .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll()
@@ -71,6 +76,28 @@ class DashboardSecurity {
     cache.setRequestMatcher(request -> "GET".equals(request.getMethod()) && request.getHeader("HX-Request") == null
         && !request.getRequestURI().endsWith("/events"));
     return cache;
+  }
+
+  /** A failed sign-in is counted against the client address, logged and, for a known key, audited. */
+  private static AuthenticationFailureHandler signInFailed(AuthenticationFailures failures) {
+    SimpleUrlAuthenticationFailureHandler page = new SimpleUrlAuthenticationFailureHandler(LOGIN + "?error");
+    return (request, response, e) -> {
+      String key = request.getParameter("key");
+      failures.failed(request, "dashboard", key == null || key.isBlank() ? null : key.trim());
+      page.onAuthenticationFailure(request, response, e);
+    };
+  }
+
+  /** An address out of sign-in attempts is sent back to the sign-in page, which says how long to wait. */
+  private static FailedAuthenticationLimitFilter signInLimit(AuthenticationFailures failures, RefusalLog refusals) {
+    return new FailedAuthenticationLimitFilter(failures,
+        request -> "POST".equals(request.getMethod()) && LOGIN.equals(request.getServletPath()),
+        request -> request.getParameter("key") == null ? null : request.getParameter("key").trim(),
+        (request, response, seconds) -> {
+          refusals.tooManyRequests(request, "failed-authentications", "too many failed sign-ins from "
+              + request.getRemoteAddr());
+          response.sendRedirect(request.getContextPath() + LOGIN + "?retryAfter=" + seconds);
+        });
   }
 
   /** The login form's "password" is the API key; the name field is not used. */

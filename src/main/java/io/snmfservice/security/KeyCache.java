@@ -28,12 +28,11 @@ class KeyCache {
 
   /** The cached caller of this key hash, else what {@code load} finds (cached when found and subscribed). */
   Optional<Caller> get(String keyHash, Supplier<Optional<ApiKeys.ActiveKey>> load) {
-    long now = System.nanoTime();
-    Entry e = subscribed ? entries.get(keyHash) : null;
-    if (e != null && now - e.loadedAt() < TTL_NANOS
-        && (e.expiresAt() == null || e.expiresAt().isAfter(Instant.now()))) {
-      return Optional.of(e.caller());
+    Optional<Caller> cached = peek(keyHash);
+    if (cached.isPresent()) {
+      return cached;
     }
+    long now = System.nanoTime();
     long before = evictions.get();
     Optional<ApiKeys.ActiveKey> key = load.get();
     if (key.isPresent() && subscribed) {
@@ -46,6 +45,14 @@ class KeyCache {
       entries.remove(keyHash);
     }
     return key.map(ApiKeys.ActiveKey::caller);
+  }
+
+  /** The cached caller of this key hash, if a fresh entry is there; never asks the database. */
+  Optional<Caller> peek(String keyHash) {
+    Entry e = subscribed ? entries.get(keyHash) : null;
+    boolean fresh = e != null && System.nanoTime() - e.loadedAt() < TTL_NANOS
+        && (e.expiresAt() == null || e.expiresAt().isAfter(Instant.now()));
+    return fresh ? Optional.of(e.caller()) : Optional.empty();
   }
 
   /** Forgets key {@code id} (revoked, expired or changed). */

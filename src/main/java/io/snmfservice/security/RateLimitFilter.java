@@ -4,6 +4,7 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.snmfservice.web.ProblemWriter;
+import io.snmfservice.web.RefusalLog;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -24,11 +25,13 @@ final class RateLimitFilter extends OncePerRequestFilter {
 
   private final SecurityProperties.Quota quota;
   private final ProblemWriter problems;
+  private final RefusalLog refusals;
   private final Map<Long, Bucket> buckets = new ConcurrentHashMap<>();
 
-  RateLimitFilter(SecurityProperties.Quota quota, ProblemWriter problems) {
+  RateLimitFilter(SecurityProperties.Quota quota, ProblemWriter problems, RefusalLog refusals) {
     this.quota = quota;
     this.problems = problems;
+    this.refusals = refusals;
   }
 
   @Override
@@ -45,10 +48,11 @@ final class RateLimitFilter extends OncePerRequestFilter {
       return;
     }
     long seconds = Math.max(1, (long) Math.ceil(probe.getNanosToWaitForRefill() / 1e9));
+    String detail = "API key '" + caller.name() + "' is over its request rate of " + quota.requestsPerSecond()
+        + " per second (burst " + quota.burst() + "); retry in " + seconds + " s";
+    refusals.tooManyRequests(request, "request-rate", detail);
     response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-    problems.write(request, response, HttpStatus.TOO_MANY_REQUESTS, "API key '" + caller.name() + "' is over its"
-        + " request rate of " + quota.requestsPerSecond() + " per second (burst " + quota.burst() + "); retry in "
-        + seconds + " s");
+    problems.write(request, response, HttpStatus.TOO_MANY_REQUESTS, detail);
   }
 
   private Bucket newBucket() {

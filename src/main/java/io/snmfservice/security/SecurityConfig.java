@@ -2,6 +2,7 @@ package io.snmfservice.security;
 
 import io.snmfservice.audit.AuditLog;
 import io.snmfservice.web.ProblemWriter;
+import io.snmfservice.web.RefusalLog;
 import jakarta.servlet.DispatcherType;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -56,7 +57,8 @@ class SecurityConfig {
 
   @Bean
   SecurityFilterChain apiSecurity(HttpSecurity http, SecurityProperties settings, AuthenticationManager manager,
-      AuditLog audit, JsonMapper json, Environment env) throws Exception {
+      AuditLog audit, JsonMapper json, Environment env, AuthenticationFailures failures, RefusalLog refusals)
+      throws Exception {
     ProblemWriter problems = new ProblemWriter(json);
     int managementPort = separateManagementPort(env);
     http.csrf(AbstractHttpConfigurer::disable) // bearer keys are not sent by browsers on their own
@@ -66,7 +68,7 @@ class SecurityConfig {
         .logout(AbstractHttpConfigurer::disable)
         .requestCache(AbstractHttpConfigurer::disable)
         .exceptionHandling(e -> e.authenticationEntryPoint(entryPoint(problems)).accessDeniedHandler(denied(problems)))
-        .addFilterBefore(new RateLimitFilter(settings.quota(), problems), ExceptionTranslationFilter.class)
+        .addFilterBefore(new RateLimitFilter(settings.quota(), problems, refusals), ExceptionTranslationFilter.class)
         .addFilterBefore(new AuditFilter(audit), ExceptionTranslationFilter.class);
 
     if (settings.mode() == SecurityProperties.Mode.OPEN) {
@@ -80,8 +82,20 @@ class SecurityConfig {
 
     AuthenticationFilter keyFilter = new AuthenticationFilter(manager, new BearerKeyConverter());
     keyFilter.setSuccessHandler((request, response, authentication) -> { });
-    keyFilter.setFailureHandler((request, response, e) -> entryPoint(problems).commence(request, response, e));
-    http.addFilterBefore(keyFilter, AnonymousAuthenticationFilter.class)
+    keyFilter.setFailureHandler((request, response, e) -> {
+      failures.failed(request, "api", BearerKeyConverter.presentedKey(request));
+      entryPoint(problems).commence(request, response, e);
+    });
+    FailedAuthenticationLimitFilter addressLimit = new FailedAuthenticationLimitFilter(failures,
+        BearerKeyConverter::presentsKey, BearerKeyConverter::presentedKey, (request, response, seconds) -> {
+          String detail = "too many failed authentications from " + request.getRemoteAddr() + " (more than "
+              + failures.perMinute() + " a minute); retry in " + seconds + " s";
+          refusals.tooManyRequests(request, "failed-authentications", detail);
+          response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+          problems.write(request, response, HttpStatus.TOO_MANY_REQUESTS, detail);
+        });
+    http.addFilterBefore(addressLimit, AnonymousAuthenticationFilter.class)
+        .addFilterBefore(keyFilter, AnonymousAuthenticationFilter.class)
         .authorizeHttpRequests(a -> a
             // error pages and async (SSE) dispatches belong to requests that were already authorised
             .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll()

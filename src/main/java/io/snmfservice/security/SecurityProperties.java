@@ -16,13 +16,17 @@ import org.springframework.validation.annotation.Validated;
  * @param bootstrapAdminKey an admin key to create at start (stored hashed); without it and without any key in the
  *     database, one is generated into {@code <data-dir>/admin.key}
  * @param quota per-key limits
+ * @param failedAuthenticationsPerMinute keys that fail to authenticate (unknown, revoked, expired; API or dashboard
+ *     sign-in) that one client address may present per minute (a bucket of that size); beyond, its requests with
+ *     keys this replica has not recently seen get 429 without a database lookup
  */
 @Validated
 @ConfigurationProperties("snmf.security")
 public record SecurityProperties(
     @DefaultValue("keys") @NotNull Mode mode,
     String bootstrapAdminKey,
-    @DefaultValue @Valid Quota quota) {
+    @DefaultValue @Valid Quota quota,
+    @DefaultValue("30") @Min(1) int failedAuthenticationsPerMinute) {
 
   public enum Mode {
     KEYS, OPEN

@@ -9,6 +9,7 @@ import io.snmfservice.jobs.Job;
 import io.snmfservice.models.ModelService;
 import io.snmfservice.models.ModelView;
 import io.snmfservice.web.ApiException;
+import io.snmfservice.web.Paging;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -48,7 +49,7 @@ class DatasetsController {
     if (!model.containsAttribute("form")) {
       model.addAttribute("form", new LinkedMultiValueMap<String, String>());
     }
-    var result = datasets.list(Math.max(0, page), 50);
+    var result = datasets.list(Paging.ofLink(page, 50).page(), 50);
     model.addAttribute("datasets", result.map(DatasetView::of).getContent());
     model.addAttribute("page", result.getNumber());
     model.addAttribute("pages", Math.max(1, result.getTotalPages()));
@@ -62,9 +63,9 @@ class DatasetsController {
   @GetMapping("/ui/datasets/{id}")
   String dataset(@PathVariable long id, @RequestParam(defaultValue = "0") int page, Model model) {
     Dataset dataset = datasets.get(id);
-    int p = Math.max(0, page);
+    int p = Paging.ofLink(page, 20).page();
     model.addAttribute("dataset", DatasetView.of(dataset));
-    model.addAttribute("documents", datasets.documents(id, p * 20, 20).stream().map(d -> new DocumentRow(d.text(),
+    model.addAttribute("documents", datasets.documents(id, Paging.of(p, 20).offset(), 20).stream().map(d -> new DocumentRow(d.text(),
         d.tokenIds() == null ? null : java.util.Arrays.stream(d.tokenIds()).mapToObj(Integer::toString)
             .collect(java.util.stream.Collectors.joining(" ")))).toList());
     model.addAttribute("page", p);

@@ -11,6 +11,7 @@ import io.snmfservice.jobs.Job;
 import io.snmfservice.models.ModelService;
 import io.snmfservice.models.ModelView;
 import io.snmfservice.web.ApiException;
+import io.snmfservice.web.Paging;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,9 +55,9 @@ class FactorizationsController {
     if (!model.containsAttribute("form")) {
       model.addAttribute("form", new LinkedMultiValueMap<String, String>());
     }
-    int p = Math.max(0, page);
+    int p = Paging.ofLink(page, 50).page();
     long total = queries.countFactorizations(null, null);
-    model.addAttribute("factorizations", queries.factorizations(null, null, p * 50, 50));
+    model.addAttribute("factorizations", queries.factorizations(null, null, Paging.of(p, 50).offset(), 50));
     model.addAttribute("page", p);
     model.addAttribute("pages", Math.max(1, (total + 49) / 50));
     model.addAttribute("models", models.list(0, 200).map(ModelView::of).getContent());
@@ -169,18 +170,19 @@ class FactorizationsController {
       throw ApiException.badRequest("sort must be one of " + FeatureQueries.SORTS);
     }
     boolean descending = !order.equals("asc");
-    int p = Math.max(0, page);
+    Paging paging = Paging.ofLink(page, FEATURE_PAGE);
+    int p = paging.page();
     String query = q.strip();
     List<FeatureViews.FeatureSummary> rows;
     long total;
     if (query.isEmpty()) {
-      rows = queries.features(f.id(), level, sort, descending, p * FEATURE_PAGE, FEATURE_PAGE);
+      rows = queries.features(f.id(), level, sort, descending, paging.offset(), FEATURE_PAGE);
       total = f.levels().get(level);
     } else {
       // by token (projection or top input) or by text in a context, as GET .../features/search
       rows = queries.search(f.id(), query, query, 0, 500).stream().filter(r -> r.level() == level).toList();
       total = rows.size();
-      rows = rows.subList(Math.min(rows.size(), p * FEATURE_PAGE), Math.min(rows.size(), (p + 1) * FEATURE_PAGE));
+      rows = rows.subList(Math.min(rows.size(), paging.offset()), Math.min(rows.size(), paging.offset() + FEATURE_PAGE));
     }
     double maxFrequency = rows.stream().mapToDouble(FeatureViews.FeatureSummary::frequency).max().orElse(0);
     model.addAttribute("f", f);

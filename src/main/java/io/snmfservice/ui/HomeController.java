@@ -47,9 +47,13 @@ class HomeController {
   /** The sign-in form; the security layer takes the posted key and keeps the sign-in in the session. */
   @GetMapping("/ui/login")
   String login(@RequestParam(required = false) String error, @RequestParam(required = false) String signedOut,
-      Model model) {
+      @RequestParam(required = false) Long retryAfter, Model model) {
     if (error != null) {
       model.addAttribute("problem", Problem.of(HttpStatus.UNAUTHORIZED, "the API key is unknown, revoked or expired"));
+    }
+    if (retryAfter != null) {
+      model.addAttribute("problem", Problem.of(HttpStatus.TOO_MANY_REQUESTS, "too many failed sign-ins from this"
+          + " address; try again in " + Math.max(1, retryAfter) + " s"));
     }
     if (signedOut != null) {
       model.addAttribute("notice", "Signed out.");

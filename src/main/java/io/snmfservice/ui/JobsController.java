@@ -5,6 +5,7 @@ import io.snmfservice.jobs.Job;
 import io.snmfservice.jobs.JobService;
 import io.snmfservice.jobs.JobStatus;
 import io.snmfservice.web.ApiException;
+import io.snmfservice.web.Paging;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,7 +41,7 @@ class JobsController {
   String list(@RequestParam(required = false) String status, @RequestParam(required = false) String type,
       @RequestParam(defaultValue = "0") int page, Model model) {
     JobStatus parsed = status(status);
-    model.addAllAttributes(listVariables(parsed, type, Math.max(0, page)));
+    model.addAllAttributes(listVariables(parsed, type, Paging.ofLink(page, PAGE_SIZE).page()));
     model.addAttribute("status", parsed == null ? "" : parsed.name());
     model.addAttribute("type", type == null ? "" : type);
     model.addAttribute("statuses", JobStatus.values());
@@ -53,8 +54,9 @@ class JobsController {
   SseEmitter listEvents(@RequestParam(required = false) String status, @RequestParam(required = false) String type,
       @RequestParam(defaultValue = "0") int page) {
     JobStatus parsed = status(status);
+    int p = Paging.ofLink(page, PAGE_SIZE).page();
     return live.subscribe("jobs", "ui/jobs", "rows",
-        () -> new LiveFragments.Snapshot(listVariables(parsed, type, Math.max(0, page)), false));
+        () -> new LiveFragments.Snapshot(listVariables(parsed, type, p), false));
   }
 
   @GetMapping("/ui/jobs/{id}")

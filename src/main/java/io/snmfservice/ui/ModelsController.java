@@ -5,6 +5,7 @@ import io.snmfservice.models.ModelService;
 import io.snmfservice.models.ModelView;
 import io.snmfservice.models.RegisterModelRequest;
 import io.snmfservice.web.ApiException;
+import io.snmfservice.web.Paging;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -33,7 +34,7 @@ class ModelsController {
     if (!model.containsAttribute("form")) {
       model.addAttribute("form", new LinkedMultiValueMap<String, String>());
     }
-    var result = models.list(Math.max(0, page), 50);
+    var result = models.list(Paging.ofLink(page, 50).page(), 50);
     model.addAttribute("models", result.map(ModelView::of).getContent());
     model.addAttribute("page", result.getNumber());
     model.addAttribute("pages", Math.max(1, result.getTotalPages()));

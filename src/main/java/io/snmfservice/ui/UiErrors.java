@@ -2,6 +2,8 @@ package io.snmfservice.ui;
 
 import io.snmfservice.storage.DatabaseUnavailable;
 import io.snmfservice.web.ApiException;
+import io.snmfservice.web.RefusalLog;
+import io.snmfservice.web.TooManyRequestsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -12,6 +14,7 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
@@ -24,8 +27,18 @@ class UiErrors {
 
   private static final Logger log = LoggerFactory.getLogger(UiErrors.class);
 
+  private final RefusalLog refusals;
+
+  UiErrors(RefusalLog refusals) {
+    this.refusals = refusals;
+  }
+
   @ExceptionHandler(ApiException.class)
-  String api(ApiException e, Model model, HttpServletResponse response) {
+  String api(ApiException e, Model model, HttpServletRequest request, HttpServletResponse response) {
+    if (e instanceof TooManyRequestsException limited) {
+      refusals.tooManyRequests(request, limited.limit(), e.getMessage());
+      response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(limited.retryAfterSeconds()));
+    }
     return page(Problem.of(e), model, response);
   }
 

@@ -18,6 +18,14 @@ public record Paging(int page, int size) {
     return new Paging(page, size);
   }
 
+  /**
+   * A page number from a dashboard link, where a negative number reads as the first page; a page beyond any list
+   * is 422, as in the API.
+   */
+  public static Paging ofLink(int page, int size) {
+    return of(Math.max(0, page), size);
+  }
+
   public int offset() {
     return page * size;
   }

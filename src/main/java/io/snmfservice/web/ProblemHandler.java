@@ -1,5 +1,6 @@
 package io.snmfservice.web;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
 import java.util.List;
 import org.apache.tomcat.util.http.InvalidParameterException;
@@ -37,9 +38,16 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
   static final long RETRY_AFTER_SECONDS = 5;
   static final String UNAVAILABLE_DETAIL = "the database is unavailable; retry later";
 
+  private final RefusalLog refusals;
+
+  ProblemHandler(RefusalLog refusals) {
+    this.refusals = refusals;
+  }
+
   @ExceptionHandler(ApiException.class)
-  ResponseEntity<ProblemDetail> api(ApiException e) {
+  ResponseEntity<ProblemDetail> api(ApiException e, HttpServletRequest request) {
     if (e instanceof TooManyRequestsException limited) {
+      refusals.tooManyRequests(request, limited.limit(), e.getMessage());
       return ResponseEntity.status(e.status())
           .header(HttpHeaders.RETRY_AFTER, Long.toString(limited.retryAfterSeconds()))
           .body(body(e.status(), e.getMessage()));

@@ -12,7 +12,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 class CallerPermitsTest {
 
   private final CallerPermits permits = new CallerPermits(new SecurityProperties(SecurityProperties.Mode.KEYS, null,
-      new SecurityProperties.Quota(20, 50, 200, 1, true, Duration.ofSeconds(30))));
+      new SecurityProperties.Quota(20, 50, 200, 1, true, Duration.ofSeconds(30)), 30));
 
   @AfterEach
   void clear() {
