@@ -7,6 +7,7 @@ import io.snmfservice.jobs.JobFailedException;
 import io.snmfservice.models.hub.DownloadProgress;
 import io.snmfservice.models.hub.HubClient;
 import io.snmfservice.models.hub.HubDownloadTooLargeException;
+import io.snmfservice.models.hub.HubException;
 import io.snmfservice.models.hub.HubInsufficientStorageException;
 import io.snmfservice.models.hub.HubIntegrityException;
 import io.snmfservice.models.hub.HubNotFoundException;
@@ -185,11 +186,8 @@ public class ModelRuntime {
     try {
       files = files(model, progress);
       transformer = TransformerLoader.load(files, compute.device());
-    } catch (HubNotFoundException | HubUnauthorizedException | HubOfflineException | HubIntegrityException
-        | HubDownloadTooLargeException e) {
-      throw new JobFailedException(e.getMessage());
-    } catch (HubInsufficientStorageException e) {
-      throw new JobFailedException(507, e.getMessage());
+    } catch (HubException e) {
+      throw forJob(e);
     } catch (IllegalArgumentException e) {
       throw new JobFailedException("model " + model.getId() + " cannot be loaded: " + e.getMessage());
     }
@@ -202,6 +200,21 @@ public class ModelRuntime {
       transformer.close();
       throw new UncheckedIOException("cannot read the tokenizer of model " + model.getId(), e);
     }
+  }
+
+  /**
+   * Hub failures another attempt cannot fix (unknown repository, no access, offline, corrupt, over the size limit,
+   * the disk reserve reached: 507) fail the job at once; network and server errors stay retryable.
+   */
+  static RuntimeException forJob(HubException e) {
+    if (e instanceof HubInsufficientStorageException) {
+      return new JobFailedException(507, e.getMessage());
+    }
+    if (e instanceof HubNotFoundException || e instanceof HubUnauthorizedException || e instanceof HubOfflineException
+        || e instanceof HubIntegrityException || e instanceof HubDownloadTooLargeException) {
+      return new JobFailedException(e.getMessage());
+    }
+    return e;
   }
 
   private void evictBeyondCapacity() {
