@@ -90,8 +90,18 @@ public record SnmfProperties(
    * @param endpoint hub address (else {@code HF_ENDPOINT}, else the public hub)
    * @param cacheDir hub cache (else {@code HF_HUB_CACHE} / {@code HF_HOME}/hub / ~/.cache/huggingface/hub)
    * @param offline use only the cache (else {@code HF_HUB_OFFLINE})
+   * @param token access token (else {@code HF_TOKEN}); sent only for repositories in
+   *     {@code snmf.models.hub.allowed-repos}
    */
-  public record Hub(java.net.URI endpoint, Path cacheDir, Boolean offline) {}
+  public record Hub(java.net.URI endpoint, Path cacheDir, Boolean offline, String token) {
+
+    /** Never prints the token: settings end up in logs. */
+    @Override
+    public String toString() {
+      return "Hub[endpoint=" + endpoint + ", cacheDir=" + cacheDir + ", offline=" + offline + ", token="
+          + (token == null ? "<none>" : "<set>") + "]";
+    }
+  }
 
   /** The PyTorch thread count to use: as configured, or the cores shared out among the worker threads. */
   public int effectiveTorchThreads() {

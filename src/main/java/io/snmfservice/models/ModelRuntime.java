@@ -6,6 +6,9 @@ import io.snmfservice.jobs.JobContext;
 import io.snmfservice.jobs.JobFailedException;
 import io.snmfservice.models.hub.DownloadProgress;
 import io.snmfservice.models.hub.HubClient;
+import io.snmfservice.models.hub.HubDownloadTooLargeException;
+import io.snmfservice.models.hub.HubException;
+import io.snmfservice.models.hub.HubInsufficientStorageException;
 import io.snmfservice.models.hub.HubIntegrityException;
 import io.snmfservice.models.hub.HubNotFoundException;
 import io.snmfservice.models.hub.HubOfflineException;
@@ -15,6 +18,7 @@ import io.snmfservice.transformer.HookedTransformer;
 import io.snmfservice.transformer.loader.TransformerLoader;
 import io.snmfservice.transformer.tokenize.TextTokenizer;
 import io.snmfservice.transformer.tokenize.Tokenizers;
+import io.snmfservice.web.ApiException;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,9 +31,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Loads registered models for jobs and keeps the most recently used ones in memory. A model is fetched from the
- * Hugging Face hub into the local cache on first use. Loaded models are shared between threads (the forward
- * pass is thread-safe) and closed only when evicted and no job holds them.
+ * Loads registered models and keeps the most recently used ones in memory. Hub models are fetched into the local
+ * cache only by jobs ({@link #acquireFor}), bounded by the {@link HubPolicy}; an API request
+ * ({@link #acquire(long)}) uses the cache alone and answers 409 with a download job while the files are missing.
+ * Loaded models are shared between threads (the forward pass is thread-safe) and closed only when evicted and no
+ * job holds them.
  */
 @Component
 public class ModelRuntime {
@@ -39,6 +45,8 @@ public class ModelRuntime {
 
   private final ModelService models;
   private final HubClient hub;
+  private final HubPolicy policy;
+  private final ModelDownloads downloads;
   private final ComputeDevice compute;
   private final Map<Long, Entry> loaded = new LinkedHashMap<>(4, 0.75f, true);
 
@@ -72,10 +80,13 @@ public class ModelRuntime {
     }
   }
 
-  public ModelRuntime(ModelService models, SnmfProperties properties, ComputeDevice compute) {
+  public ModelRuntime(ModelService models, SnmfProperties properties, ComputeDevice compute, HubPolicy policy,
+      ModelDownloads downloads) {
     this.models = models;
     this.compute = compute;
-    this.hub = new HubClient(hubSettings(properties.hub()));
+    this.policy = policy;
+    this.downloads = downloads;
+    this.hub = new HubClient(hubSettings(properties.hub())).withLimits(policy.limits());
   }
 
   /** The HF_* environment, overridden by {@code snmf.hub.*} where set. */
@@ -90,11 +101,23 @@ public class ModelRuntime {
     if (overrides.offline() != null) {
       settings = settings.withOffline(overrides.offline());
     }
+    if (overrides.token() != null && !overrides.token().isBlank()) {
+      settings = settings.withToken(overrides.token());
+    }
     return settings;
   }
 
-  /** Loads (or reuses) the model; {@code progress} hears about hub downloads. */
-  public Lease acquire(long modelId, DownloadProgress progress) {
+  /**
+   * For an API request: loads (or reuses) the model from files already on the server, never downloading. A hub
+   * model not yet in the cache answers 409 naming the {@code download-model} job that fetches it (queued here if
+   * none is).
+   */
+  public Lease acquire(long modelId) {
+    return acquire(modelId, null);
+  }
+
+  /** Loads (or reuses) the model; with {@code progress} null nothing is downloaded (see {@link #acquire(long)}). */
+  private Lease acquire(long modelId, DownloadProgress progress) {
     synchronized (this) {
       Entry entry = loaded.get(modelId);
       if (entry != null) {
@@ -127,12 +150,29 @@ public class ModelRuntime {
         (file, done, total) -> job.report("download", total > 0 ? downloadShare * done / total : 0, file));
   }
 
-  /** Where a model's files are, downloading hub models into the cache first. */
-  public Path files(Model model, DownloadProgress progress) {
+  /**
+   * Where a model's files are. Hub models come from the cache, or with {@code progress} are downloaded into it;
+   * the server's token goes only to repositories on the allowlist.
+   */
+  private Path files(Model model, DownloadProgress progress) {
     return switch (model.getSource()) {
       case LLAMA2C, LOCAL_DIR -> Path.of(model.getPath());
-      case HF_HUB -> hub.snapshot(model.getHfRepoId(), model.getHfRevision(), progress);
+      case HF_HUB -> {
+        String repo = model.getHfRepoId();
+        if (progress == null) {
+          yield hub.cachedSnapshot(repo, model.getHfRevision()).orElseThrow(() -> notDownloaded(model));
+        }
+        HubClient client = policy.allows(repo) ? hub : hub.anonymous();
+        yield client.snapshot(repo, model.getHfRevision(), progress);
+      }
     };
+  }
+
+  private ApiException notDownloaded(Model model) {
+    long job = downloads.ensureQueued(model.getId());
+    return ApiException.conflict("model " + model.getId() + "'s files (" + model.getHfRepoId() + " at revision '"
+        + model.getHfRevision() + "') are not downloaded yet; job " + job + " is fetching them (GET /v1/jobs/" + job
+        + "); retry when it has succeeded");
   }
 
   /**
@@ -146,8 +186,8 @@ public class ModelRuntime {
     try {
       files = files(model, progress);
       transformer = TransformerLoader.load(files, compute.device());
-    } catch (HubNotFoundException | HubUnauthorizedException | HubOfflineException | HubIntegrityException e) {
-      throw new JobFailedException(e.getMessage());
+    } catch (HubException e) {
+      throw forJob(e);
     } catch (IllegalArgumentException e) {
       throw new JobFailedException("model " + model.getId() + " cannot be loaded: " + e.getMessage());
     }
@@ -160,6 +200,21 @@ public class ModelRuntime {
       transformer.close();
       throw new UncheckedIOException("cannot read the tokenizer of model " + model.getId(), e);
     }
+  }
+
+  /**
+   * Hub failures another attempt cannot fix (unknown repository, no access, offline, corrupt, over the size limit,
+   * the disk reserve reached: 507) fail the job at once; network and server errors stay retryable.
+   */
+  static RuntimeException forJob(HubException e) {
+    if (e instanceof HubInsufficientStorageException) {
+      return new JobFailedException(507, e.getMessage());
+    }
+    if (e instanceof HubNotFoundException || e instanceof HubUnauthorizedException || e instanceof HubOfflineException
+        || e instanceof HubIntegrityException || e instanceof HubDownloadTooLargeException) {
+      return new JobFailedException(e.getMessage());
+    }
+    return e;
   }
 
   private void evictBeyondCapacity() {

@@ -24,9 +24,12 @@ public class ModelService {
   private final JdbcClient jdbc;
   private final CheckpointInspector inspector;
   private final ModelRoots roots;
+  private final HubPolicy hubPolicy;
 
-  public ModelService(ModelRepository models, JdbcClient jdbc, JsonMapper json, ModelRoots roots) {
+  public ModelService(ModelRepository models, JdbcClient jdbc, JsonMapper json, ModelRoots roots,
+      HubPolicy hubPolicy) {
     this.roots = roots;
+    this.hubPolicy = hubPolicy;
     this.models = models;
     this.jdbc = jdbc;
     this.inspector = new CheckpointInspector(json);
@@ -91,6 +94,10 @@ public class ModelService {
     if (r.path() != null) {
       throw ApiException.unprocessable("path is not used for source 'hf'; give repoId and revision");
     }
+    Caller.current().filter(c -> !c.isAdmin() && !hubPolicy.allows(r.repoId())).ifPresent(c -> {
+      throw ApiException.forbidden("the hub repository " + r.repoId() + " is not in " + HubPolicy.SETTING + " "
+          + hubPolicy.patterns() + "; only admin keys may register other hub models");
+    });
     String revision = r.revision() == null ? "main" : r.revision();
     String name = r.name() != null ? r.name() : r.repoId().replace('/', '-');
     return new Model(name, ModelSource.HF_HUB, r.repoId(), revision, null);

@@ -4,6 +4,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
 import java.util.List;
 import org.apache.tomcat.util.http.InvalidParameterException;
+import io.snmfservice.models.hub.HubDownloadTooLargeException;
+import io.snmfservice.models.hub.HubException;
+import io.snmfservice.models.hub.HubInsufficientStorageException;
+import io.snmfservice.models.hub.HubNetworkException;
+import io.snmfservice.models.hub.HubNotFoundException;
+import io.snmfservice.models.hub.HubOfflineException;
 import io.snmfservice.storage.DatabaseUnavailable;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -26,7 +32,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 /**
  * Every error leaves as RFC 9457 {@code application/problem+json} with a detail that says what was wrong. Missing
- * or malformed input is 400, values out of range 422, unknown ids 404, conflicts 409, over-size bodies 413.
+ * or malformed input is 400, values out of range 422, unknown ids 404, conflicts 409, over-size bodies 413; hub
+ * failures 502 or 504, a full model cache 507.
  */
 @RestControllerAdvice
 public class ProblemHandler extends ResponseEntityExceptionHandler {
@@ -111,6 +118,33 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
   @ExceptionHandler(BodyTooLargeException.class)
   ResponseEntity<ProblemDetail> tooLarge(BodyTooLargeException e) {
     return problem(HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
+  }
+
+  /**
+   * Failures of the model hub are the hub's, not ours: 502 (or 504 when it cannot be reached), the detail naming
+   * the repository and the reason; limits set by the operator are 422 and 507.
+   */
+  @ExceptionHandler(HubException.class)
+  ResponseEntity<ProblemDetail> hub(HubException e) {
+    HttpStatus status = hubStatus(e);
+    log.warn("Answered {} for a hub failure: {}", status.value(), e.getMessage());
+    return problem(status, e.getMessage());
+  }
+
+  static HttpStatus hubStatus(HubException e) {
+    if (e instanceof HubNetworkException) {
+      return HttpStatus.GATEWAY_TIMEOUT;
+    }
+    if (e instanceof HubNotFoundException || e instanceof HubDownloadTooLargeException) {
+      return HttpStatus.UNPROCESSABLE_CONTENT;
+    }
+    if (e instanceof HubInsufficientStorageException) {
+      return HttpStatus.INSUFFICIENT_STORAGE;
+    }
+    if (e instanceof HubOfflineException) {
+      return HttpStatus.CONFLICT;
+    }
+    return HttpStatus.BAD_GATEWAY;
   }
 
   @ExceptionHandler(RuntimeException.class)

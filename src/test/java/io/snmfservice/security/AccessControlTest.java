@@ -162,7 +162,7 @@ class AccessControlTest {
   }
 
   @Test
-  void onlyAdminsRegisterModelsFromServerPathsAndSubmittersRegisterHubModels() {
+  void onlyAdminsRegisterModelsFromServerPathsAndSubmittersRegisterAllowedHubModels() {
     Http submitter = byRole.get(Role.SUBMITTER);
     Http.Response local = submitter.post("/v1/models", "{\"name\":\"sub-local-" + suffix + "\",\"source\":\"llama2c\","
         + "\"path\":\"../shared/models/stories260K/stories260K.bin\"}");
@@ -170,6 +170,13 @@ class AccessControlTest {
     Http.Response hub = submitter.post("/v1/models", "{\"name\":\"sub-hub-" + suffix + "\",\"source\":\"hf\","
         + "\"repoId\":\"org/model\"}");
     assertThat(hub.status()).as(hub.body()).isEqualTo(201);
+    Http.Response unlisted = submitter.post("/v1/models", "{\"name\":\"sub-else-" + suffix + "\",\"source\":\"hf\","
+        + "\"repoId\":\"elsewhere/model\"}");
+    assertThat(unlisted.status()).as(unlisted.body()).isEqualTo(403);
+    assertThat(unlisted.json().get("detail").asString()).contains("elsewhere/model")
+        .contains("snmf.models.hub.allowed-repos");
+    assertThat(admin.post("/v1/models", "{\"name\":\"adm-else-" + suffix + "\",\"source\":\"hf\","
+        + "\"repoId\":\"elsewhere/model\"}").status()).as("admins are not bound by the allowlist").isEqualTo(201);
     assertThat(admin.post("/v1/models", "{\"name\":\"adm-local-" + suffix + "\",\"source\":\"llama2c\","
         + "\"path\":\"../shared/models/stories260K/stories260K.bin\"}").status()).isEqualTo(201);
   }

@@ -165,7 +165,11 @@ final class HubCache {
 
   /** The distinct shard file names in a {@code model.safetensors.index.json} {@code weight_map}. */
   static Set<String> shardsOf(Path index) {
-    JsonNode weightMap = JSON.readTree(index).path("weight_map");
+    return shardsOf(JSON.readTree(index));
+  }
+
+  static Set<String> shardsOf(JsonNode index) {
+    JsonNode weightMap = index.path("weight_map");
     Set<String> shards = new TreeSet<>();
     for (JsonNode shard : weightMap.values()) {
       shards.add(shard.asString());

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
@@ -38,6 +39,8 @@ public final class HubClient {
   private final HubSettings settings;
   private final HubCache cache;
   private final HubHttp http;
+  private final HttpClient httpClient;
+  private final DownloadLimits limits;
 
   public HubClient(HubSettings settings) {
     this(settings, HubHttp.defaultClient());
@@ -45,13 +48,35 @@ public final class HubClient {
 
   /** @param httpClient must not follow redirects itself (the token may only go to the hub) */
   public HubClient(HubSettings settings, HttpClient httpClient) {
+    this(settings, httpClient, DownloadLimits.NONE);
+  }
+
+  public HubClient(HubSettings settings, HttpClient httpClient, DownloadLimits limits) {
     this.settings = settings;
+    this.httpClient = httpClient;
+    this.limits = limits;
     this.cache = new HubCache(settings.cacheDir());
     this.http = new HubHttp(settings, httpClient);
   }
 
   public HubSettings settings() {
     return settings;
+  }
+
+  /** The same client with other download bounds. */
+  public HubClient withLimits(DownloadLimits newLimits) {
+    return new HubClient(settings, httpClient, newLimits);
+  }
+
+  /** The same client without the token: for repositories the operator did not vouch for. */
+  public HubClient anonymous() {
+    return settings.token().isEmpty() ? this : new HubClient(settings.withToken(null), httpClient, limits);
+  }
+
+  /** The cached snapshot of a repository at a revision if complete; never sends a request. */
+  public Optional<Path> cachedSnapshot(String repoId, String revision) {
+    return cache.completeSnapshot(checkRepoId(repoId), revision == null || revision.isBlank() ? "main"
+        : revision.trim());
   }
 
   /**
@@ -119,12 +144,13 @@ public final class HubClient {
     }
     Map<String, FileMetadata> metadata = new LinkedHashMap<>();
     if (files.contains(HubCache.INDEX_FILE)) {
-      // a sharded checkpoint: its index decides which *.safetensors belong to the model
-      FileMetadata indexMeta = http.head(resolveUri(repo, commit, HubCache.INDEX_FILE),
-          HubCache.INDEX_FILE + " of " + what);
-      fetch(repo, commit, HubCache.INDEX_FILE, indexMeta, what, n -> { });
+      // a sharded checkpoint: its index decides which *.safetensors belong to the model; it is read into memory
+      // so that nothing is written before the whole snapshot has been sized
+      URI indexUri = resolveUri(repo, commit, HubCache.INDEX_FILE);
+      FileMetadata indexMeta = http.head(indexUri, HubCache.INDEX_FILE + " of " + what);
+      limits.checkFile(HubCache.INDEX_FILE + " of " + what, indexMeta.size());
       metadata.put(HubCache.INDEX_FILE, indexMeta);
-      Set<String> shards = HubCache.shardsOf(cache.snapshotDir(repo, commit).resolve(HubCache.INDEX_FILE));
+      Set<String> shards = HubCache.shardsOf(http.getJson(indexUri, HubCache.INDEX_FILE + " of " + what));
       for (String shard : shards) {
         if (!files.contains(shard)) {
           throw new HubNotFoundException(what + ": the index names the shard " + shard
@@ -138,6 +164,7 @@ public final class HubClient {
         metadata.put(file, http.head(resolveUri(repo, commit, file), file + " of " + what));
       }
     }
+    limits.check(what, metadata, cache, repo);
     Path snapshotDir = cache.snapshotDir(repo, commit);
     long total = metadata.values().stream().mapToLong(FileMetadata::size).sum();
     long[] done = {0};

@@ -100,7 +100,7 @@ public class InteractiveSteering {
       throw new TooManyRequestsException(
           CONCURRENT_STEERS + " interactive steering requests are running; retry shortly or use POST /v1/steering", 2);
     }
-    try (ModelRuntime.Lease lease = runtime.acquire(model.getId(), (f, d, t) -> { })) {
+    try (ModelRuntime.Lease lease = runtime.acquire(model.getId())) {
       int promptTokens = lease.get().tokenizer().encode(r.prompt()).length;
       if (promptTokens > MAX_PROMPT_TOKENS) {
         throw ApiException.tooLarge("prompt has " + promptTokens + " tokens, more than " + MAX_PROMPT_TOKENS);

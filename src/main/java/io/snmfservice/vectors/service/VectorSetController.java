@@ -151,7 +151,7 @@ class VectorSetController {
     }
     SaeEncoder encoder = sets.encoder(id);
     int top = r.top() == null ? 10 : r.top();
-    try (ModelRuntime.Lease lease = runtime.acquire(set.modelId(), (f, d, t) -> { })) {
+    try (ModelRuntime.Lease lease = runtime.acquire(set.modelId())) {
       HookedTransformer model = lease.get().transformer();
       int[] tokens = hasTokens ? r.tokens() : lease.get().tokenizer().encode(r.text());
       int bos = model.config().bosId();

@@ -161,7 +161,7 @@ public class VectorSetService {
     if (model.getNLayers() != null && model.getDModel() != null && model.getDMlp() != null) {
       return new Shape(model.getNLayers(), model.getDModel(), model.getDMlp());
     }
-    try (ModelRuntime.Lease lease = runtime.acquire(model.getId(), (f, d, t) -> { })) {
+    try (ModelRuntime.Lease lease = runtime.acquire(model.getId())) {
       var c = lease.get().transformer().config();
       return new Shape(c.nLayers(), c.dModel(), c.dMlp());
     }

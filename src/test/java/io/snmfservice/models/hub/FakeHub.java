@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -26,7 +28,7 @@ import java.util.stream.Collectors;
  * A stand-in for the hub on 127.0.0.1 speaking its URL layout: {@code /api/models/{repo}/revision/{rev}},
  * {@code /{repo}/resolve/{rev}/{file}} (regular files answered directly with a git-sha1 ETag, LFS files
  * redirected to {@code /lfs-storage/{sha256}} with {@code X-Linked-Etag} / {@code X-Linked-Size}), with Range
- * support and switches for broken transfers, corrupted content and required tokens.
+ * support and switches for broken transfers, corrupted content, required tokens and holding every answer.
  */
 final class FakeHub implements AutoCloseable {
 
@@ -48,6 +50,7 @@ final class FakeHub implements AutoCloseable {
   private final Map<String, Integer> cutAfter = new ConcurrentHashMap<>();
   private final Map<String, byte[]> servedInstead = new ConcurrentHashMap<>();
   private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
+  private volatile CountDownLatch held = new CountDownLatch(0);
   private volatile String requiredToken;
   private volatile String storageBase = "";
 
@@ -96,6 +99,15 @@ final class FakeHub implements AutoCloseable {
     requiredToken = token;
   }
 
+  /** Requests wait (after being recorded) until {@link #release()}: shows who waits on the hub. */
+  void hold() {
+    held = new CountDownLatch(1);
+  }
+
+  void release() {
+    held.countDown();
+  }
+
   List<Request> requests() {
     synchronized (requests) {
       return List.copyOf(requests);
@@ -117,6 +129,7 @@ final class FakeHub implements AutoCloseable {
       Map<String, String> headers = exchange.getRequestHeaders().entrySet().stream()
           .collect(Collectors.toMap(e -> e.getKey().toLowerCase(), e -> String.join(",", e.getValue())));
       requests.add(new Request(exchange.getRequestMethod(), path, headers));
+      awaitRelease();
       Matcher storage = STORAGE.matcher(path);
       if (storage.matches()) {
         serveStorage(exchange, storage.group(1));
@@ -230,6 +243,16 @@ final class FakeHub implements AutoCloseable {
     exchange.getResponseHeaders().set("X-Error-Message", message);
     exchange.sendResponseHeaders(status, body.length);
     exchange.getResponseBody().write(body);
+  }
+
+  private void awaitRelease() {
+    try {
+      if (!held.await(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the fake hub was held for more than 60 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void pause(long millis) {
