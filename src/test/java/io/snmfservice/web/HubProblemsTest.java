@@ -11,6 +11,7 @@ import io.snmfservice.models.hub.HubNotFoundException;
 import io.snmfservice.models.hub.HubOfflineException;
 import io.snmfservice.models.hub.HubUnauthorizedException;
 import java.util.Map;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -31,7 +32,7 @@ class HubProblemsTest {
         new HubOfflineException("offline mode is on and the cache holds no acme/x"), 409);
 
     expected.forEach((failure, status) -> {
-      ResponseEntity<ProblemDetail> answer = new ProblemHandler().hub(failure);
+      ResponseEntity<ProblemDetail> answer = new ProblemHandler(new RefusalLog(new SimpleMeterRegistry())).hub(failure);
       assertThat(answer.getStatusCode().value()).as(failure.getClass().getSimpleName()).isEqualTo(status);
       assertThat(answer.getBody().getDetail()).isEqualTo(failure.getMessage()).contains("acme/x");
     });
