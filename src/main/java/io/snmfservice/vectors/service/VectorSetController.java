@@ -2,6 +2,7 @@ package io.snmfservice.vectors.service;
 
 import io.snmfservice.config.ConditionalOnRole;
 import io.snmfservice.models.ModelRuntime;
+import io.snmfservice.security.CallerPermits;
 import io.snmfservice.transformer.ForwardResult;
 import io.snmfservice.transformer.HookSpec;
 import io.snmfservice.transformer.HookedTransformer;
@@ -38,11 +39,13 @@ class VectorSetController {
   private final VectorSetService sets;
   private final VectorSetStore store;
   private final ModelRuntime runtime;
+  private final CallerPermits permits;
 
-  VectorSetController(VectorSetService sets, VectorSetStore store, ModelRuntime runtime) {
+  VectorSetController(VectorSetService sets, VectorSetStore store, ModelRuntime runtime, CallerPermits permits) {
     this.sets = sets;
     this.store = store;
     this.runtime = runtime;
+    this.permits = permits;
   }
 
   /**
@@ -151,7 +154,9 @@ class VectorSetController {
     }
     SaeEncoder encoder = sets.encoder(id);
     int top = r.top() == null ? 10 : r.top();
-    try (ModelRuntime.Lease lease = runtime.acquire(set.modelId(), (f, d, t) -> { })) {
+    try (CallerPermits.Compute permit = permits.acquireCompute("encoding");
+        ModelRuntime.Lease lease = runtime.acquire(set.modelId(), (f, d, t) -> { })) {
+      permit.checkTime();
       HookedTransformer model = lease.get().transformer();
       int[] tokens = hasTokens ? r.tokens() : lease.get().tokenizer().encode(r.text());
       int bos = model.config().bosId();
@@ -173,6 +178,7 @@ class VectorSetController {
       }
       List<TokenLatents> out = new ArrayList<>();
       for (int t = 0; t < tokens.length; t++) {
+        permit.checkTime();
         float[] x = result.capture(set.hook(), 0, t);
         float[] f = encoder.encode(x);
         float[] xHat = encoder.decode(f);
