@@ -1,6 +1,7 @@
 package io.snmfservice.security;
 
 import io.snmfservice.audit.AuditLog;
+import io.snmfservice.web.ProblemWriter;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -21,9 +22,11 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.ExceptionTranslationFilter;
+import org.springframework.security.web.authentication.logout.LogoutFilter;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The dashboard ({@code /ui}) signs in once per browser session: the user pastes an API key into the login form,
@@ -39,7 +42,7 @@ class DashboardSecurity {
   @Bean
   @Order(1)
   SecurityFilterChain dashboardFilterChain(HttpSecurity http, ApiKeys keys, SecurityProperties settings,
-      AuditLog audit) throws Exception {
+      AuditLog audit, RateLimitFilter.Buckets buckets, JsonMapper json) throws Exception {
     http.securityMatcher("/", "/ui", "/ui/**", "/docs", "/docs/**", "/openapi.yaml", "/webjars/**", "/favicon.ico");
     if (settings.mode() == SecurityProperties.Mode.OPEN) {
       return http.anonymous(a -> a.principal(Caller.OPEN_MODE).authorities(Caller.OPEN_MODE.role().authorities()))
@@ -52,6 +55,8 @@ class DashboardSecurity {
         .logout(l -> l.logoutUrl("/ui/logout").logoutSuccessUrl(LOGIN + "?signedOut").permitAll())
         .requestCache(c -> c.requestCache(pagesOnly()))
         .addFilterAfter(new RevokedKeyFilter(keys), SecurityContextHolderFilter.class)
+        // after the session's sign-in is known, before the login form's POST is checked
+        .addFilterBefore(new RateLimitFilter(buckets, new ProblemWriter(json), true), LogoutFilter.class)
         .addFilterBefore(new AuditFilter(audit), ExceptionTranslationFilter.class)
         .authorizeHttpRequests(a -> a
             .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll()

@@ -14,47 +14,79 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Per-key request rate: a token bucket of {@code burst} requests refilled at {@code requestsPerSecond}. Buckets
- * live in this replica's memory, so with N API replicas a key may reach N times the rate.
+ * Per-key request rate: a token bucket of {@code burst} requests refilled at {@code requestsPerSecond}. The API and
+ * the dashboard (signed in with a key) take from the same bucket of a key; requests the dashboard serves without a
+ * key (the login form and its POST, the docs) from a bucket per client address. Buckets live in this replica's
+ * memory, so with N API replicas a key may reach N times the rate.
  */
 final class RateLimitFilter extends OncePerRequestFilter {
 
-  private final SecurityProperties.Quota quota;
+  private final Buckets buckets;
   private final ProblemWriter problems;
-  private final Map<Long, Bucket> buckets = new ConcurrentHashMap<>();
+  private final boolean anonymousByAddress;
 
-  RateLimitFilter(SecurityProperties.Quota quota, ProblemWriter problems) {
-    this.quota = quota;
+  /**
+   * @param anonymousByAddress whether requests without a key take from their client address's bucket (the
+   *     dashboard) or pass (the API, which answers them 401)
+   */
+  RateLimitFilter(Buckets buckets, ProblemWriter problems, boolean anonymousByAddress) {
+    this.buckets = buckets;
     this.problems = problems;
+    this.anonymousByAddress = anonymousByAddress;
   }
 
   @Override
   protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     Caller caller = Caller.current().orElse(null);
-    if (!quota.appliesTo(caller)) {
+    SecurityProperties.Quota quota = buckets.quota;
+    Object bucketKey;
+    String who;
+    if (caller != null && caller.keyId() != null) {
+      if (!quota.appliesTo(caller)) {
+        chain.doFilter(request, response);
+        return;
+      }
+      bucketKey = caller.keyId();
+      who = "API key '" + caller.name() + "'";
+    } else if (caller == null && anonymousByAddress) {
+      bucketKey = request.getRemoteAddr();
+      who = "client " + request.getRemoteAddr();
+    } else {
       chain.doFilter(request, response);
       return;
     }
-    ConsumptionProbe probe = buckets.computeIfAbsent(caller.keyId(), id -> newBucket()).tryConsumeAndReturnRemaining(1);
+    ConsumptionProbe probe = buckets.of(bucketKey).tryConsumeAndReturnRemaining(1);
     if (probe.isConsumed()) {
       chain.doFilter(request, response);
       return;
     }
     long seconds = Math.max(1, (long) Math.ceil(probe.getNanosToWaitForRefill() / 1e9));
     response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-    problems.write(request, response, HttpStatus.TOO_MANY_REQUESTS, "API key '" + caller.name() + "' is over its"
-        + " request rate of " + quota.requestsPerSecond() + " per second (burst " + quota.burst() + "); retry in "
-        + seconds + " s");
+    problems.write(request, response, HttpStatus.TOO_MANY_REQUESTS, who + " is over its request rate of "
+        + quota.requestsPerSecond() + " per second (burst " + quota.burst() + "); retry in " + seconds + " s");
   }
 
-  private Bucket newBucket() {
-    return Bucket.builder()
-        .addLimit(Bandwidth.builder().capacity(quota.burst())
-            .refillGreedy(quota.requestsPerSecond(), Duration.ofSeconds(1)).build())
-        .build();
+  /** The replica's buckets, one per key id or client address, shared by the API's and the dashboard's filter. */
+  @Component
+  static final class Buckets {
+
+    private final SecurityProperties.Quota quota;
+    private final Map<Object, Bucket> byKey = new ConcurrentHashMap<>();
+
+    Buckets(SecurityProperties settings) {
+      this.quota = settings.quota();
+    }
+
+    Bucket of(Object key) {
+      return byKey.computeIfAbsent(key, k -> Bucket.builder()
+          .addLimit(Bandwidth.builder().capacity(quota.burst())
+              .refillGreedy(quota.requestsPerSecond(), Duration.ofSeconds(1)).build())
+          .build());
+    }
   }
 }

@@ -5,6 +5,7 @@ import io.snmfservice.jobs.Job;
 import io.snmfservice.jobs.JobService;
 import io.snmfservice.jobs.JobStatus;
 import io.snmfservice.web.ApiException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,8 +54,9 @@ class JobsController {
   SseEmitter listEvents(@RequestParam(required = false) String status, @RequestParam(required = false) String type,
       @RequestParam(defaultValue = "0") int page) {
     JobStatus parsed = status(status);
-    return live.subscribe("jobs", "ui/jobs", "rows",
-        () -> new LiveFragments.Snapshot(listVariables(parsed, type, Math.max(0, page)), false));
+    int from = Math.max(0, page);
+    return live.jobs(Arrays.asList(parsed, type, from), "jobs", "ui/jobs", "rows",
+        () -> listVariables(parsed, type, from));
   }
 
   @GetMapping("/ui/jobs/{id}")
@@ -70,8 +72,8 @@ class JobsController {
   @ResponseBody
   SseEmitter events(@PathVariable long id) {
     jobs.get(id);
-    return live.subscribe("progress", "ui/job", "progress", () -> {
-      JobRow row = JobRow.of(jobs.get(id));
+    return live.job(id, "progress", "ui/job", "progress", job -> {
+      JobRow row = JobRow.of(job);
       return new LiveFragments.Snapshot(Map.of("job", row), row.terminal());
     });
   }
