@@ -152,10 +152,11 @@ class VectorSetController {
     if ((r.text() != null) == hasTokens) {
       throw ApiException.badRequest("give exactly one of text and tokens");
     }
-    SaeEncoder encoder = sets.encoder(id);
     int top = r.top() == null ? 10 : r.top();
+    // the permit before the encoder: loading its weights is part of the cost
     try (CallerPermits.Compute permit = permits.acquireCompute("encoding");
         ModelRuntime.Lease lease = runtime.acquire(set.modelId(), (f, d, t) -> { })) {
+      SaeEncoder encoder = sets.encoder(id);
       permit.checkTime();
       HookedTransformer model = lease.get().transformer();
       int[] tokens = hasTokens ? r.tokens() : lease.get().tokenizer().encode(r.text());
