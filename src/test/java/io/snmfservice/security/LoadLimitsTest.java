@@ -54,10 +54,9 @@ import org.springframework.test.context.ContextConfiguration;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "snmf.workers.threads=0",
-    "snmf.security.quota.steer-concurrency=2",
-    "snmf.security.quota.burst=60",
-    "snmf.security.quota.requests-per-second=20",
-    "snmf.limits.compute-concurrency=3",
+    "snmf.security.quota.burst=30",
+    "snmf.security.quota.requests-per-second=10",
+    "snmf.limits.compute-concurrency=2",
     "snmf.limits.streams-per-key=4",
     "snmf.limits.streams-per-replica=20",
     "snmf.limits.stream-idle-timeout=10s"})
@@ -115,18 +114,18 @@ class LoadLimitsTest {
     try (Health health = new Health()) {
       byKey = burst(50, () -> post("/v1/vector-sets/" + sae + "/encode", submitter,
           "{\"text\":\"" + TEXT + "\",\"top\":5}"));
-      assertThat(health.slowest()).as("health while encoding").isLessThan(Duration.ofSeconds(1));
+      health.assertAnsweredWithinASecond("while encoding");
     }
-    assertThat(permits.peakComputing()).as("the key's 2 permits").isBetween(1, 2);
-    assertRefusedOrOk(byKey, "API key 'encoder'");
+    assertThat(permits.peakComputing()).as("the key's one permit (steer-concurrency)").isLessThanOrEqualTo(1);
+    assertRefusedOrOk(byKey, "API key 'encoder' already has 1 synchronous computation");
 
     List<HttpResponse<String>> byAdmins; // exempt from the key's permits, not from the replica's
     try (Health health = new Health()) {
       byAdmins = burst(50, () -> post("/v1/vector-sets/" + sae + "/encode", io.snmfservice.support.TestKeys.ADMIN,
           "{\"text\":\"" + TEXT + "\",\"top\":5}"));
-      assertThat(health.slowest()).as("health while encoding").isLessThan(Duration.ofSeconds(1));
+      health.assertAnsweredWithinASecond("while encoding");
     }
-    assertThat(permits.peakComputing()).as("the replica's 3 permits").isLessThanOrEqualTo(3);
+    assertThat(permits.peakComputing()).as("the replica's 2 permits").isLessThanOrEqualTo(2);
     assertRefusedOrOk(byAdmins, "this replica");
     assertThat(permits.openStreams()).isZero();
   }
@@ -134,30 +133,18 @@ class LoadLimitsTest {
   @Test
   @Order(2)
   void aSignedInDashboardSessionIsRateLimitedLikeItsKey() throws Exception {
-    HttpClient browser = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(pool)
-        .cookieHandler(new CookieManager()).build();
-    String login = browser.send(get("/ui/login").build(), HttpResponse.BodyHandlers.ofString()).body();
-    Matcher csrf = Pattern.compile("name=\"_csrf\"\\s+value=\"([^\"]+)\"").matcher(login);
-    assertThat(csrf.find()).as(login).isTrue();
-    HttpResponse<String> signedIn = browser.send(get("/ui/login")
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("username=x&key="
-            + URLEncoder.encode(key("dashboard", "reader"), StandardCharsets.UTF_8) + "&_csrf=" + csrf.group(1)))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(signedIn.statusCode()).isEqualTo(302);
-    assertThat(signedIn.headers().firstValue("Location").orElse("")).doesNotContain("error");
-
+    HttpClient browser = signIn("dashboard");
     assertThat(browser.send(get("/ui/jobs").build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
     List<HttpResponse<String>> pages;
     long start = System.nanoTime();
     try (Health health = new Health()) {
       pages = burst(150, () -> browser.sendAsync(get("/ui/jobs").build(), HttpResponse.BodyHandlers.ofString()));
-      assertThat(health.slowest()).as("health during the burst").isLessThan(Duration.ofSeconds(1));
+      health.assertAnsweredWithinASecond("during the burst");
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     assertRefusedOrOk(pages, "API key 'dashboard'");
-    assertThat(pages.stream().filter(p -> p.statusCode() == 200).count()).as("the bucket of 60 (less the warm-up), 20/s refill")
-        .isBetween(59L, 60L + (long) (20 * seconds));
+    assertThat(pages.stream().filter(p -> p.statusCode() == 200).count()).as("the bucket of 30 (less the warm-up), 10/s refill")
+        .isBetween(29L, 30L + (long) (10 * seconds));
 
     // without a session: a bucket per client address (the login form cannot be hammered either)
     List<HttpResponse<String>> anonymous = burst(150, () -> client.sendAsync(get("/ui/login").build(),
@@ -188,7 +175,7 @@ class LoadLimitsTest {
       for (Future<?> f : rest) {
         f.get();
       }
-      assertThat(health.slowest()).as("health while 500 streams are asked for").isLessThan(Duration.ofSeconds(1));
+      health.assertAnsweredWithinASecond("while 500 streams are asked for");
     }
     assertThat(open).as("the replica's 20").hasSize(20);
     assertThat(refusals).hasSize(450 - 16).allMatch(r -> r.startsWith("HTTP/1.1 429") && r.contains("Retry-After"));
@@ -198,9 +185,7 @@ class LoadLimitsTest {
     long polls = watch.polls();
     long queries = watch.queries();
     Thread.sleep(2000);
-    assertThat(watch.polls() - polls).as("a poll every 500 ms").isBetween(2L, 5L);
-    assertThat(watch.queries() - queries).as("one query per poll for 20 streams on 2 jobs")
-        .isEqualTo(watch.polls() - polls);
+    assertQueriesPerPoll(1, polls, queries, "one query per poll for 20 streams on 2 jobs");
 
     for (Socket socket : open) {
       socket.close(); // unnoticed by the server until it writes: the idle timeout (10 s) ends them
@@ -221,10 +206,68 @@ class LoadLimitsTest {
     assertNamed(http.post("/v1/vector-sets/" + sae + "/encode", "{\"tokens\":" + java.util.Arrays.toString(tokens)
         + "}"), "tokens");
     assertNamed(http.post("/v1/vector-sets/" + sae + "/encode", "{\"text\":\"" + "x".repeat(4001) + "\"}"), "text");
+    assertNamed(http.post("/v1/vector-sets/" + sae + "/encode", "{\"text\":\"" + "x".repeat(300) + "\"}"), "text");
     assertNamed(http.post("/v1/steer", "{\"modelId\":" + model + ",\"member\":{\"vectorSetId\":" + sae
         + ",\"index\":0},\"prompt\":\"Once\",\"alpha\":1,\"newTokens\":65}"), "newTokens");
     assertNamed(http.post("/v1/steer", "{\"modelId\":" + model + ",\"member\":{\"vectorSetId\":" + sae
         + ",\"index\":0},\"prompt\":\"" + "x".repeat(2001) + "\",\"alpha\":1}"), "prompt");
+  }
+
+  @Test
+  @Order(5)
+  void theDashboardsLiveFragmentsComeFromTheSamePoll() throws Exception {
+    HttpClient browser = signIn("live");
+    long job = queuedJob("live");
+    try (java.io.InputStream list = stream(browser, "/ui/jobs/events");
+        java.io.InputStream progress = stream(browser, "/ui/jobs/" + job + "/events")) {
+      assertThat(firstEvent(list)).isEqualTo("jobs");
+      assertThat(firstEvent(progress)).isEqualTo("progress");
+      long polls = watch.polls();
+      long queries = watch.queries();
+      Thread.sleep(1500);
+      assertQueriesPerPoll(2, polls, queries, "the watched job, and the job table's version for the list");
+    }
+  }
+
+  /** {@code perPoll} queries per poll since the counts given, give or take the poll running as they were read. */
+  private void assertQueriesPerPoll(long perPoll, long pollsBefore, long queriesBefore, String why) {
+    long polls = watch.polls() - pollsBefore;
+    long queries = watch.queries() - queriesBefore;
+    assertThat(polls).as("a poll every 500 ms").isGreaterThanOrEqualTo(2);
+    assertThat(queries).as(why + " (%d polls)", polls).isBetween(perPoll * (polls - 1), perPoll * (polls + 1));
+  }
+
+  private HttpClient signIn(String name) throws IOException, InterruptedException {
+    HttpClient browser = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(pool)
+        .cookieHandler(new CookieManager()).build();
+    String login = browser.send(get("/ui/login").build(), HttpResponse.BodyHandlers.ofString()).body();
+    Matcher csrf = Pattern.compile("name=\"_csrf\"\\s+value=\"([^\"]+)\"").matcher(login);
+    assertThat(csrf.find()).as(login).isTrue();
+    HttpResponse<String> signedIn = browser.send(get("/ui/login")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("username=x&key="
+            + URLEncoder.encode(key(name, "reader"), StandardCharsets.UTF_8) + "&_csrf=" + csrf.group(1)))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(signedIn.statusCode()).isEqualTo(302);
+    assertThat(signedIn.headers().firstValue("Location").orElse("")).doesNotContain("error");
+    return browser;
+  }
+
+  private java.io.InputStream stream(HttpClient browser, String path) throws IOException, InterruptedException {
+    HttpResponse<java.io.InputStream> r = browser.send(get(path).header("Accept", "text/event-stream").build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(r.statusCode()).isEqualTo(200);
+    return r.body();
+  }
+
+  private static String firstEvent(java.io.InputStream body) throws IOException {
+    BufferedReader in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+    for (String line = in.readLine(); line != null; line = in.readLine()) {
+      if (line.startsWith("event:")) {
+        return line.substring(6).strip();
+      }
+    }
+    return null;
   }
 
   private static void assertNamed(Http.Response r, String field) {
@@ -326,13 +369,27 @@ class LoadLimitsTest {
       }
     });
 
-    Health() {
+    private final Duration quiet;
+
+    Health() throws InterruptedException {
       thread.setDaemon(true);
       thread.start();
+      Thread.sleep(1000);
+      quiet = slowest();
+      slowestNanos.set(0);
     }
 
     Duration slowest() {
       return Duration.ofNanos(slowestNanos.get());
+    }
+
+    /**
+     * The slowest answer took less than 1 s more than the slowest of a quiet second just before: the build
+     * machine is shared, and what its other users cost is not this service's doing.
+     */
+    void assertAnsweredWithinASecond(String during) {
+      assertThat(slowest()).as("health " + during + " (quiet: " + quiet.toMillis() + " ms)")
+          .isLessThan(Duration.ofSeconds(1).plus(quiet));
     }
 
     @Override

@@ -168,8 +168,8 @@ class VectorSetController {
         tokens = withBos;
       }
       if (tokens.length == 0 || tokens.length > Math.min(256, model.config().maxContext())) {
-        throw ApiException.unprocessable("need 1.." + Math.min(256, model.config().maxContext()) + " tokens, got "
-            + tokens.length);
+        throw ApiException.unprocessable((hasTokens ? "tokens" : "text") + ": need 1.."
+            + Math.min(256, model.config().maxContext()) + " tokens, got " + tokens.length);
       }
       ForwardResult result;
       try {
