@@ -1,5 +1,7 @@
 package io.snmfservice.security;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
@@ -10,8 +12,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -71,19 +71,26 @@ final class RateLimitFilter extends OncePerRequestFilter {
         + quota.requestsPerSecond() + " per second (burst " + quota.burst() + "); retry in " + seconds + " s");
   }
 
-  /** The replica's buckets, one per key id or client address, shared by the API's and the dashboard's filter. */
+  /**
+   * The replica's buckets, one per key id or client address, shared by the API's and the dashboard's filter. A
+   * bucket unused for as long as it takes to refill is full again, so it is dropped then: client addresses are
+   * many.
+   */
   @Component
   static final class Buckets {
 
     private final SecurityProperties.Quota quota;
-    private final Map<Object, Bucket> byKey = new ConcurrentHashMap<>();
+    private final Cache<Object, Bucket> byKey;
 
     Buckets(SecurityProperties settings) {
       this.quota = settings.quota();
+      long refillSeconds = (quota.burst() + quota.requestsPerSecond() - 1) / quota.requestsPerSecond();
+      this.byKey = Caffeine.newBuilder().expireAfterAccess(Duration.ofSeconds(refillSeconds + 1))
+          .maximumSize(100_000).build();
     }
 
     Bucket of(Object key) {
-      return byKey.computeIfAbsent(key, k -> Bucket.builder()
+      return byKey.get(key, k -> Bucket.builder()
           .addLimit(Bandwidth.builder().capacity(quota.burst())
               .refillGreedy(quota.requestsPerSecond(), Duration.ofSeconds(1)).build())
           .build());
