@@ -111,6 +111,15 @@ public class JobService {
     return store.find(id);
   }
 
+  public List<Job> findAll(java.util.Collection<Long> ids) {
+    return store.findAll(ids);
+  }
+
+  /** A value that changes whenever any job changes. */
+  public String version() {
+    return store.version();
+  }
+
   public List<Job> list(JobStatus status, String type, int page, int size) {
     return store.list(status, type, page * size, size);
   }

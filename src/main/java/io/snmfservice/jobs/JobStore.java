@@ -143,6 +143,18 @@ public class JobStore {
     return jdbc.sql("SELECT " + COLUMNS + " FROM job WHERE id = ?").param(id).query(rowMapper).optional();
   }
 
+  /** The jobs of {@code ids} that exist, in one query (event streams' shared poll). */
+  public List<Job> findAll(Collection<Long> ids) {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM job WHERE id = ANY(?)").param(ids.toArray(Long[]::new))
+        .query(rowMapper).list();
+  }
+
+  /** Changes whenever a job is added, removed or updated: the row count and the latest update. */
+  public String version() {
+    return jdbc.sql("SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') FROM job").query(String.class)
+        .single();
+  }
+
   public Optional<Job> findByIdempotencyKey(String key, Long owner) {
     return jdbc.sql("SELECT " + COLUMNS + " FROM job WHERE idempotency_key = ? AND coalesce(created_by, 0) = coalesce(?, 0)")
         .params(key, owner)

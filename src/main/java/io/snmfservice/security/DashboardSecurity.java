@@ -2,6 +2,7 @@ package io.snmfservice.security;
 
 import io.snmfservice.audit.AuditLog;
 import io.snmfservice.web.RefusalLog;
+import io.snmfservice.web.ProblemWriter;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -25,9 +26,11 @@ import org.springframework.security.web.access.ExceptionTranslationFilter;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.authentication.logout.LogoutFilter;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The dashboard ({@code /ui}) signs in once per browser session: the user pastes an API key into the login form,
@@ -43,7 +46,8 @@ class DashboardSecurity {
   @Bean
   @Order(1)
   SecurityFilterChain dashboardFilterChain(HttpSecurity http, ApiKeys keys, SecurityProperties settings,
-      AuditLog audit, AuthenticationFailures failures, RefusalLog refusals) throws Exception {
+      AuditLog audit, AuthenticationFailures failures, RefusalLog refusals, RateLimitFilter.Buckets buckets,
+      JsonMapper json) throws Exception {
     http.securityMatcher("/", "/ui", "/ui/**", "/docs", "/docs/**", "/openapi.yaml", "/webjars/**", "/favicon.ico");
     if (settings.mode() == SecurityProperties.Mode.OPEN) {
       return http.anonymous(a -> a.principal(Caller.OPEN_MODE).authorities(Caller.OPEN_MODE.role().authorities()))
@@ -57,6 +61,8 @@ class DashboardSecurity {
         .requestCache(c -> c.requestCache(pagesOnly()))
         .addFilterAfter(new RevokedKeyFilter(keys), SecurityContextHolderFilter.class)
         .addFilterBefore(signInLimit(failures, refusals), UsernamePasswordAuthenticationFilter.class)
+        // after the session's sign-in is known, before the login form's POST is checked
+        .addFilterBefore(new RateLimitFilter(buckets, new ProblemWriter(json), refusals, true), LogoutFilter.class)
         .addFilterBefore(new AuditFilter(audit), ExceptionTranslationFilter.class)
         .authorizeHttpRequests(a -> a
             .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll()

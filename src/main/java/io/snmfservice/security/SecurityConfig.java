@@ -57,8 +57,8 @@ class SecurityConfig {
 
   @Bean
   SecurityFilterChain apiSecurity(HttpSecurity http, SecurityProperties settings, AuthenticationManager manager,
-      AuditLog audit, JsonMapper json, Environment env, AuthenticationFailures failures, RefusalLog refusals)
-      throws Exception {
+      AuditLog audit, JsonMapper json, Environment env, AuthenticationFailures failures, RefusalLog refusals,
+      RateLimitFilter.Buckets buckets) throws Exception {
     ProblemWriter problems = new ProblemWriter(json);
     int managementPort = separateManagementPort(env);
     http.csrf(AbstractHttpConfigurer::disable) // bearer keys are not sent by browsers on their own
@@ -68,7 +68,7 @@ class SecurityConfig {
         .logout(AbstractHttpConfigurer::disable)
         .requestCache(AbstractHttpConfigurer::disable)
         .exceptionHandling(e -> e.authenticationEntryPoint(entryPoint(problems)).accessDeniedHandler(denied(problems)))
-        .addFilterBefore(new RateLimitFilter(settings.quota(), problems, refusals), ExceptionTranslationFilter.class)
+        .addFilterBefore(new RateLimitFilter(buckets, problems, refusals, false), ExceptionTranslationFilter.class)
         .addFilterBefore(new AuditFilter(audit), ExceptionTranslationFilter.class);
 
     if (settings.mode() == SecurityProperties.Mode.OPEN) {

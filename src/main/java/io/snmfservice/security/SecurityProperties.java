@@ -36,7 +36,8 @@ public record SecurityProperties(
    * @param maxActiveJobs queued + running jobs one key may have
    * @param requestsPerSecond sustained request rate of one key (token bucket refill)
    * @param burst requests one key may send at once (bucket capacity)
-   * @param steerConcurrency interactive {@code POST /v1/steer} requests one key may have running
+   * @param steerConcurrency synchronous computations one key may have running (POST /v1/steer, the playground,
+   *     POST /v1/vector-sets/{id}/encode); the replica's own limit is {@code snmf.limits.compute-concurrency}
    * @param adminExempt whether admin keys skip these limits
    * @param retryAfter what {@code Retry-After} says when the job quota is full
    */

@@ -6,6 +6,7 @@ import io.snmfservice.jobs.JobService;
 import io.snmfservice.jobs.JobStatus;
 import io.snmfservice.web.ApiException;
 import io.snmfservice.web.Paging;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,9 +55,9 @@ class JobsController {
   SseEmitter listEvents(@RequestParam(required = false) String status, @RequestParam(required = false) String type,
       @RequestParam(defaultValue = "0") int page) {
     JobStatus parsed = status(status);
-    int p = Paging.ofLink(page, PAGE_SIZE).page();
-    return live.subscribe("jobs", "ui/jobs", "rows",
-        () -> new LiveFragments.Snapshot(listVariables(parsed, type, p), false));
+    int from = Paging.ofLink(page, PAGE_SIZE).page();
+    return live.jobs(Arrays.asList(parsed, type, from), "jobs", "ui/jobs", "rows",
+        () -> listVariables(parsed, type, from));
   }
 
   @GetMapping("/ui/jobs/{id}")
@@ -72,8 +73,8 @@ class JobsController {
   @ResponseBody
   SseEmitter events(@PathVariable long id) {
     jobs.get(id);
-    return live.subscribe("progress", "ui/job", "progress", () -> {
-      JobRow row = JobRow.of(jobs.get(id));
+    return live.job(id, "progress", "ui/job", "progress", job -> {
+      JobRow row = JobRow.of(job);
       return new LiveFragments.Snapshot(Map.of("job", row), row.terminal());
     });
   }

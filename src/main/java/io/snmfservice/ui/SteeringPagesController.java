@@ -8,7 +8,9 @@ import io.snmfservice.steering.service.InteractiveSteering;
 import io.snmfservice.steering.service.SteerRequest;
 import io.snmfservice.steering.service.SteeringStore;
 import io.snmfservice.web.ApiException;
+import io.snmfservice.web.TooManyRequestsException;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.util.LinkedMultiValueMap;
@@ -79,6 +81,9 @@ class SteeringPagesController {
       model.addAttribute("result", interactive.compare(forms.bind(v.map(), SteerRequest.class), klTarget));
     } catch (ApiException e) {
       response.setStatus(e.status().value());
+      if (e instanceof TooManyRequestsException busy) {
+        response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(busy.retryAfterSeconds()));
+      }
       model.addAttribute("problem", Problem.of(e));
     }
     model.addAttribute("form", form);

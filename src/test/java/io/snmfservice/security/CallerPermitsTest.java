@@ -3,6 +3,7 @@ package io.snmfservice.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.snmfservice.web.ApiException;
 import io.snmfservice.web.TooManyRequestsException;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -12,7 +13,8 @@ import org.springframework.security.core.context.SecurityContextHolder;
 class CallerPermitsTest {
 
   private final CallerPermits permits = new CallerPermits(new SecurityProperties(SecurityProperties.Mode.KEYS, null,
-      new SecurityProperties.Quota(20, 50, 200, 1, true, Duration.ofSeconds(30)), 30));
+      new SecurityProperties.Quota(20, 50, 200, 1, true, Duration.ofSeconds(30)), 30),
+      new LimitsProperties(2, Duration.ofMillis(50), 2, 3, Duration.ofMinutes(10)));
 
   @AfterEach
   void clear() {
@@ -24,26 +26,71 @@ class CallerPermitsTest {
   }
 
   @Test
-  void oneInteractiveRequestPerKeyAtATime() {
+  void oneComputationPerKeyAtATime() {
     actAs(new Caller(7L, "alice", Role.SUBMITTER));
-    CallerPermits.Permit first = permits.acquireInteractive();
-    assertThatThrownBy(permits::acquireInteractive).isInstanceOf(TooManyRequestsException.class)
+    CallerPermits.Permit first = permits.acquireCompute("steering");
+    assertThatThrownBy(() -> permits.acquireCompute("steering")).isInstanceOf(TooManyRequestsException.class)
         .hasMessageContaining("alice");
     actAs(new Caller(8L, "bob", Role.SUBMITTER));
-    permits.acquireInteractive().close();
+    permits.acquireCompute("steering").close();
     actAs(new Caller(7L, "alice", Role.SUBMITTER));
     first.close();
-    permits.acquireInteractive().close();
+    permits.acquireCompute("steering").close();
   }
 
   @Test
   void adminsAreExempt() {
     actAs(new Caller(9L, "root", Role.ADMIN));
-    CallerPermits.Permit a = permits.acquireInteractive();
-    CallerPermits.Permit b = permits.acquireInteractive();
+    CallerPermits.Permit a = permits.acquireCompute("steering");
+    CallerPermits.Permit b = permits.acquireCompute("steering");
     a.close();
     b.close();
     assertThat(Role.ADMIN.includes(Role.SUBMITTER)).isTrue();
+  }
+
+  @Test
+  void theReplicaHasItsOwnComputeLimitAcrossKeys() {
+    actAs(new Caller(7L, "alice", Role.SUBMITTER));
+    CallerPermits.Permit a = permits.acquireCompute("encoding");
+    actAs(new Caller(8L, "bob", Role.SUBMITTER));
+    CallerPermits.Permit b = permits.acquireCompute("encoding");
+    actAs(new Caller(9L, "carol", Role.SUBMITTER));
+    assertThatThrownBy(() -> permits.acquireCompute("encoding")).isInstanceOf(TooManyRequestsException.class)
+        .hasMessageContaining("replica");
+    a.close();
+    a.close(); // a second close releases nothing more
+    permits.acquireCompute("encoding").close();
+    b.close();
+    assertThat(permits.peakComputing()).isEqualTo(2);
+  }
+
+  @Test
+  void computeFailsWith503OnceItsTimeIsUp() throws InterruptedException {
+    actAs(new Caller(7L, "alice", Role.SUBMITTER));
+    try (CallerPermits.Compute permit = permits.acquireCompute("encoding")) {
+      permit.checkTime();
+      Thread.sleep(80);
+      assertThatThrownBy(permit::checkTime).isInstanceOf(ApiException.class)
+          .satisfies(e -> assertThat(((ApiException) e).status().value()).isEqualTo(503));
+    }
+  }
+
+  @Test
+  void streamsAreCappedPerKeyAndPerReplica() {
+    actAs(new Caller(7L, "alice", Role.SUBMITTER));
+    CallerPermits.Permit a1 = permits.acquireStream();
+    CallerPermits.Permit a2 = permits.acquireStream();
+    assertThatThrownBy(permits::acquireStream).hasMessageContaining("alice");
+    actAs(new Caller(8L, "bob", Role.SUBMITTER));
+    CallerPermits.Permit b1 = permits.acquireStream();
+    assertThatThrownBy(permits::acquireStream).hasMessageContaining("replica");
+    assertThat(permits.openStreams()).isEqualTo(3);
+    a1.close();
+    a1.close();
+    permits.acquireStream().close();
+    a2.close();
+    b1.close();
+    assertThat(permits.openStreams()).isZero();
   }
 
   @Test

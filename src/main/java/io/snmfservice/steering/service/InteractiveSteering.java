@@ -14,10 +14,7 @@ import io.snmfservice.steering.SteeringVector;
 import io.snmfservice.transformer.SamplingConfig;
 import io.snmfservice.security.CallerPermits;
 import io.snmfservice.web.ApiException;
-import io.snmfservice.web.TooManyRequestsException;
 import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Service;
 
 /**
@@ -27,16 +24,13 @@ import org.springframework.stereotype.Service;
 @Service
 public class InteractiveSteering {
 
-  /** Interactive steering runs in the request thread; this many at once, the rest get 429. */
-  static final int CONCURRENT_STEERS = 2;
   private static final int MAX_PROMPT_TOKENS = 256;
   private static final SamplingConfig SAMPLING = SamplingConfig.sample(1f, 30, 0.3f);
 
   private final SteeringService steering;
   private final ModelService models;
   private final ModelRuntime runtime;
-  private final Semaphore interactive = new Semaphore(CONCURRENT_STEERS);
-  /** Per key, so one key cannot take every slot. */
+  /** Per key and per replica, so a burst cannot take every core. */
   private final CallerPermits callerPermits;
 
   public InteractiveSteering(SteeringService steering, ModelService models, ModelRuntime runtime,
@@ -61,7 +55,7 @@ public class InteractiveSteering {
   /** The playground's answer: the steered continuation beside the unsteered one from the same seed. */
   public record Comparison(SteerResponse steered, String unsteeredText, Double klTarget) {}
 
-  public SteerResponse steer(SteerRequest r) throws InterruptedException {
+  public SteerResponse steer(SteerRequest r) {
     return run(r, null, false).steered();
   }
 
@@ -69,14 +63,14 @@ public class InteractiveSteering {
    * Steered and unsteered continuations side by side; with {@code klTarget} the α (of {@code r}'s sign) is first
    * searched so that the KL at the prompt's last token hits the target, as steering jobs do.
    */
-  public Comparison compare(SteerRequest r, Double klTarget) throws InterruptedException {
+  public Comparison compare(SteerRequest r, Double klTarget) {
     if (klTarget != null && !(klTarget > 0 && klTarget <= 10)) {
       throw ApiException.unprocessable("KL target must be in (0, 10]");
     }
     return run(r, klTarget, true);
   }
 
-  private Comparison run(SteerRequest r, Double klTarget, boolean withUnsteered) throws InterruptedException {
+  private Comparison run(SteerRequest r, Double klTarget, boolean withUnsteered) {
     Model model = models.get(r.modelId());
     int given = (r.featureId() == null ? 0 : 1) + (r.vector() == null ? 0 : 1) + (r.member() == null ? 0 : 1);
     if (given != 1) {
@@ -89,18 +83,9 @@ public class InteractiveSteering {
     if (!Double.isFinite(r.alpha()) || Math.abs(r.alpha()) > 1e6) {
       throw ApiException.unprocessable("alpha must be finite with |alpha| <= 1e6");
     }
-    try (CallerPermits.Permit permit = callerPermits.acquireInteractive()) {
-      return runWithinReplicaLimit(r, klTarget, withUnsteered, model, target);
-    }
-  }
-
-  private Comparison runWithinReplicaLimit(SteerRequest r, Double klTarget, boolean withUnsteered, Model model,
-      SteeringTarget target) throws InterruptedException {
-    if (!interactive.tryAcquire(2, TimeUnit.SECONDS)) {
-      throw new TooManyRequestsException(
-          CONCURRENT_STEERS + " interactive steering requests are running; retry shortly or use POST /v1/steering", 2);
-    }
-    try (ModelRuntime.Lease lease = runtime.acquire(model.getId())) {
+    try (CallerPermits.Compute permit = callerPermits.acquireCompute("steering");
+        ModelRuntime.Lease lease = runtime.acquire(model.getId())) {
+      permit.checkTime();
       int promptTokens = lease.get().tokenizer().encode(r.prompt()).length;
       if (promptTokens > MAX_PROMPT_TOKENS) {
         throw ApiException.tooLarge("prompt has " + promptTokens + " tokens, more than " + MAX_PROMPT_TOKENS);
@@ -111,18 +96,18 @@ public class InteractiveSteering {
       if (klTarget != null) {
         alpha = searchAlpha(lease.get(), vector, r.prompt(), alpha < 0 ? SteeringSign.NEGATIVE : SteeringSign.POSITIVE,
             klTarget);
+        permit.checkTime();
       }
       int newTokens = r.newTokens() == null ? 20 : r.newTokens();
       long seed = r.seed() == null ? 0L : r.seed();
       SteeringRunner.SingleSteer s = runner.steerOnce(vector, r.prompt(), alpha, newTokens, SAMPLING, seed, 10);
+      permit.checkTime();
       String unsteered = withUnsteered
           ? runner.steerOnce(vector, r.prompt(), 0, newTokens, SAMPLING, seed, 1).text() : null;
       return new Comparison(new SteerResponse(s.signedAlpha(), s.kl(), Shift.of(s.shifts().rising()),
           Shift.of(s.shifts().falling()), s.tokens(), s.text()), unsteered, klTarget);
     } catch (IllegalArgumentException e) {
       throw ApiException.unprocessable(e.getMessage());
-    } finally {
-      interactive.release();
     }
   }
 

@@ -13,7 +13,7 @@ public record SteerRequest(
     @NotNull Long modelId,
     @Min(0) Integer layer,
     Long featureId,
-    float[] vector,
+    @Size(max = SteerRequest.MAX_VECTOR) float[] vector,
     @Valid MemberRef member,
     @NotBlank @Size(max = 2000) String prompt,
     @NotNull Double alpha,
@@ -21,4 +21,6 @@ public record SteerRequest(
     Long seed) {
 
   public static final int MAX_NEW_TOKENS = 64;
+  /** Wider than any residual stream served here; bounds the body and the parse. */
+  public static final int MAX_VECTOR = 65536;
 }

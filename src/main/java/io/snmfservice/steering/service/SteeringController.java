@@ -65,7 +65,7 @@ class SteeringController {
 
   /** One synchronous steered generation, bounded in tokens and in concurrency. */
   @PostMapping("/v1/steer")
-  InteractiveSteering.SteerResponse steer(@Valid @RequestBody SteerRequest r) throws InterruptedException {
+  InteractiveSteering.SteerResponse steer(@Valid @RequestBody SteerRequest r) {
     return interactive.steer(r);
   }
 }

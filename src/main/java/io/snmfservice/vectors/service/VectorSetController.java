@@ -2,6 +2,7 @@ package io.snmfservice.vectors.service;
 
 import io.snmfservice.config.ConditionalOnRole;
 import io.snmfservice.models.ModelRuntime;
+import io.snmfservice.security.CallerPermits;
 import io.snmfservice.transformer.ForwardResult;
 import io.snmfservice.transformer.HookSpec;
 import io.snmfservice.transformer.HookedTransformer;
@@ -38,11 +39,13 @@ class VectorSetController {
   private final VectorSetService sets;
   private final VectorSetStore store;
   private final ModelRuntime runtime;
+  private final CallerPermits permits;
 
-  VectorSetController(VectorSetService sets, VectorSetStore store, ModelRuntime runtime) {
+  VectorSetController(VectorSetService sets, VectorSetStore store, ModelRuntime runtime, CallerPermits permits) {
     this.sets = sets;
     this.store = store;
     this.runtime = runtime;
+    this.permits = permits;
   }
 
   /**
@@ -149,9 +152,12 @@ class VectorSetController {
     if ((r.text() != null) == hasTokens) {
       throw ApiException.badRequest("give exactly one of text and tokens");
     }
-    SaeEncoder encoder = sets.encoder(id);
     int top = r.top() == null ? 10 : r.top();
-    try (ModelRuntime.Lease lease = runtime.acquire(set.modelId())) {
+    // the permit before the encoder: loading its weights is part of the cost
+    try (CallerPermits.Compute permit = permits.acquireCompute("encoding");
+        ModelRuntime.Lease lease = runtime.acquire(set.modelId())) {
+      SaeEncoder encoder = sets.encoder(id);
+      permit.checkTime();
       HookedTransformer model = lease.get().transformer();
       int[] tokens = hasTokens ? r.tokens() : lease.get().tokenizer().encode(r.text());
       int bos = model.config().bosId();
@@ -162,8 +168,8 @@ class VectorSetController {
         tokens = withBos;
       }
       if (tokens.length == 0 || tokens.length > Math.min(256, model.config().maxContext())) {
-        throw ApiException.unprocessable("need 1.." + Math.min(256, model.config().maxContext()) + " tokens, got "
-            + tokens.length);
+        throw ApiException.unprocessable((hasTokens ? "tokens" : "text") + ": need 1.."
+            + Math.min(256, model.config().maxContext()) + " tokens, got " + tokens.length);
       }
       ForwardResult result;
       try {
@@ -173,6 +179,7 @@ class VectorSetController {
       }
       List<TokenLatents> out = new ArrayList<>();
       for (int t = 0; t < tokens.length; t++) {
+        permit.checkTime();
         float[] x = result.capture(set.hook(), 0, t);
         float[] f = encoder.encode(x);
         float[] xHat = encoder.decode(f);
