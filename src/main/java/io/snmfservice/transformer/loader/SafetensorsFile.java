@@ -1,18 +1,25 @@
 package io.snmfservice.transformer.loader;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.snmfservice.transformer.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,66 +28,207 @@ import java.util.Set;
  * ({@code name → {dtype, shape, data_offsets: [begin, end]}}, offsets relative to the end of the header), then the
  * raw little-endian tensor data. Tensors are memory-mapped one at a time and converted to float32
  * (F32, F16, BF16 and F64 are understood).
+ *
+ * <p>The one reader for uploads and checkpoints, so it trusts nothing in the file: the header length is bounded
+ * (by the file and by {@code maxHeaderBytes}) before it is allocated, every entry's dtype, shape and offsets are
+ * checked with exact arithmetic when the file is opened (element count × dtype size = end − begin, 0 ≤ begin ≤
+ * end ≤ data length, no two tensors overlap), and {@link #info} gives shape and dtype so callers can check them
+ * against what they expect before {@link #read} allocates. Malformed files raise
+ * {@link MalformedTensorFileException} naming the field.
  */
 public final class SafetensorsFile implements AutoCloseable {
 
-  private record Entry(String dtype, long[] shape, long begin, long end) {}
+  /** Header bound for checkpoints (a large model's header is a few MB at most). */
+  public static final long DEFAULT_MAX_HEADER_BYTES = 100L << 20;
+  /** Most dimensions a tensor may declare. */
+  static final int MAX_RANK = 8;
+  /** Largest Java array most JVMs will allocate. */
+  public static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+
+  /** What the header says about one tensor; {@code elements} is the exact product of {@code shape}. */
+  public record TensorInfo(String name, String dtype, long[] shape, long elements, long begin, long end) {
+    public long[] shape() {
+      return shape.clone();
+    }
+  }
 
   private final Path path;
   private final FileChannel channel;
   private final long dataStart;
-  private final Map<String, Entry> entries = new LinkedHashMap<>();
+  private final Map<String, TensorInfo> entries = new LinkedHashMap<>();
 
-  private SafetensorsFile(Path path) throws IOException {
+  private SafetensorsFile(Path path, long maxHeaderBytes) throws IOException {
     this.path = path;
     this.channel = FileChannel.open(path, StandardOpenOption.READ);
     try {
+      long size = channel.size();
+      if (size < 8) {
+        throw new MalformedTensorFileException("not a safetensors file: " + size + " bytes, too short for the header"
+            + " length");
+      }
       ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
       readFully(lengthBytes, 0);
       long headerLength = lengthBytes.getLong(0);
-      if (headerLength <= 0 || headerLength > 100_000_000L || 8 + headerLength > channel.size()) {
-        throw new IOException(path + ": not a safetensors file (header length " + headerLength + ")");
+      if (headerLength < 2 || headerLength > size - 8 || headerLength > maxHeaderBytes) {
+        throw new MalformedTensorFileException("not a safetensors file: header length " + Long.toUnsignedString(
+            headerLength) + " is outside 2.." + Math.min(size - 8, maxHeaderBytes) + " (file of " + size + " bytes)");
       }
       ByteBuffer header = ByteBuffer.allocate((int) headerLength);
       readFully(header, 8);
       this.dataStart = 8 + headerLength;
-      JsonObject json = JsonParser.parseString(new String(header.array(), StandardCharsets.UTF_8)).getAsJsonObject();
-      for (Map.Entry<String, JsonElement> e : json.entrySet()) {
-        if (e.getKey().equals("__metadata__")) {
-          continue;
-        }
-        JsonObject info = e.getValue().getAsJsonObject();
-        var shapeJson = info.getAsJsonArray("shape");
-        long[] shape = new long[shapeJson.size()];
-        for (int i = 0; i < shape.length; i++) {
-          shape[i] = shapeJson.get(i).getAsLong();
-        }
-        var offsets = info.getAsJsonArray("data_offsets");
-        Entry entry = new Entry(info.get("dtype").getAsString(), shape, offsets.get(0).getAsLong(), offsets.get(1).getAsLong());
-        if (dataStart + entry.end() > channel.size()) {
-          throw new IOException(path + ": tensor " + e.getKey() + " extends past the end of the file");
-        }
-        entries.put(e.getKey(), entry);
-      }
+      parseHeader(new String(header.array(), StandardCharsets.UTF_8), size - dataStart);
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
     }
   }
 
-  /** Opens a file and parses its header. */
+  /** Opens a file and checks its header (at most {@link #DEFAULT_MAX_HEADER_BYTES}). */
   public static SafetensorsFile open(Path path) {
+    return open(path, DEFAULT_MAX_HEADER_BYTES);
+  }
+
+  /** Opens a file whose header may be at most {@code maxHeaderBytes} long, and checks it. */
+  public static SafetensorsFile open(Path path, long maxHeaderBytes) {
     try {
-      return new SafetensorsFile(path);
+      return new SafetensorsFile(path, maxHeaderBytes);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + path, e);
     }
   }
 
+  private void parseHeader(String text, long dataLength) {
+    JsonObject json;
+    try {
+      JsonElement parsed = JsonParser.parseString(text);
+      if (!parsed.isJsonObject()) {
+        throw new MalformedTensorFileException("safetensors header is not a JSON object");
+      }
+      json = parsed.getAsJsonObject();
+    } catch (JsonParseException | StackOverflowError e) { // deeply nested junk overflows the parser's stack
+      throw new MalformedTensorFileException("safetensors header is not valid JSON");
+    }
+    for (Map.Entry<String, JsonElement> e : json.entrySet()) {
+      if (!e.getKey().equals("__metadata__")) {
+        entries.put(e.getKey(), entry(e.getKey(), e.getValue(), dataLength));
+      }
+    }
+    requireNoOverlap();
+  }
+
+  private static TensorInfo entry(String name, JsonElement value, long dataLength) {
+    if (!value.isJsonObject()) {
+      throw new MalformedTensorFileException("header entry of " + name + " is not an object");
+    }
+    JsonObject info = value.getAsJsonObject();
+    JsonElement dtypeJson = info.get("dtype");
+    if (dtypeJson == null || !dtypeJson.isJsonPrimitive() || !dtypeJson.getAsJsonPrimitive().isString()) {
+      throw new MalformedTensorFileException("dtype of " + name + " is missing");
+    }
+    String dtype = dtypeJson.getAsString();
+    int width = bytesPerValue(dtype);
+    if (width == 0) {
+      throw new MalformedTensorFileException("dtype of " + name + " is " + dtype + ", not a safetensors dtype");
+    }
+    long[] shape = longs(info.get("shape"), "shape of " + name, MAX_RANK);
+    long elements = 1;
+    try {
+      for (long s : shape) {
+        if (s < 0) {
+          throw new MalformedTensorFileException("shape of " + name + " " + Arrays.toString(shape)
+              + " has a negative dimension");
+        }
+        elements = Math.multiplyExact(elements, s);
+      }
+    } catch (ArithmeticException overflow) {
+      throw new MalformedTensorFileException("shape of " + name + " " + Arrays.toString(shape)
+          + " has more elements than a 64-bit count can hold");
+    }
+    long[] offsets = longs(info.get("data_offsets"), "data_offsets of " + name, 2);
+    if (offsets.length != 2) {
+      throw new MalformedTensorFileException("data_offsets of " + name + " must be [begin, end]");
+    }
+    long begin = offsets[0];
+    long end = offsets[1];
+    if (begin < 0 || begin > end || end > dataLength) {
+      throw new MalformedTensorFileException("data_offsets of " + name + " " + Arrays.toString(offsets)
+          + " are not within the " + dataLength + " data bytes (0 ≤ begin ≤ end ≤ data length)");
+    }
+    long bytes;
+    try {
+      bytes = Math.multiplyExact(elements, width);
+    } catch (ArithmeticException overflow) {
+      bytes = -1;
+    }
+    if (bytes != end - begin) {
+      throw new MalformedTensorFileException("data_offsets of " + name + " " + Arrays.toString(offsets) + " span "
+          + (end - begin) + " bytes, but shape " + Arrays.toString(shape) + " of " + dtype + " needs "
+          + (bytes < 0 ? "more than 2^63" : Long.toString(bytes)));
+    }
+    return new TensorInfo(name, dtype, shape, elements, begin, end);
+  }
+
+  /** A JSON array of at most {@code maxLength} exact 64-bit integers (no fractions, no rounding of big ones). */
+  private static long[] longs(JsonElement element, String field, int maxLength) {
+    if (element == null || !element.isJsonArray()) {
+      throw new MalformedTensorFileException(field + " is missing or not an array");
+    }
+    JsonArray array = element.getAsJsonArray();
+    if (array.size() > maxLength) {
+      throw new MalformedTensorFileException(field + " has " + array.size() + " entries, at most " + maxLength);
+    }
+    long[] values = new long[array.size()];
+    for (int i = 0; i < values.length; i++) {
+      JsonElement v = array.get(i);
+      try {
+        if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) {
+          throw new NumberFormatException();
+        }
+        String digits = v.getAsString();
+        if (digits.length() > 40) { // BigDecimal would take "1e999999999" but there is no reason to try
+          throw new NumberFormatException();
+        }
+        values[i] = new BigDecimal(digits).longValueExact();
+      } catch (NumberFormatException | ArithmeticException e) {
+        throw new MalformedTensorFileException(field + " holds " + abbreviate(v.toString())
+            + ", not a 64-bit integer");
+      }
+    }
+    return values;
+  }
+
+  private void requireNoOverlap() {
+    List<TensorInfo> byBegin = new ArrayList<>(entries.values());
+    byBegin.sort(Comparator.comparingLong(TensorInfo::begin));
+    for (int i = 1; i < byBegin.size(); i++) {
+      TensorInfo before = byBegin.get(i - 1);
+      TensorInfo after = byBegin.get(i);
+      if (after.begin() < before.end()) {
+        throw new MalformedTensorFileException("data_offsets of " + after.name() + " overlap those of "
+            + before.name());
+      }
+    }
+  }
+
+  /** Bytes per value of a safetensors dtype, 0 for an unknown one. */
+  static int bytesPerValue(String dtype) {
+    return switch (dtype) {
+      case "BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3" -> 1;
+      case "I16", "U16", "F16", "BF16" -> 2;
+      case "I32", "U32", "F32" -> 4;
+      case "I64", "U64", "F64" -> 8;
+      default -> 0;
+    };
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+  }
+
   private void readFully(ByteBuffer buffer, long position) throws IOException {
     while (buffer.hasRemaining()) {
       if (channel.read(buffer, position + buffer.position()) < 0) {
-        throw new IOException(path + ": unexpected end of file");
+        throw new MalformedTensorFileException("safetensors file ends early");
       }
     }
   }
@@ -93,27 +241,27 @@ public final class SafetensorsFile implements AutoCloseable {
     return entries.containsKey(name);
   }
 
-  /** Reads a tensor as float32 with its shape. */
-  public Tensor read(String name) {
-    Entry entry = entries.get(name);
+  /** The checked header entry of a tensor (shape, dtype, exact element count), without reading its data. */
+  public TensorInfo info(String name) {
+    TensorInfo entry = entries.get(name);
     if (entry == null) {
       throw new IllegalArgumentException(path + " has no tensor " + name);
     }
-    long count = 1;
-    for (long s : entry.shape()) {
-      count *= s;
+    return entry;
+  }
+
+  /** Reads a tensor as float32 with its shape. */
+  public Tensor read(String name) {
+    TensorInfo entry = info(name);
+    if (!Set.of("F32", "F16", "BF16", "F64").contains(entry.dtype())) {
+      throw new MalformedTensorFileException("dtype of " + name + " is " + entry.dtype()
+          + "; only F32, F16, BF16 and F64 tensors can be read");
     }
-    int bytesPerValue = switch (entry.dtype()) {
-      case "F32" -> 4;
-      case "F16", "BF16" -> 2;
-      case "F64" -> 8;
-      default -> throw new IllegalArgumentException(name + ": unsupported dtype " + entry.dtype());
-    };
-    if (entry.end() - entry.begin() != count * bytesPerValue || count > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(name + ": " + (entry.end() - entry.begin()) + " bytes do not hold shape "
-          + java.util.Arrays.toString(entry.shape()) + " of " + entry.dtype());
+    if (entry.elements() > MAX_ARRAY_LENGTH) {
+      throw new MalformedTensorFileException("shape of " + name + " " + Arrays.toString(entry.shape)
+          + " has more elements than one array can hold");
     }
-    float[] values = new float[(int) count];
+    float[] values = new float[(int) entry.elements()];
     try {
       ByteBuffer data = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + entry.begin(), entry.end() - entry.begin())
           .order(ByteOrder.LITTLE_ENDIAN);
@@ -141,7 +289,7 @@ public final class SafetensorsFile implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot map " + name + " from " + path, e);
     }
-    return new Tensor(values, entry.shape().clone());
+    return new Tensor(values, entry.shape());
   }
 
   @Override
