@@ -16,10 +16,15 @@ import java.math.BigDecimal;
 public record SaeConfig(String hookName, HookPoint hook, int dIn, int dSae, String architecture,
     boolean applyBDecToInput, String normalizeActivations, JsonObject cfg) {
 
+  /** SAELens writes a few hundred bytes; a bound keeps a 64 MB "cfg.json" from becoming a huge JSON tree. */
+  public static final int MAX_CHARS = 1 << 20;
   private static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
   /** Parses and checks a cfg.json; throws {@link VectorImportException} naming the field otherwise. */
   public static SaeConfig parse(String cfgJson) {
+    if (cfgJson.length() > MAX_CHARS) {
+      throw new VectorImportException("cfg.json is " + cfgJson.length() + " characters long, at most " + MAX_CHARS);
+    }
     JsonObject cfg;
     try {
       JsonElement parsed = JsonParser.parseString(cfgJson);

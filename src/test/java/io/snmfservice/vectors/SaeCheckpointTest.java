@@ -114,6 +114,7 @@ class SaeCheckpointTest {
     assertThatThrownBy(() -> SaeConfig.parse(cfg.formatted("4", "4").replace("}", ",\"apply_b_dec_to_input\":{}}")))
         .hasMessageContaining("cfg.json apply_b_dec_to_input");
     assertThatThrownBy(() -> SaeConfig.parse("[".repeat(100_000))).hasMessageContaining("cfg.json");
+    assertThatThrownBy(() -> SaeConfig.parse("[" + "1,".repeat(1 << 20) + "1]")).hasMessageContaining("at most");
   }
 
   @Test

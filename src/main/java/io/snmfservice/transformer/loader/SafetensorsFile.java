@@ -1,12 +1,10 @@
 package io.snmfservice.transformer.loader;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import io.snmfservice.transformer.Tensor;
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -97,40 +95,69 @@ public final class SafetensorsFile implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads the header with a streaming reader, so no JSON tree is built: arrays longer than a shape can be are
+   * refused at their first surplus entry and {@code __metadata__} is skipped, whatever the header holds.
+   */
   private void parseHeader(String text, long dataLength) {
-    JsonObject json;
-    try {
-      JsonElement parsed = JsonParser.parseString(text);
-      if (!parsed.isJsonObject()) {
+    try (JsonReader reader = new JsonReader(new StringReader(text))) {
+      if (reader.peek() != JsonToken.BEGIN_OBJECT) {
         throw new MalformedTensorFileException("safetensors header is not a JSON object");
       }
-      json = parsed.getAsJsonObject();
-    } catch (JsonParseException | StackOverflowError e) { // deeply nested junk overflows the parser's stack
-      throw new MalformedTensorFileException("safetensors header is not valid JSON");
-    }
-    for (Map.Entry<String, JsonElement> e : json.entrySet()) {
-      if (!e.getKey().equals("__metadata__")) {
-        entries.put(e.getKey(), entry(e.getKey(), e.getValue(), dataLength));
+      reader.beginObject();
+      while (reader.hasNext()) {
+        String name = reader.nextName();
+        if (name.equals("__metadata__")) {
+          reader.skipValue();
+        } else if (entries.containsKey(name)) {
+          throw new MalformedTensorFileException("safetensors header names tensor " + abbreviate(name) + " twice");
+        } else {
+          entries.put(name, entry(name, reader, dataLength));
+        }
       }
+      reader.endObject();
+      if (reader.peek() != JsonToken.END_DOCUMENT) {
+        throw new MalformedTensorFileException("safetensors header has more after its JSON object");
+      }
+    } catch (IOException | IllegalStateException e) { // malformed or mistyped JSON
+      throw new MalformedTensorFileException("safetensors header is not valid JSON");
     }
     requireNoOverlap();
   }
 
-  private static TensorInfo entry(String name, JsonElement value, long dataLength) {
-    if (!value.isJsonObject()) {
+  private static TensorInfo entry(String name, JsonReader reader, long dataLength) throws IOException {
+    if (reader.peek() != JsonToken.BEGIN_OBJECT) {
       throw new MalformedTensorFileException("header entry of " + name + " is not an object");
     }
-    JsonObject info = value.getAsJsonObject();
-    JsonElement dtypeJson = info.get("dtype");
-    if (dtypeJson == null || !dtypeJson.isJsonPrimitive() || !dtypeJson.getAsJsonPrimitive().isString()) {
+    String dtype = null;
+    long[] shape = null;
+    long[] offsets = null;
+    reader.beginObject();
+    while (reader.hasNext()) {
+      switch (reader.nextName()) {
+        case "dtype" -> {
+          if (reader.peek() != JsonToken.STRING) {
+            throw new MalformedTensorFileException("dtype of " + name + " is not a string");
+          }
+          dtype = reader.nextString();
+        }
+        case "shape" -> shape = longs(reader, "shape of " + name, MAX_RANK);
+        case "data_offsets" -> offsets = longs(reader, "data_offsets of " + name, 2);
+        default -> reader.skipValue();
+      }
+    }
+    reader.endObject();
+    if (dtype == null) {
       throw new MalformedTensorFileException("dtype of " + name + " is missing");
     }
-    String dtype = dtypeJson.getAsString();
     int width = bytesPerValue(dtype);
     if (width == 0) {
-      throw new MalformedTensorFileException("dtype of " + name + " is " + dtype + ", not a safetensors dtype");
+      throw new MalformedTensorFileException("dtype of " + name + " is " + abbreviate(dtype)
+          + ", not a safetensors dtype");
     }
-    long[] shape = longs(info.get("shape"), "shape of " + name, MAX_RANK);
+    if (shape == null) {
+      throw new MalformedTensorFileException("shape of " + name + " is missing");
+    }
     long elements = 1;
     try {
       for (long s : shape) {
@@ -144,8 +171,7 @@ public final class SafetensorsFile implements AutoCloseable {
       throw new MalformedTensorFileException("shape of " + name + " " + Arrays.toString(shape)
           + " has more elements than a 64-bit count can hold");
     }
-    long[] offsets = longs(info.get("data_offsets"), "data_offsets of " + name, 2);
-    if (offsets.length != 2) {
+    if (offsets == null || offsets.length != 2) {
       throw new MalformedTensorFileException("data_offsets of " + name + " must be [begin, end]");
     }
     long begin = offsets[0];
@@ -169,32 +195,31 @@ public final class SafetensorsFile implements AutoCloseable {
   }
 
   /** A JSON array of at most {@code maxLength} exact 64-bit integers (no fractions, no rounding of big ones). */
-  private static long[] longs(JsonElement element, String field, int maxLength) {
-    if (element == null || !element.isJsonArray()) {
-      throw new MalformedTensorFileException(field + " is missing or not an array");
+  private static long[] longs(JsonReader reader, String field, int maxLength) throws IOException {
+    if (reader.peek() != JsonToken.BEGIN_ARRAY) {
+      throw new MalformedTensorFileException(field + " is not an array");
     }
-    JsonArray array = element.getAsJsonArray();
-    if (array.size() > maxLength) {
-      throw new MalformedTensorFileException(field + " has " + array.size() + " entries, at most " + maxLength);
-    }
-    long[] values = new long[array.size()];
-    for (int i = 0; i < values.length; i++) {
-      JsonElement v = array.get(i);
+    long[] values = new long[maxLength];
+    int n = 0;
+    reader.beginArray();
+    while (reader.hasNext()) {
+      if (n == maxLength) {
+        throw new MalformedTensorFileException(field + " has more than " + maxLength + " entries");
+      }
+      String literal = reader.peek() == JsonToken.NUMBER ? reader.nextString() : null;
       try {
-        if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) {
+        // BigDecimal would take "1e999999999", but no integer of 64 bits needs over 40 characters
+        if (literal == null || literal.length() > 40) {
           throw new NumberFormatException();
         }
-        String digits = v.getAsString();
-        if (digits.length() > 40) { // BigDecimal would take "1e999999999" but there is no reason to try
-          throw new NumberFormatException();
-        }
-        values[i] = new BigDecimal(digits).longValueExact();
+        values[n++] = new BigDecimal(literal).longValueExact();
       } catch (NumberFormatException | ArithmeticException e) {
-        throw new MalformedTensorFileException(field + " holds " + abbreviate(v.toString())
-            + ", not a 64-bit integer");
+        throw new MalformedTensorFileException(field + " holds " + (literal == null ? "a non-number"
+            : abbreviate(literal)) + ", not a 64-bit integer");
       }
     }
-    return values;
+    reader.endArray();
+    return Arrays.copyOf(values, n);
   }
 
   private void requireNoOverlap() {

@@ -40,6 +40,7 @@ class SafetensorsHostileHeaderTest {
     rejects("{" + entry("w", "F32", "[\"6\"]", 0, 24) + "}", new byte[24], "shape of w");
     rejects("{" + entry("w", "F32", "[1,1,1,1,1,1,1,1,1]", 0, 4) + "}", new byte[4], "shape of w");
     rejects("{\"w\":{\"dtype\":\"F32\",\"data_offsets\":[0,4]}}", new byte[4], "shape of w");
+    rejects("{\"w\":{\"dtype\":\"F32\",\"shape\":[1]}}", new byte[4], "data_offsets of w");
   }
 
   @Test
@@ -74,7 +75,11 @@ class SafetensorsHostileHeaderTest {
     rejects("{\"w\":{\"dtype\":7,\"shape\":[2],\"data_offsets\":[0,8]}}", new byte[8], "dtype of w");
     rejects("[1,2,3]", new byte[0], "not a JSON object");
     rejects("{\"w\":", new byte[0], "not valid JSON");
-    rejects("{\"w\":" + "[".repeat(100_000) + "}", new byte[0], "JSON");
+    rejects("{\"__metadata__\":" + "[".repeat(100_000) + "}", new byte[0], "JSON");
+    rejects("{\"w\":" + "[".repeat(100_000) + "}", new byte[0], "entry of w");
+    rejects("{" + entry("w", "F32", "[" + "1,".repeat(1_000_000) + "2]", 0, 8) + "}", new byte[8], "shape of w");
+    rejects("{" + entry("w", "F32", "[2]", 0, 8) + "," + entry("w", "F32", "[2]", 0, 8) + "}", new byte[8], "twice");
+    rejects("{" + entry("w", "F32", "[2]", 0, 8) + "} junk", new byte[8], "header");
     rejects("{\"w\":3}", new byte[0], "entry of w");
     try (SafetensorsFile file = open(safetensors("{" + entry("i", "I64", "[2]", 0, 16) + "}", new byte[16]))) {
       assertThatThrownBy(() -> file.read("i")).isInstanceOf(MalformedTensorFileException.class)
