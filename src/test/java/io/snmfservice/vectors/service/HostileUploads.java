@@ -126,7 +126,7 @@ final class HostileUploads {
       }
       case 6 -> {
         int extra = 1 + random.nextInt(64);
-        return matrix("npy: " + extra + " bytes appended", "m.npy", Arrays.copyOf(file, file.length + extra));
+        return matrix("npy: appended " + extra + " bytes", "m.npy", Arrays.copyOf(file, file.length + extra));
       }
       default -> {
         file[random.nextInt(6)] ^= (byte) (1 + random.nextInt(255));
@@ -166,7 +166,7 @@ final class HostileUploads {
       }
       default -> {
         Mutated m = hostileSafetensors(saeEntries(), values(saeValues()));
-        return sae("sae weights: " + m.what(), cfg, m.bytes());
+        return sae("sae-weights: " + m.what(), cfg, m.bytes());
       }
     }
     return sae("sae: " + mutation, cfg, weights);
