@@ -87,6 +87,20 @@ class SafetensorsHostileHeaderTest {
     }
   }
 
+  @Test
+  void aCheckpointIndexCannotPointOutsideItsDirectoryAndAMalformedShardIsNamed() throws IOException {
+    Path model = Files.createDirectory(dir.resolve("model"));
+    Files.write(dir.resolve("outside.safetensors"), safetensors("{" + entry("w", "F32", "[1]", 0, 4) + "}", f32(1)));
+    Files.writeString(model.resolve("model.safetensors.index.json"),
+        "{\"weight_map\":{\"w\":\"../outside.safetensors\"}}");
+    assertThatThrownBy(() -> SafetensorsCheckpoint.open(model)).isInstanceOf(MalformedTensorFileException.class)
+        .hasMessageContaining("weight_map names ../outside.safetensors");
+    Files.delete(model.resolve("model.safetensors.index.json"));
+    Files.write(model.resolve("model.safetensors"), safetensors("{" + entry("w", "F32", "[-1]", 0, 4) + "}", f32(1)));
+    assertThatThrownBy(() -> SafetensorsCheckpoint.open(model)).isInstanceOf(MalformedTensorFileException.class)
+        .hasMessageContaining("model.safetensors: shape of w");
+  }
+
   private void rejects(String header, byte[] data, String message) {
     rejects(safetensors(header, data), message);
   }
