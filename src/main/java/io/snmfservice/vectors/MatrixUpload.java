@@ -7,9 +7,13 @@ import java.util.Arrays;
 
 /**
  * A matrix of directions uploaded as {@code .npy} or {@code .safetensors}: one vector per row, [n, d]. In a
- * safetensors file the tensor is the named one, else the only one, else {@code W_dec}. Values must be finite.
+ * safetensors file the tensor is the named one, else the only one, else {@code W_dec}. The declared shape must pass
+ * the {@link MatrixLimits} before any value is read, and values must be finite.
  */
 public final class MatrixUpload {
+
+  /** An uploaded safetensors file names one or a few tensors; its header has no reason to be larger. */
+  public static final long MAX_HEADER_BYTES = 1 << 20;
 
   private MatrixUpload() {}
 
@@ -18,13 +22,8 @@ public final class MatrixUpload {
    * @param tensorName tensor to take from a safetensors file, or null
    * @param copy the same bytes as a file (safetensors are read memory-mapped); the caller deletes it
    */
-  public static float[][] read(byte[] bytes, String tensorName, Path copy) {
-    float[][] rows;
-    if (NpyMatrix.looksLikeNpy(bytes)) {
-      rows = NpyMatrix.read(bytes);
-    } else {
-      rows = safetensors(tensorName, copy);
-    }
+  public static float[][] read(byte[] bytes, String tensorName, Path copy, MatrixLimits limits) {
+    float[][] rows = NpyMatrix.looksLikeNpy(bytes) ? NpyMatrix.read(bytes, limits) : safetensors(tensorName, copy, limits);
     for (int i = 0; i < rows.length; i++) {
       for (float v : rows[i]) {
         if (!Float.isFinite(v)) {
@@ -35,8 +34,8 @@ public final class MatrixUpload {
     return rows;
   }
 
-  private static float[][] safetensors(String tensorName, Path copy) {
-    try (SafetensorsFile file = SafetensorsFile.open(copy)) {
+  private static float[][] safetensors(String tensorName, Path copy, MatrixLimits limits) {
+    try (SafetensorsFile file = SafetensorsFile.open(copy, MAX_HEADER_BYTES)) {
       String name = tensorName;
       if (name == null) {
         if (file.names().size() == 1) {
@@ -51,11 +50,13 @@ public final class MatrixUpload {
       if (!file.contains(name)) {
         throw new VectorImportException("the safetensors file has no tensor " + name + " (it has " + file.names() + ")");
       }
-      Tensor t = file.read(name);
-      long[] shape = t.shape().length == 1 ? new long[] {1, t.shape()[0]} : t.shape();
-      if (shape.length != 2 || shape[0] < 1 || shape[1] < 1) {
-        throw new VectorImportException("tensor " + name + " must be 2-D [n, d], has shape " + Arrays.toString(t.shape()));
+      long[] declared = file.info(name).shape();
+      long[] shape = declared.length == 1 ? new long[] {1, declared[0]} : declared;
+      if (shape.length != 2) {
+        throw new VectorImportException("shape of " + name + " must be 2-D [n, d], is " + Arrays.toString(declared));
       }
+      limits.check("shape of " + name, shape[0], shape[1]);
+      Tensor t = file.read(name);
       int n = (int) shape[0];
       int d = (int) shape[1];
       float[][] rows = new float[n][];
@@ -63,11 +64,9 @@ public final class MatrixUpload {
         rows[i] = Arrays.copyOfRange(t.data(), i * d, (i + 1) * d);
       }
       return rows;
-    } catch (VectorImportException e) {
-      throw e;
-    } catch (IllegalArgumentException e) {
-      throw new VectorImportException(e.getMessage());
-    } catch (RuntimeException e) { // unreadable header, truncated data
+    } catch (IllegalArgumentException e) { // VectorImportException and MalformedTensorFileException among them
+      throw e instanceof VectorImportException v ? v : new VectorImportException(e.getMessage());
+    } catch (RuntimeException e) { // unreadable file
       throw new VectorImportException("the file is neither an .npy nor a readable safetensors file");
     }
   }

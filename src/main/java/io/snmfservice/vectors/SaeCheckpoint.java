@@ -1,9 +1,6 @@
 package io.snmfservice.vectors;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import io.snmfservice.transformer.HookPoint;
 import io.snmfservice.transformer.Tensor;
 import io.snmfservice.transformer.loader.SafetensorsFile;
@@ -11,13 +8,12 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * A sparse autoencoder in SAELens's on-disk layout: {@code cfg.json} ({@code hook_name}, {@code d_in},
- * {@code d_sae}, {@code architecture}, {@code apply_b_dec_to_input}, {@code normalize_activations}; newer SAELens
- * versions nest {@code hook_name} under {@code metadata}) and {@code sae_weights.safetensors} with {@code W_dec}
- * [d_sae, d_in] (one row per latent) and, for encoding, {@code W_enc} [d_in, d_sae], {@code b_enc} [d_sae],
- * {@code b_dec} [d_in] and, for JumpReLU, {@code threshold} [d_sae]. Every shape is checked against the config and
- * every value must be finite. Encoding is offered for the {@code standard} (ReLU) and {@code jumprelu}
- * architectures on raw activations ({@code normalize_activations} none); other SAEs still give their decoder rows.
+ * A sparse autoencoder in SAELens's on-disk layout: {@code cfg.json} (see {@link SaeConfig}) and
+ * {@code sae_weights.safetensors} with {@code W_dec} [d_sae, d_in] (one row per latent) and, for encoding,
+ * {@code W_enc} [d_in, d_sae], {@code b_enc} [d_sae], {@code b_dec} [d_in] and, for JumpReLU, {@code threshold}
+ * [d_sae]. Every declared shape is checked against the config before the tensor is read, and every value must be
+ * finite. Encoding is offered for the {@code standard} (ReLU) and {@code jumprelu} architectures on raw activations
+ * ({@code normalize_activations} none); other SAEs still give their decoder rows.
  *
  * @param wEnc row-major [d_in][d_sae] flattened, or null
  * @param threshold JumpReLU thresholds, or null
@@ -26,58 +22,43 @@ public record SaeCheckpoint(String hookName, HookPoint hook, int dIn, int dSae, 
     boolean applyBDecToInput, String normalizeActivations, float[][] wDec, float[] wEnc, float[] bEnc, float[] bDec,
     float[] threshold, JsonObject cfg) {
 
+  /** Like {@link io.snmfservice.vectors.MatrixUpload#MAX_HEADER_BYTES}: five tensors need a few hundred bytes. */
+  public static final long MAX_HEADER_BYTES = 1 << 20;
+
   /** Parses and checks a checkpoint; throws {@link VectorImportException} with the reason otherwise. */
   public static SaeCheckpoint read(String cfgJson, Path weights) {
-    JsonObject cfg;
-    try {
-      JsonElement parsed = JsonParser.parseString(cfgJson);
-      if (!parsed.isJsonObject()) {
-        throw new VectorImportException("cfg.json must be a JSON object");
-      }
-      cfg = parsed.getAsJsonObject();
-    } catch (JsonParseException e) {
-      throw new VectorImportException("cfg.json is not valid JSON");
-    }
-    String hookName = string(cfg, "hook_name");
-    if (hookName == null && cfg.has("metadata") && cfg.get("metadata").isJsonObject()) {
-      hookName = string(cfg.getAsJsonObject("metadata"), "hook_name");
-    }
-    if (hookName == null) {
-      throw new VectorImportException("cfg.json has no hook_name");
-    }
-    HookPoint hook;
-    try {
-      hook = HookPoint.parse(hookName);
-    } catch (IllegalArgumentException e) {
-      throw new VectorImportException("cfg.json hook_name: " + e.getMessage());
-    }
-    int dIn = positiveInt(cfg, "d_in");
-    int dSae = positiveInt(cfg, "d_sae");
-    String architecture = string(cfg, "architecture") == null ? "standard" : string(cfg, "architecture");
-    boolean applyBDec = !cfg.has("apply_b_dec_to_input") || cfg.get("apply_b_dec_to_input").isJsonNull()
-        || cfg.get("apply_b_dec_to_input").getAsBoolean();
-    String normalize = string(cfg, "normalize_activations") == null ? "none" : string(cfg, "normalize_activations");
+    return read(SaeConfig.parse(cfgJson), weights);
+  }
 
-    try (SafetensorsFile file = SafetensorsFile.open(weights)) {
+  /** Reads the weights of an already checked config; each tensor's declared shape is checked before it is read. */
+  public static SaeCheckpoint read(SaeConfig c, Path weights) {
+    int dIn = c.dIn();
+    int dSae = c.dSae();
+    try (SafetensorsFile file = SafetensorsFile.open(weights, MAX_HEADER_BYTES)) {
       if (!file.contains("W_dec")) {
         throw new VectorImportException("sae_weights.safetensors has no W_dec (tensors: " + file.names() + ")");
       }
-      Tensor wDec = tensor(file, "W_dec", dSae, dIn);
+      for (String name : new String[] {"W_dec", "W_enc", "b_enc", "b_dec", "threshold"}) {
+        if (file.contains(name)) {
+          requireShape(file, name, expectedShape(name, dIn, dSae));
+        }
+      }
+      float[] wDecFlat = values(file, "W_dec");
       float[][] rows = new float[dSae][];
       for (int i = 0; i < dSae; i++) {
-        rows[i] = Arrays.copyOfRange(wDec.data(), i * dIn, (i + 1) * dIn);
+        rows[i] = Arrays.copyOfRange(wDecFlat, i * dIn, (i + 1) * dIn);
       }
-      float[] wEnc = file.contains("W_enc") ? tensor(file, "W_enc", dIn, dSae).data() : null;
-      float[] bEnc = file.contains("b_enc") ? tensor(file, "b_enc", dSae).data() : null;
-      float[] bDec = file.contains("b_dec") ? tensor(file, "b_dec", dIn).data() : null;
-      float[] threshold = file.contains("threshold") ? tensor(file, "threshold", dSae).data() : null;
-      return new SaeCheckpoint(hookName, hook, dIn, dSae, architecture, applyBDec, normalize, rows, wEnc, bEnc, bDec,
-          threshold, cfg);
+      float[] wEnc = file.contains("W_enc") ? values(file, "W_enc") : null;
+      float[] bEnc = file.contains("b_enc") ? values(file, "b_enc") : null;
+      float[] bDec = file.contains("b_dec") ? values(file, "b_dec") : null;
+      float[] threshold = file.contains("threshold") ? values(file, "threshold") : null;
+      return new SaeCheckpoint(c.hookName(), c.hook(), dIn, dSae, c.architecture(), c.applyBDecToInput(),
+          c.normalizeActivations(), rows, wEnc, bEnc, bDec, threshold, c.cfg());
     } catch (VectorImportException e) {
       throw e;
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException e) { // MalformedTensorFileException among them
       throw new VectorImportException("sae_weights.safetensors: " + e.getMessage());
-    } catch (RuntimeException e) { // unreadable header, truncated data
+    } catch (RuntimeException e) { // unreadable file
       throw new VectorImportException("sae_weights.safetensors is not a readable safetensors file");
     }
   }
@@ -91,33 +72,30 @@ public record SaeCheckpoint(String hookName, HookPoint hook, int dIn, int dSae, 
     return arch && normalizeActivations.equals("none") && wEnc != null && bEnc != null && bDec != null;
   }
 
-  private static Tensor tensor(SafetensorsFile file, String name, long... expected) {
-    Tensor t = file.read(name);
-    if (!Arrays.equals(t.shape(), expected)) {
-      throw new VectorImportException(name + " has shape " + Arrays.toString(t.shape()) + ", expected "
+  private static long[] expectedShape(String name, int dIn, int dSae) {
+    return switch (name) {
+      case "W_dec" -> new long[] {dSae, dIn};
+      case "W_enc" -> new long[] {dIn, dSae};
+      case "b_dec" -> new long[] {dIn};
+      default -> new long[] {dSae};
+    };
+  }
+
+  private static void requireShape(SafetensorsFile file, String name, long[] expected) {
+    long[] declared = file.info(name).shape();
+    if (!Arrays.equals(declared, expected)) {
+      throw new VectorImportException(name + " has shape " + Arrays.toString(declared) + ", expected "
           + Arrays.toString(expected) + " from cfg.json (d_in, d_sae)");
     }
+  }
+
+  private static float[] values(SafetensorsFile file, String name) {
+    Tensor t = file.read(name);
     for (float v : t.data()) {
       if (!Float.isFinite(v)) {
         throw new VectorImportException(name + " holds NaN or infinite values");
       }
     }
-    return t;
-  }
-
-  private static String string(JsonObject o, String key) {
-    return o.has(key) && o.get(key).isJsonPrimitive() ? o.get(key).getAsString() : null;
-  }
-
-  private static int positiveInt(JsonObject o, String key) {
-    try {
-      int v = o.get(key).getAsInt();
-      if (v < 1) {
-        throw new VectorImportException("cfg.json " + key + " must be ≥ 1, got " + v);
-      }
-      return v;
-    } catch (NullPointerException | UnsupportedOperationException | NumberFormatException | IllegalStateException e) {
-      throw new VectorImportException("cfg.json needs an integer " + key);
-    }
+    return t.data();
   }
 }

@@ -35,7 +35,7 @@ public final class ServiceProcess implements AutoCloseable {
     return start(db, dataDir, logName, List.of(), settings);
   }
 
-  /** As above, with further JVM options. */
+  /** As above, with further JVM options (after the default {@code -Xmx2g}, so an {@code -Xmx} here wins). */
   public static ServiceProcess start(TestDatabase.Connection db, Path dataDir, String logName, List<String> jvmOptions,
       List<String> settings) {
     int port = freePort();
@@ -71,6 +71,11 @@ public final class ServiceProcess implements AutoCloseable {
 
   public Path log() {
     return log;
+  }
+
+  /** The operating-system process id (for jcmd). */
+  public long pid() {
+    return process.pid();
   }
 
   public boolean isAlive() {

@@ -101,6 +101,43 @@ class SaeCheckpointTest {
     assertThatThrownBy(() -> SaeCheckpoint.read(cfg, garbage)).isInstanceOf(VectorImportException.class);
   }
 
+  @Test
+  void cfgSizesThatOverflowOrLieAreRejectedNamingTheField() {
+    String cfg = "{\"hook_name\":\"blocks.2.hook_resid_post\",\"d_in\":%s,\"d_sae\":%s}";
+    // Gson's getAsInt would truncate 4294967297 to 1; it must be refused instead
+    assertThatThrownBy(() -> SaeConfig.parse(cfg.formatted("128", "4294967297"))).hasMessageContaining("cfg.json d_sae");
+    assertThatThrownBy(() -> SaeConfig.parse(cfg.formatted("1e30", "8"))).hasMessageContaining("cfg.json d_in");
+    assertThatThrownBy(() -> SaeConfig.parse(cfg.formatted("1.5", "8"))).hasMessageContaining("cfg.json d_in");
+    assertThatThrownBy(() -> SaeConfig.parse(cfg.formatted("\"x\"", "8"))).hasMessageContaining("cfg.json needs an integer d_in");
+    assertThatThrownBy(() -> SaeConfig.parse(cfg.formatted("-5", "8"))).hasMessageContaining("cfg.json d_in must be");
+    assertThatThrownBy(() -> SaeConfig.parse(cfg.formatted("65536", "65536"))).hasMessageContaining("d_sae × d_in");
+    assertThatThrownBy(() -> SaeConfig.parse(cfg.formatted("4", "4").replace("}", ",\"apply_b_dec_to_input\":{}}")))
+        .hasMessageContaining("cfg.json apply_b_dec_to_input");
+    assertThatThrownBy(() -> SaeConfig.parse("[".repeat(100_000))).hasMessageContaining("cfg.json");
+    assertThatThrownBy(() -> SaeConfig.parse("[" + "1,".repeat(1 << 20) + "1]")).hasMessageContaining("at most");
+  }
+
+  @Test
+  void weightsWhoseDeclaredShapesDisagreeWithTheCfgAreRejectedBeforeReading() {
+    SaeConfig config = SaeConfig.parse("{\"hook_name\":\"blocks.2.hook_resid_post\",\"d_in\":2,\"d_sae\":3}");
+    Path huge = tmp.resolve("huge.safetensors");
+    Path encoderOff = tmp.resolve("enc.safetensors");
+    try {
+      // a W_dec declaring 2^31 × 2 float32 values backed by 16 GiB of data that is not there
+      java.nio.file.Files.write(huge, io.snmfservice.support.HostileFiles.safetensors("{"
+          + io.snmfservice.support.HostileFiles.entry("W_dec", "F32", "[2147483648,2]", 0, 24) + "}", new byte[24]));
+      java.nio.file.Files.write(encoderOff, io.snmfservice.support.HostileFiles.safetensors("{"
+          + io.snmfservice.support.HostileFiles.entry("W_dec", "F32", "[3,2]", 0, 24) + ","
+          + io.snmfservice.support.HostileFiles.entry("W_enc", "F32", "[3,2]", 24, 48) + "}", new byte[48]));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    assertThatThrownBy(() -> SaeCheckpoint.read(config, huge)).isInstanceOf(VectorImportException.class)
+        .hasMessageContaining("data_offsets of W_dec");
+    assertThatThrownBy(() -> SaeCheckpoint.read(config, encoderOff)).isInstanceOf(VectorImportException.class)
+        .hasMessageContaining("W_enc has shape [3, 2], expected [2, 3]");
+  }
+
   private Path write(String name, Map<String, Tensor> tensors) {
     Path file = tmp.resolve(name + ".safetensors");
     SafetensorsTestWriter.write(file, new LinkedHashMap<>(tensors), "F32");

@@ -31,7 +31,7 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
       if (Files.exists(index)) {
         JsonObject weightMap = JsonParser.parseString(Files.readString(index)).getAsJsonObject().getAsJsonObject("weight_map");
         for (Map.Entry<String, JsonElement> e : weightMap.entrySet()) {
-          SafetensorsFile file = files.computeIfAbsent(e.getValue().getAsString(), f -> SafetensorsFile.open(directory.resolve(f)));
+          SafetensorsFile file = files.computeIfAbsent(e.getValue().getAsString(), f -> shard(directory, f));
           if (!file.contains(e.getKey())) {
             throw new IOException("index names " + e.getKey() + " in " + e.getValue().getAsString() + ", which lacks it");
           }
@@ -46,7 +46,7 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
           throw new IOException(directory + " holds no *.safetensors file");
         }
         for (Path shard : shards) {
-          SafetensorsFile file = SafetensorsFile.open(shard);
+          SafetensorsFile file = shard(directory, shard.getFileName().toString());
           files.put(shard.getFileName().toString(), file);
           for (String name : file.names()) {
             byName.put(name, file);
@@ -56,6 +56,19 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
+    }
+  }
+
+  /** Opens one shard, which must lie in the directory; a malformed one is named in the message. */
+  private static SafetensorsFile shard(Path directory, String fileName) {
+    Path shard = directory.resolve(fileName).normalize();
+    if (!shard.startsWith(directory.normalize()) || shard.equals(directory.normalize())) {
+      throw new MalformedTensorFileException("weight_map names " + fileName + ", which is not a file in " + directory);
+    }
+    try {
+      return SafetensorsFile.open(shard);
+    } catch (MalformedTensorFileException e) {
+      throw new MalformedTensorFileException(fileName + ": " + e.getMessage());
     }
   }
 

@@ -8,6 +8,7 @@ import io.snmfservice.transformer.HookSpec;
 import io.snmfservice.transformer.HookedTransformer;
 import io.snmfservice.transformer.LogitsMode;
 import io.snmfservice.transformer.TokenBatch;
+import io.snmfservice.vectors.SaeConfig;
 import io.snmfservice.vectors.SaeEncoder;
 import io.snmfservice.web.ApiException;
 import io.snmfservice.web.PageView;
@@ -66,6 +67,9 @@ class VectorSetController {
         if (cfg == null || weights == null) {
           throw ApiException.badRequest("an SAE upload needs the parts 'cfg' (cfg.json) and 'weights'"
               + " (sae_weights.safetensors)");
+        }
+        if (cfg.getSize() > SaeConfig.MAX_CHARS) { // checked before the bytes become a string
+          throw ApiException.unprocessable("cfg.json is " + cfg.getSize() + " bytes, at most " + SaeConfig.MAX_CHARS);
         }
         yield sets.importSae(modelId, name, new String(cfg.getBytes(), StandardCharsets.UTF_8), weights.getBytes());
       }

@@ -5,8 +5,10 @@ import io.snmfservice.models.ModelRuntime;
 import io.snmfservice.models.ModelService;
 import io.snmfservice.storage.SqlValues;
 import io.snmfservice.transformer.HookPoint;
+import io.snmfservice.vectors.MatrixLimits;
 import io.snmfservice.vectors.MatrixUpload;
 import io.snmfservice.vectors.SaeCheckpoint;
+import io.snmfservice.vectors.SaeConfig;
 import io.snmfservice.vectors.SaeEncoder;
 import io.snmfservice.vectors.VectorImportException;
 import io.snmfservice.web.ApiException;
@@ -17,6 +19,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,6 +36,8 @@ public class VectorSetService {
 
   /** Largest set accepted (rows). */
   static final int MAX_SIZE = 131_072;
+
+  private static final Logger log = LoggerFactory.getLogger(VectorSetService.class);
 
   private final ModelService models;
   private final ModelRuntime runtime;
@@ -51,9 +57,18 @@ public class VectorSetService {
   VectorSetView importSae(long modelId, String name, String cfgJson, byte[] weights) {
     Model model = models.get(modelId);
     requireName(name);
-    SaeCheckpoint sae = withScratch(weights, path -> SaeCheckpoint.read(cfgJson, path));
-    Shape shape = shape(model);
-    requireFits(shape, sae.hook(), sae.dIn(), "the SAE's d_in");
+    SaeConfig config = readingUpload(() -> SaeConfig.parse(cfgJson));
+    // the config's sizes are checked against the model and the row limit before any weight is allocated
+    int width = width(shape(model), config.hook());
+    if (config.dIn() != width) {
+      throw ApiException.unprocessable("cfg.json d_in is " + config.dIn() + " but " + widthDescription(config.hook(),
+          width));
+    }
+    if (config.dSae() > MAX_SIZE) {
+      throw ApiException.unprocessable("cfg.json d_sae is " + config.dSae() + "; a vector set holds 1.." + MAX_SIZE
+          + " vectors");
+    }
+    SaeCheckpoint sae = withScratch(weights, path -> SaeCheckpoint.read(config, path));
     List<String> labels = new ArrayList<>();
     for (int i = 0; i < sae.dSae(); i++) {
       labels.add("latent-" + i);
@@ -72,8 +87,9 @@ public class VectorSetService {
     Model model = models.get(modelId);
     requireName(name);
     HookPoint hook = hook(hookName);
-    float[][] rows = withScratch(bytes, path -> MatrixUpload.read(bytes, tensor, path));
-    requireFits(shape(model), hook, rows[0].length, "the matrix's row length");
+    int width = width(shape(model), hook);
+    MatrixLimits limits = new MatrixLimits(MAX_SIZE, width, widthDescription(hook, width));
+    float[][] rows = withScratch(bytes, path -> MatrixUpload.read(bytes, tensor, path, limits));
     List<String> labels = new ArrayList<>();
     for (int i = 0; i < rows.length; i++) {
       labels.add("row-" + i);
@@ -178,16 +194,18 @@ public class VectorSetService {
     }
   }
 
-  /** 422 unless the hook's layer exists and its width is {@code d}. */
-  static void requireFits(Shape shape, HookPoint hook, int d, String what) {
+  /** The hook's width in this model (d_mlp or d_model); 422 when the hook's layer does not exist. */
+  static int width(Shape shape, HookPoint hook) {
     if (hook.layer() >= shape.nLayers()) {
       throw ApiException.unprocessable("hook " + hook.name() + " is outside the model's layers 0.." + (shape.nLayers() - 1));
     }
-    int width = hook.kind() == HookPoint.Kind.MLP_POST ? shape.dMlp() : shape.dModel();
-    if (d != width) {
-      throw ApiException.unprocessable(what + " is " + d + " but " + hook.name() + " of this model has width " + width
-          + (hook.kind() == HookPoint.Kind.MLP_POST ? " (d_mlp)" : " (d_model)"));
-    }
+    return hook.kind() == HookPoint.Kind.MLP_POST ? shape.dMlp() : shape.dModel();
+  }
+
+  /** Ends a width-mismatch message: "… but blocks.1.hook_resid_pre of this model has width 128 (d_model)". */
+  static String widthDescription(HookPoint hook, int width) {
+    return hook.name() + " of this model has width " + width
+        + (hook.kind() == HookPoint.Kind.MLP_POST ? " (d_mlp)" : " (d_model)");
   }
 
   private static void requireName(String name) {
@@ -199,22 +217,14 @@ public class VectorSetService {
     }
   }
 
-  /** Runs {@code read} on the bytes written to a temporary file, mapping import errors to 422. */
+  /** Runs {@code read} on the bytes written to a temporary file, mapping every parsing failure to 422. */
   private static <T> T withScratch(byte[] bytes, java.util.function.Function<Path, T> read) {
     Path scratch = null;
     try {
       scratch = Files.createTempFile("vector-set-", ".upload");
       Files.write(scratch, bytes);
-      T result = read.apply(scratch);
-      if (result instanceof float[][] rows && (rows.length == 0 || rows.length > MAX_SIZE)) {
-        throw ApiException.unprocessable("a vector set holds 1.." + MAX_SIZE + " vectors, the upload has " + rows.length);
-      }
-      if (result instanceof SaeCheckpoint sae && sae.dSae() > MAX_SIZE) {
-        throw ApiException.unprocessable("a vector set holds 1.." + MAX_SIZE + " vectors, the SAE has " + sae.dSae());
-      }
-      return result;
-    } catch (VectorImportException e) {
-      throw ApiException.unprocessable(e.getMessage());
+      Path file = scratch;
+      return readingUpload(() -> read.apply(file));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -225,6 +235,23 @@ public class VectorSetService {
           // a temp file left behind does no harm
         }
       }
+    }
+  }
+
+  /**
+   * Runs a parser of client bytes: its rejections become 422 with their message, and so does any other runtime
+   * failure (a parser bug on hostile input is still the input's fault, never a 500).
+   */
+  private static <T> T readingUpload(java.util.function.Supplier<T> parse) {
+    try {
+      return parse.get();
+    } catch (VectorImportException e) {
+      throw ApiException.unprocessable(e.getMessage());
+    } catch (ApiException | UncheckedIOException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      log.warn("an upload failed to parse unexpectedly", e);
+      throw ApiException.unprocessable("the uploaded file could not be read (" + e.getClass().getSimpleName() + ")");
     }
   }
 }

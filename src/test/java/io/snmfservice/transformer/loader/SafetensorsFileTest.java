@@ -78,6 +78,7 @@ class SafetensorsFileTest {
   @Test
   void rejectsAFileThatIsNotSafetensors() throws Exception {
     Files.write(dir.resolve("junk.safetensors"), new byte[] {(byte) 0xff, 1, 2, 3, 4, 5, 6, 7, 8});
-    assertThatThrownBy(() -> SafetensorsFile.open(dir.resolve("junk.safetensors"))).hasMessageContaining("junk");
+    assertThatThrownBy(() -> SafetensorsFile.open(dir.resolve("junk.safetensors")))
+        .isInstanceOf(MalformedTensorFileException.class).hasMessageContaining("header length");
   }
 }
