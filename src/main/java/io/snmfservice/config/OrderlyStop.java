@@ -3,10 +3,14 @@ package io.snmfservice.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ConfigurableApplicationContext;
 import sun.misc.Signal;
 
@@ -30,12 +34,19 @@ public final class OrderlyStop {
   private static final List<Runnable> LAST_RESORTS = new CopyOnWriteArrayList<>();
   private static final AtomicBoolean STOPPING = new AtomicBoolean();
   private static volatile ConfigurableApplicationContext context;
+  /** Counted down when the run is over (ready, runners done, or failed): a stop waits for it, so no runner breaks. */
+  private static final CountDownLatch RUN_ENDED = new CountDownLatch(1);
 
   private OrderlyStop() {}
 
   /** Handles SIGTERM and SIGINT for the context that {@code application} is about to run. */
   public static void install(SpringApplication application) {
     application.addInitializers(c -> context = c);
+    application.addListeners(event -> {
+      if (event instanceof ApplicationReadyEvent || event instanceof ApplicationFailedEvent) {
+        RUN_ENDED.countDown();
+      }
+    });
     for (String name : List.of("TERM", "INT")) {
       try {
         Signal.handle(new Signal(name), OrderlyStop::signalled);
@@ -59,6 +70,8 @@ public final class OrderlyStop {
       return; // already stopping (e.g. mvn spring-boot:run forwards a SIGTERM 5 s after the SIGINT)
     }
     Thread stop = new Thread(() -> stop("SIG" + signal.getName()), "orderly-stop");
+    // not a daemon (as the signal's thread is): the JVM must not end on its own once the context's threads are gone
+    stop.setDaemon(false);
     stop.start();
   }
 
@@ -73,9 +86,16 @@ public final class OrderlyStop {
     deadline.start();
     int status = 0;
     try {
+      if (!RUN_ENDED.await(timeout.toMillis() / 2, TimeUnit.MILLISECONDS)) {
+        log.warn("Still starting after {} s; stopping anyway", timeout.toSeconds() / 2);
+      }
+      c = context;
       if (c != null) {
         c.close(); // waits for a refresh in progress; the shutdown hook then finds it closed
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      status = 1;
     } catch (RuntimeException e) {
       log.warn("Stop did not finish in order: {}", e.toString());
       status = 1;
