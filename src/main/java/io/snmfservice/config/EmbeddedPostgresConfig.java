@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
@@ -18,7 +20,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 /**
  * The zero-configuration database: when no {@code spring.datasource.url} is set, an embedded PostgreSQL (real
  * server binaries from Maven Central) is started with its data directory under {@code snmf.data-dir}, so data
- * survives restarts, and restarted by a watchdog if its process dies.
+ * survives restarts, and restarted by a watchdog if its process dies. It is stopped last, after the connection
+ * pool (which depends on it) is closed, and by nothing else (see {@link EmbeddedPostgresServer}).
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(EmbeddedPostgresConfig.NoDatasourceUrl.class)
@@ -34,6 +37,15 @@ public class EmbeddedPostgresConfig {
     EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dir);
     log.info("Embedded PostgreSQL started on port {} with data in {}", postgres.port(), dir);
     return postgres;
+  }
+
+  /**
+   * The watchdog stops as soon as the context starts closing: a database that stops from then on (as it will, last)
+   * is not started again.
+   */
+  @Bean
+  ApplicationListener<ContextClosedEvent> embeddedPostgresWatchdogStop(EmbeddedPostgresServer postgres) {
+    return event -> postgres.stopWatching();
   }
 
   /** The pool settings of {@code spring.datasource.hikari.*} (e.g. the connection timeout) apply here too. */

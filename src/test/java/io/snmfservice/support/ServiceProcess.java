@@ -38,14 +38,28 @@ public final class ServiceProcess implements AutoCloseable {
   /** As above, with further JVM options (after the default {@code -Xmx2g}, so an {@code -Xmx} here wins). */
   public static ServiceProcess start(TestDatabase.Connection db, Path dataDir, String logName, List<String> jvmOptions,
       List<String> settings) {
+    return start(db, databaseSettings(db), dataDir, dataDir.resolve(logName), jvmOptions, settings);
+  }
+
+  /**
+   * Starts the service on its embedded default database (no datasource settings: it runs its own PostgreSQL under
+   * {@code <dataDir>/postgres}), logging to {@code log}.
+   */
+  public static ServiceProcess startEmbedded(Path dataDir, Path log, List<String> settings) {
+    return start(TestDatabase.get(), List.of(), dataDir, log, List.of(), settings);
+  }
+
+  private static ServiceProcess start(TestDatabase.Connection archiveDb, List<String> databaseSettings, Path dataDir,
+      Path log, List<String> jvmOptions, List<String> settings) {
     int port = freePort();
-    ServiceClassArchive.Launch launch = ServiceClassArchive.launch(db);
+    // the class archive is trained once, on the test database; the embedded database's classes load as usual
+    ServiceClassArchive.Launch launch = ServiceClassArchive.launch(archiveDb);
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g", "-Dai.djl.offline=true"));
     command.addAll(launch.jvmOptions());
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", launch.classpath(), "io.snmfservice.SnmfServiceApplication", "--server.port=" + port));
-    command.addAll(databaseSettings(db));
+    command.addAll(databaseSettings);
     command.addAll(List.of(
         "--snmf.data-dir=" + dataDir,
         "--snmf.security.bootstrap-admin-key=" + TestKeys.ADMIN,
@@ -53,7 +67,6 @@ public final class ServiceProcess implements AutoCloseable {
         "--logging.level.root=warn",
         "--logging.level.io.snmfservice=info"));
     command.addAll(settings);
-    Path log = dataDir.resolve(logName);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     try {
@@ -80,6 +93,29 @@ public final class ServiceProcess implements AutoCloseable {
 
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /**
+   * SIGTERM, the normal stop, and waits for the process to exit (killing it after {@code timeout}).
+   *
+   * @return the exit status, or -1 if it had to be killed
+   */
+  public int terminate(Duration timeout) {
+    process.destroy();
+    try {
+      if (process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        return process.exitValue();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    kill();
+    return -1;
   }
 
   /** SIGKILL: no shutdown hook runs, leases are left to expire. */
