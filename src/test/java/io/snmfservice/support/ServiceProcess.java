@@ -95,10 +95,6 @@ public final class ServiceProcess implements AutoCloseable {
     return process.isAlive();
   }
 
-  public long pid() {
-    return process.pid();
-  }
-
   /**
    * SIGTERM, the normal stop, and waits for the process to exit (killing it after {@code timeout}).
    *
