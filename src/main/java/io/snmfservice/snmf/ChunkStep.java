@@ -1,7 +1,7 @@
 package io.snmfservice.snmf;
 
 /**
- * One chunk of an SNMF iteration as a pure function (DESIGN §2):
+ * One chunk of an SNMF iteration as a pure function (docs/architecture.md, SNMF):
  * (F, FᵀF, s, A_c, G_c) → (G_c', A_c·G_c', G_c'ᵀ·G_c'), where s is the column scale of the
  * rescale step still pending on the stored G_c (G̃_c = G_c·diag(s)). An iteration is a fold of this step over the
  * chunks of A, summing the d×K and K×K outputs; the same step serves the in-memory case (one or

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Hierarchical SNMF (DESIGN §2): factor A with K₁ features, then factor each level's F again with
+ * Hierarchical SNMF (docs/architecture.md, SNMF): factor A with K₁ features, then factor each level's F again with
  * fewer features, F_l ≈ F_{l+1} G_{l+1}ᵀ; G_{l+1} ≥ 0 links every fine feature to coarse ones.
  * Every level uses the same settings as the first except K (and one in-memory chunk).
  */

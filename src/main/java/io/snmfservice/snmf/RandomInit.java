@@ -1,7 +1,8 @@
 package io.snmfservice.snmf;
 
 /**
- * The random G₀ (DESIGN §2): U(0,1) clamped at 1e-6, row by row from {@code SplittableRandom(seed)}, so row r holds
+ * The random G₀ (docs/architecture.md, SNMF): U(0,1) clamped at 1e-6, row by row from
+ * {@code SplittableRandom(seed)}, so row r holds
  * draws r·K … r·K+K−1 of that stream. SplitMix64 (the generator behind SplittableRandom) can jump to any draw, so a
  * block of rows is drawn on its own — an engine chunk or a Spark partition — with the values of the sequential
  * stream (RandomInitTest checks them against SplittableRandom itself).

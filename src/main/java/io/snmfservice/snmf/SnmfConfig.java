@@ -3,7 +3,7 @@ package io.snmfservice.snmf;
 import java.nio.file.Path;
 
 /**
- * Settings of one factorization (DESIGN §2).
+ * Settings of one factorization (docs/architecture.md, SNMF).
  *
  * @param k number of features K
  * @param sparsity fraction s of each column of F kept by winner-take-all, in (0, 1]; 1 disables it

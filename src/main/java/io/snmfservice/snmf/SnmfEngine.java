@@ -7,7 +7,7 @@ import java.util.function.Function;
 
 /**
  * Semi-nonnegative matrix factorization A ≈ F·Gᵀ (F mixed sign, G ≥ 0), exactly the paper's
- * update order (DESIGN §2), computed as one streaming pass over A per iteration:
+ * update order (docs/architecture.md, SNMF), computed as one streaming pass over A per iteration:
  *
  * <ol>
  *   <li>F ← A G (GᵀG + εI)⁻¹, from the sums M = Σ A_c G_c and S = Σ G_cᵀ G_c of the previous pass;

@@ -2,7 +2,7 @@ package io.snmfservice.steering;
 
 /**
  * KL divergence between the steered and the unsteered next-token distribution, in the direction the paper's
- * protocol uses (DESIGN §4, "KL between the steered and unsteered distributions"):
+ * protocol uses (docs/architecture.md, "Steering and KL calibration"):
  * <pre>
  *   KL(P_steered ‖ P_base) = Σ_v p_s(v) · (log p_s(v) − log p_b(v)),   log p = logits − logsumexp(logits)
  * </pre>

@@ -8,7 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The paper's steering protocol for one vector (DESIGN §4): for each sign and KL target, calibrate α
+ * The paper's steering protocol for one vector (docs/architecture.md, "Steering and KL calibration"): for each
+ * sign and KL target, calibrate α
  * ({@link AlphaSearch}), record the top logit shifts ({@link LogitShift}), sample generations
  * ({@link SteeredGeneration}) and score them offline ({@link OfflineScores}). Plain Java; the caller owns the model
  * and tokenizer.

@@ -483,7 +483,8 @@ public final class HookedTransformer implements AutoCloseable {
   }
 
   /**
-   * Vocabulary projection of an MLP-space direction f of block {@code layer} (DESIGN §2 "Interpretation"):
+   * Vocabulary projection of an MLP-space direction f of block {@code layer} (docs/architecture.md,
+   * "Vocabulary projection"):
    * unembed(finalNorm(W_out · f)) for GPT-2 and Llama; for Gemma-2
    * softcap(unembed(finalNorm(postMlpNorm(W_out · f + b_out)))) — the final soft-cap is monotone, so it leaves
    * the token ranking unchanged and keeps the values on the model's logit scale. The output bias is left out for

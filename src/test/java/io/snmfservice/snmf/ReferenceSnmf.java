@@ -3,7 +3,7 @@ package io.snmfservice.snmf;
 import java.util.Arrays;
 
 /**
- * A deliberately plain double-precision SNMF written straight from DESIGN §2 (row-major 2-D
+ * A deliberately plain double-precision SNMF written straight from docs/architecture.md, SNMF (row-major 2-D
  * arrays, explicit loops, Gauss-Jordan solve, the loss from the full residual), used as the
  * independent reference for the engine.
  */

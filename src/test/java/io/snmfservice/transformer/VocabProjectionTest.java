@@ -13,7 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Vocabulary projection of MLP directions against a plain-loop reference of DESIGN §2: unembed(ln_final(W_out·f)),
+ * Vocabulary projection of MLP directions against a plain-loop reference of docs/architecture.md ("Vocabulary
+ * projection"): unembed(ln_final(W_out·f)),
  * and for Gemma-2 softcap(unembed(ln_final(post_ffn_norm(W_out·f)))); plus early stopping and config facts.
  */
 @ExtendWith(SingleThreadedTorch.class)
