@@ -68,6 +68,8 @@ class DashboardSecurity {
             .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll()
             .requestMatchers("/", "/docs", "/docs/**", "/openapi.yaml", "/webjars/**", "/favicon.ico", "/ui/assets/**")
             .permitAll()
+            // the sign-in page with whatever it says (?error, ?retryAfter=, ?signedOut)
+            .requestMatchers(HttpMethod.GET, LOGIN).permitAll()
             .requestMatchers(HttpMethod.GET, "/ui", "/ui/**").hasRole("READER")
             .anyRequest().hasRole("SUBMITTER"));
     return http.build();

@@ -51,15 +51,19 @@ class AuthenticationFailuresTest {
     for (int i = 0; i < 3; i++) {
       assertThat(new Http(port, "snmf_unknown-key-" + i).get("/v1/models").status()).isEqualTo(401);
     }
-    assertThat(new DashboardSession(port).signIn("snmf_wrong-dashboard-key")).as("a failed sign-in goes back to the form").endsWith("/ui/login?error");
+    DashboardSession browser = new DashboardSession(port);
+    String back = browser.signIn("snmf_wrong-dashboard-key");
+    assertThat(back).as("a failed sign-in goes back to the form").endsWith("/ui/login?error");
+    assertThat(browser.get(path(back)).body()).contains("unknown, revoked or expired");
 
     Http.Response throttled = new Http(port, "snmf_unknown-key-next").get("/v1/models");
     assertThat(throttled.status()).as(throttled.body()).isEqualTo(429);
     assertThat(throttled.contentType()).startsWith("application/problem+json");
     assertThat(Long.parseLong(throttled.header("Retry-After"))).isBetween(1L, 60L);
     assertThat(throttled.json().get("detail").asString()).contains("too many failed authentications");
-    assertThat(new DashboardSession(port).signIn("snmf_another-wrong-key")).as("the sign-in form is limited too")
-        .contains("/ui/login?retryAfter=");
+    String wait = browser.signIn("snmf_another-wrong-key");
+    assertThat(wait).as("the sign-in form is limited too").contains("/ui/login?retryAfter=");
+    assertThat(browser.get(path(wait)).body()).contains("too many failed sign-ins");
 
     assertThat(admin.get("/v1/models").status()).as("a key this replica knows still works").isEqualTo(200);
 
@@ -70,5 +74,9 @@ class AuthenticationFailuresTest {
         "snmf_requests_refused_total{kind=\"failed-authentication\",reason=\"dashboard-unknown\"} 1.0");
     assertThat(metrics).contains(
         "snmf_requests_refused_total{kind=\"too-many-requests\",reason=\"failed-authentications\"} 2.0");
+  }
+
+  private String path(String location) {
+    return location.replaceFirst("^http://localhost:" + port, "");
   }
 }
