@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Requests the service refused to serve: over a limit (429) or with a key that does not authenticate (401, failed
- * dashboard sign-ins). Each is counted ({@code snmf_requests_refused_total{kind,reason}}); the log gets at most one
+ * Requests the service refused to serve: over a limit (429, or 503 for the replica's own), or with a key that does
+ * not authenticate (401, failed dashboard sign-ins). Each is counted ({@code snmf_requests_refused_total{kind,reason}}); the log gets at most one
  * line per caller (key, else client address) and reason a minute, with how many were refused since, so that a
  * flood cannot flood the log too.
  */
@@ -40,6 +40,11 @@ public class RefusalLog {
   /** A 429: {@code limit} names what was exceeded (request-rate, job-quota, compute, streams, ...). */
   public void tooManyRequests(HttpServletRequest request, String limit, String detail) {
     record(request, "too-many-requests", limit, detail);
+  }
+
+  /** A 503 because the replica is at a limit of its own (e.g. request bodies in flight), not the caller's. */
+  public void overloaded(HttpServletRequest request, String limit, String detail) {
+    record(request, "overloaded", limit, detail);
   }
 
   /** A key that did not authenticate: {@code reason} is unknown, revoked, expired or malformed. */

@@ -15,6 +15,9 @@ import org.springframework.validation.annotation.Validated;
  * @param maxJsonTokens most JSON tokens (values, brackets, names) in one body (413 beyond): bounds the objects a
  *     body of many empty arrays or objects turns into; large token datasets go as {@code content} text instead
  * @param maxJsonNumberLength most characters of one JSON number (400 beyond)
+ * @param maxBodyBytesInFlight request bodies this replica reads and holds at once, counted by what each declares
+ *     ({@code Content-Length}, else the most it may send); a body that does not fit gets 503 with Retry-After, so
+ *     that many large bodies at once cannot exhaust the heap. Bodies under 64 KiB are not counted.
  */
 @Validated
 @ConfigurationProperties("snmf.web")
@@ -22,7 +25,8 @@ public record WebLimits(
     @DefaultValue("67108864") @Min(1) long maxRequestBytes,
     @DefaultValue("64") @Min(1) int maxJsonDepth,
     @DefaultValue("2000000") @Min(1) long maxJsonTokens,
-    @DefaultValue("100") @Min(1) int maxJsonNumberLength) {
+    @DefaultValue("100") @Min(1) int maxJsonNumberLength,
+    @DefaultValue("268435456") @Min(1) long maxBodyBytesInFlight) {
 
   /** The longest JSON string a body can hold: as many characters as it has bytes. */
   public int maxJsonStringLength() {

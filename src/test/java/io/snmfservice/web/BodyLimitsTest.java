@@ -6,9 +6,11 @@ import io.snmfservice.support.Http;
 import io.snmfservice.support.ServiceTest;
 import io.snmfservice.support.TestKeys;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -92,6 +94,54 @@ class BodyLimitsTest {
   void aLongNumberGets400() {
     rejects(400, "snmf.web.max-json-number-length", () -> new Http(port, TestKeys.ADMIN).post("/v1/datasets",
         "{\"name\":\"n\",\"kind\":\"tokens\",\"tokens\":[[" + "1".repeat(5_000) + "]]}"));
+  }
+
+  @Test
+  void largeBodiesBeyondTheReplicasBudgetGet503UntilRoomIsFree() throws Exception {
+    // three clients that send the start of a 4 MiB body (two declared, one chunked) and then stall take the whole
+    // 12 MiB budget
+    List<Socket> stalled = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        Socket socket = new Socket("localhost", port);
+        String length = i < 2 ? "Content-Length: 4194304\r\n" : "Transfer-Encoding: chunked\r\n";
+        String start = i < 2 ? "{\"name\":" : "8\r\n{\"name\":\r\n";
+        socket.getOutputStream().write(("POST /v1/datasets HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+            + TestKeys.ADMIN + "\r\nContent-Type: application/json\r\n" + length + "\r\n" + start)
+            .getBytes(StandardCharsets.UTF_8));
+        socket.getOutputStream().flush();
+        stalled.add(socket);
+        Thread.sleep(300); // in before the next, so none finds the budget taken by the probes below
+      }
+      Thread.sleep(700);
+      for (Socket socket : stalled) {
+        assertThat(socket.getInputStream().available()).as("a stalled client was answered before it sent its body")
+            .isZero();
+      }
+      // 100 KiB with a kind that does not exist: 422 whenever it is read, so nothing is stored either way
+      String large = "{\"name\":\"budget\",\"kind\":\"none\",\"content\":\"" + "a".repeat(100_000) + "\"}";
+      Http admin = new Http(port, TestKeys.ADMIN);
+      List<Long> before = counts();
+      Http.Response full = admin.post("/v1/datasets", large);
+      assertThat(full.status()).as(full.body()).isEqualTo(503);
+      assertThat(full.contentType()).startsWith("application/problem+json");
+      assertThat(full.header("Retry-After")).isEqualTo("2");
+      assertThat(full.json().get("detail").asString()).contains("snmf.web.max-body-bytes-in-flight");
+      assertThat(admin.post("/v1/datasets", "{\"name\":\"small\",\"kind\":\"none\"}").status())
+          .as("small bodies do not count").isEqualTo(422);
+      stalled.remove(0).close(); // one client gives up: its room comes back once the server has seen it go
+      Http.Response after = admin.post("/v1/datasets", large);
+      for (long end = System.nanoTime() + 20_000_000_000L; after.status() == 503 && System.nanoTime() < end; ) {
+        Thread.sleep(100);
+        after = admin.post("/v1/datasets", large);
+      }
+      assertThat(after.status()).as(after.body()).isEqualTo(422);
+      assertThat(counts()).as("nothing stored").isEqualTo(before);
+    } finally {
+      for (Socket socket : stalled) {
+        socket.close();
+      }
+    }
   }
 
   /** {@code head} then {@code unit} again and again, {@code total} bytes in all, made as they are read. */
