@@ -29,7 +29,8 @@ final class CsvCells {
   }
 
   private static String neutralised(String v) {
-    if (v.isEmpty() || NUMBER.matcher(v).matches() || "=+-@\t\r".indexOf(v.charAt(0)) < 0) {
+    // a lone sign (the steering sign column's "+" and "-") has nothing for a formula to run
+    if (v.length() < 2 || NUMBER.matcher(v).matches() || "=+-@\t\r".indexOf(v.charAt(0)) < 0) {
       return v;
     }
     return "'" + v;

@@ -218,6 +218,9 @@ class ComparisonAcceptanceTest {
     String[] cells = lines[1].split(",");
     assertThat(cells[0]).isEqualTo(first.get("method").asString());
     assertThat(Double.parseDouble(cells[7])).isEqualTo(first.get("auroc").asDouble());
+    for (int i = 1; i < lines.length; i++) {
+      assertThat(lines[i].split(",", -1)[10]).as("the sign column of line %d", i).isIn("+", "-", "");
+    }
     assertThat(api.get("/v1/comparisons/" + comparison.get("id").asLong() + "/export?format=json").json().get("rows"))
         .hasSize(15);
     assertThat(api.get("/v1/comparisons?modelId=" + model).json().get("total").asLong()).isEqualTo(1);

@@ -19,7 +19,8 @@ class CsvCellsTest {
 
   @Test
   void numbersAndPlainTextStayAsTheyAre() {
-    for (String v : List.of("-0.5", "+3", "1e-3", "-1.25E+2", ".5", "-Infinity", "NaN", "snmf", "feature 12", "")) {
+    for (String v : List.of("-0.5", "+3", "1e-3", "-1.25E+2", ".5", "-Infinity", "NaN", "snmf", "feature 12", "",
+        "+", "-")) {
       assertThat(CsvCells.cell(v)).as(v).isEqualTo(v);
     }
     assertThat(CsvCells.cell("a,b")).isEqualTo("\"a,b\"");
