@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.snmfservice.jobs.JobService;
 import io.snmfservice.support.ContractClient;
 import io.snmfservice.support.Http;
+import io.snmfservice.support.RejectedRequests;
 import io.snmfservice.support.ServiceTest;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -25,6 +24,8 @@ class BadInputTest {
   int port;
 
   @Autowired JdbcClient jdbc;
+
+  RejectedRequests database;
   @Autowired JobService jobs;
 
   ContractClient api;
@@ -34,6 +35,7 @@ class BadInputTest {
 
   @BeforeEach
   void setUp() {
+    database = new RejectedRequests(jdbc, "model", "dataset", "document", "job", "activation_set", "factorization");
     api = new ContractClient(port);
     suffix = Long.toString(System.nanoTime(), 36);
     stories = api.post("/v1/models", "{\"name\":\"s-" + suffix
@@ -42,136 +44,119 @@ class BadInputTest {
         .json().get("id").asLong();
   }
 
-  /** Sends the request and checks status, problem body, and that no table changed. */
-  private void rejects(int status, String detailFragment, Supplier<Http.Response> request) {
-    List<Long> before = counts();
-    Http.Response r = request.get();
-    assertThat(r.status()).as(r.body()).isEqualTo(status);
-    assertThat(r.contentType()).startsWith("application/problem+json");
-    assertThat(r.json().get("status").asInt()).isEqualTo(status);
-    assertThat(r.json().get("detail").asString()).containsIgnoringCase(detailFragment);
-    assertThat(counts()).as("database changed by a rejected request").isEqualTo(before);
-  }
-
-  private List<Long> counts() {
-    return List.of("model", "dataset", "document", "job", "activation_set", "factorization").stream()
-        .map(t -> jdbc.sql("SELECT count(*) FROM " + t).query(Long.class).single())
-        .toList();
-  }
-
   @Test
   void modelRegistrationRejectsBadInput() {
-    rejects(400, "malformed JSON", () -> api.post("/v1/models", "{\"source\": \"hf\","));
-    rejects(400, "source", () -> api.post("/v1/models", "{\"name\": \"x\"}"));
-    rejects(400, "field 'source' has the wrong type", () -> api.post("/v1/models", "{\"source\": [\"hf\"]}"));
-    rejects(422, "source: must be one of", () -> api.post("/v1/models", "{\"source\": \"torrent\"}"));
-    rejects(400, "repoId is required", () -> api.post("/v1/models", "{\"source\": \"hf\"}"));
-    rejects(422, "repoId: must look like", () -> api.post("/v1/models", "{\"source\": \"hf\", \"repoId\": \"a b/c\"}"));
-    rejects(400, "path is required", () -> api.post("/v1/models", "{\"source\": \"local\"}"));
-    rejects(422, "allowed model root", () -> api.post("/v1/models", "{\"source\": \"local\", \"path\": \"/nonexistent/m\"}"));
-    rejects(422, "config.json", () -> api.post("/v1/models", "{\"source\": \"local\", \"path\": \"../shared/models/stories260K\"}"));
-    rejects(422, "llama2.c", () -> api.post("/v1/models",
+    database.rejects(400, "malformed JSON", () -> api.post("/v1/models", "{\"source\": \"hf\","));
+    database.rejects(400, "source", () -> api.post("/v1/models", "{\"name\": \"x\"}"));
+    database.rejects(400, "field 'source' has the wrong type", () -> api.post("/v1/models", "{\"source\": [\"hf\"]}"));
+    database.rejects(422, "source: must be one of", () -> api.post("/v1/models", "{\"source\": \"torrent\"}"));
+    database.rejects(400, "repoId is required", () -> api.post("/v1/models", "{\"source\": \"hf\"}"));
+    database.rejects(422, "repoId: must look like", () -> api.post("/v1/models", "{\"source\": \"hf\", \"repoId\": \"a b/c\"}"));
+    database.rejects(400, "path is required", () -> api.post("/v1/models", "{\"source\": \"local\"}"));
+    database.rejects(422, "allowed model root", () -> api.post("/v1/models", "{\"source\": \"local\", \"path\": \"/nonexistent/m\"}"));
+    database.rejects(422, "config.json", () -> api.post("/v1/models", "{\"source\": \"local\", \"path\": \"../shared/models/stories260K\"}"));
+    database.rejects(422, "llama2.c", () -> api.post("/v1/models",
         "{\"source\": \"llama2c\", \"path\": \"../shared/models/fortunes-byte-gpt2/config.json\"}"));
-    rejects(409, "already registered", () -> api.post("/v1/models", "{\"name\":\"s-" + suffix
+    database.rejects(409, "already registered", () -> api.post("/v1/models", "{\"name\":\"s-" + suffix
         + "\",\"source\":\"llama2c\",\"path\":\"../shared/models/stories260K/stories260K.bin\"}"));
-    rejects(413, "exceeds the limit", () -> api.post("/v1/models", "{\"name\":\"" + "x".repeat(4_300_000) + "\"}"));
-    rejects(400, "invalid value 'abc'", () -> api.get("/v1/models/abc"));
-    rejects(404, "does not exist", () -> api.get("/v1/models/987654321"));
-    rejects(404, "does not exist", () -> api.delete("/v1/models/987654321"));
-    rejects(422, "size must be between", () -> api.get("/v1/models?size=0"));
-    rejects(422, "page must be", () -> api.get("/v1/models?page=-1"));
+    database.rejects(413, "exceeds the limit", () -> api.post("/v1/models", "{\"name\":\"" + "x".repeat(4_300_000) + "\"}"));
+    database.rejects(400, "invalid value 'abc'", () -> api.get("/v1/models/abc"));
+    database.rejects(404, "does not exist", () -> api.get("/v1/models/987654321"));
+    database.rejects(404, "does not exist", () -> api.delete("/v1/models/987654321"));
+    database.rejects(422, "size must be between", () -> api.get("/v1/models?size=0"));
+    database.rejects(422, "page must be", () -> api.get("/v1/models?page=-1"));
   }
 
   @Test
   void datasetCreationRejectsBadInput() {
-    rejects(400, "malformed JSON", () -> api.post("/v1/datasets", "{\"name\": \"n\", "));
-    rejects(400, "wrong shape", () -> api.post("/v1/datasets", "[1, 2]"));
-    rejects(400, "name", () -> api.post("/v1/datasets", "{\"kind\": \"text\", \"content\": \"a\"}"));
-    rejects(400, "kind", () -> api.post("/v1/datasets", "{\"name\": \"n\", \"content\": \"a\"}"));
-    rejects(422, "kind: must be one of", () -> api.post("/v1/datasets", "{\"name\": \"n\", \"kind\": \"csv\", \"content\": \"a\"}"));
-    rejects(400, "content or texts is required", () -> api.post("/v1/datasets", "{\"name\": \"n\", \"kind\": \"text\"}"));
-    rejects(422, "not both", () -> api.post("/v1/datasets",
+    database.rejects(400, "malformed JSON", () -> api.post("/v1/datasets", "{\"name\": \"n\", "));
+    database.rejects(400, "wrong shape", () -> api.post("/v1/datasets", "[1, 2]"));
+    database.rejects(400, "name", () -> api.post("/v1/datasets", "{\"kind\": \"text\", \"content\": \"a\"}"));
+    database.rejects(400, "kind", () -> api.post("/v1/datasets", "{\"name\": \"n\", \"content\": \"a\"}"));
+    database.rejects(422, "kind: must be one of", () -> api.post("/v1/datasets", "{\"name\": \"n\", \"kind\": \"csv\", \"content\": \"a\"}"));
+    database.rejects(400, "content or texts is required", () -> api.post("/v1/datasets", "{\"name\": \"n\", \"kind\": \"text\"}"));
+    database.rejects(422, "not both", () -> api.post("/v1/datasets",
         "{\"name\": \"n\", \"kind\": \"text\", \"content\": \"a\", \"texts\": [\"b\"]}"));
-    rejects(422, "no documents", () -> api.post("/v1/datasets", "{\"name\": \"n\", \"kind\": \"text\", \"content\": \"\\n \\n\"}"));
-    rejects(422, "line 2 is not valid JSON", () -> api.post("/v1/datasets",
+    database.rejects(422, "no documents", () -> api.post("/v1/datasets", "{\"name\": \"n\", \"kind\": \"text\", \"content\": \"\\n \\n\"}"));
+    database.rejects(422, "line 2 is not valid JSON", () -> api.post("/v1/datasets",
         "{\"name\": \"n\", \"kind\": \"jsonl\", \"content\": \"{\\\"text\\\": \\\"a\\\"}\\n{oops\"}"));
-    rejects(422, "line 1: expected an object", () -> api.post("/v1/datasets",
+    database.rejects(422, "line 1: expected an object", () -> api.post("/v1/datasets",
         "{\"name\": \"n\", \"kind\": \"jsonl\", \"content\": \"{\\\"txt\\\": \\\"a\\\"}\"}"));
-    rejects(400, "field 'tokens' has the wrong type", () -> api.post("/v1/datasets",
+    database.rejects(400, "field 'tokens' has the wrong type", () -> api.post("/v1/datasets",
         "{\"name\": \"n\", \"kind\": \"tokens\", \"tokens\": \"1 2 3\"}"));
-    rejects(400, "tokens[0][1]", () -> api.post("/v1/datasets",
+    database.rejects(400, "tokens[0][1]", () -> api.post("/v1/datasets",
         "{\"name\": \"n\", \"kind\": \"tokens\", \"tokens\": [[1, \"x\"]]}"));
-    rejects(422, "negative token id", () -> api.post("/v1/datasets", "{\"name\": \"n\", \"kind\": \"tokens\", \"tokens\": [[1, -2]]}"));
-    rejects(422, "tokens[1] is empty", () -> api.post("/v1/datasets", "{\"name\": \"n\", \"kind\": \"tokens\", \"tokens\": [[1], []]}"));
-    rejects(422, "outside the vocabulary", () -> api.post("/v1/datasets",
+    database.rejects(422, "negative token id", () -> api.post("/v1/datasets", "{\"name\": \"n\", \"kind\": \"tokens\", \"tokens\": [[1, -2]]}"));
+    database.rejects(422, "tokens[1] is empty", () -> api.post("/v1/datasets", "{\"name\": \"n\", \"kind\": \"tokens\", \"tokens\": [[1], []]}"));
+    database.rejects(422, "outside the vocabulary", () -> api.post("/v1/datasets",
         "{\"name\": \"n\", \"kind\": \"tokens\", \"modelId\": " + stories + ", \"tokens\": [[1, 512]]}"));
-    rejects(404, "model 987654321 does not exist", () -> api.post("/v1/datasets",
+    database.rejects(404, "model 987654321 does not exist", () -> api.post("/v1/datasets",
         "{\"name\": \"n\", \"kind\": \"tokens\", \"modelId\": 987654321, \"tokens\": [[1]]}"));
-    rejects(409, "already exists", () -> api.post("/v1/datasets",
+    database.rejects(409, "already exists", () -> api.post("/v1/datasets",
         "{\"name\": \"d-" + suffix + "\", \"kind\": \"text\", \"texts\": [\"a\"]}"));
-    rejects(413, "exceeds the limit", () -> api.post("/v1/datasets",
+    database.rejects(413, "exceeds the limit", () -> api.post("/v1/datasets",
         "{\"name\": \"n\", \"kind\": \"text\", \"content\": \"" + "a".repeat(4_300_000) + "\"}"));
-    rejects(422, "not valid UTF-8", () -> api.upload("/v1/datasets", "x.txt", new byte[] {(byte) 0xC3, (byte) 0x28},
+    database.rejects(422, "not valid UTF-8", () -> api.upload("/v1/datasets", "x.txt", new byte[] {(byte) 0xC3, (byte) 0x28},
         Map.of("name", "n", "kind", "text")));
-    rejects(422, "kind must be one of", () -> api.upload("/v1/datasets", "x.txt", "a".getBytes(StandardCharsets.UTF_8),
+    database.rejects(422, "kind must be one of", () -> api.upload("/v1/datasets", "x.txt", "a".getBytes(StandardCharsets.UTF_8),
         Map.of("name", "n", "kind", "csv")));
-    rejects(400, "file", () -> api.postRaw("/v1/datasets", "multipart/form-data; boundary=b",
+    database.rejects(400, "file", () -> api.postRaw("/v1/datasets", "multipart/form-data; boundary=b",
         "--b\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nn\r\n--b--\r\n".getBytes(StandardCharsets.UTF_8)));
-    rejects(404, "does not exist", () -> api.get("/v1/datasets/987654321/documents"));
-    rejects(404, "does not exist", () -> api.delete("/v1/datasets/987654321"));
-    rejects(422, "size must be between", () -> api.get("/v1/datasets/" + tokensDataset + "/documents?size=501"));
+    database.rejects(404, "does not exist", () -> api.get("/v1/datasets/987654321/documents"));
+    database.rejects(404, "does not exist", () -> api.delete("/v1/datasets/987654321"));
+    database.rejects(422, "size must be between", () -> api.get("/v1/datasets/" + tokensDataset + "/documents?size=501"));
   }
 
   @Test
   void factorizationRequestsRejectBadInputWithoutCreatingAJob() {
     String base = "\"modelId\":" + stories + ",\"datasetId\":" + tokensDataset + ",\"layer\":2";
-    rejects(404, "model 987654321", () -> api.post("/v1/factorizations",
+    database.rejects(404, "model 987654321", () -> api.post("/v1/factorizations",
         "{\"modelId\":987654321,\"datasetId\":" + tokensDataset + ",\"layer\":0,\"k\":1}"));
-    rejects(404, "dataset 987654321", () -> api.post("/v1/factorizations",
+    database.rejects(404, "dataset 987654321", () -> api.post("/v1/factorizations",
         "{\"modelId\":" + stories + ",\"datasetId\":987654321,\"layer\":0,\"k\":1}"));
-    rejects(422, "layer 5 is out of range", () -> api.post("/v1/factorizations",
+    database.rejects(422, "layer 5 is out of range", () -> api.post("/v1/factorizations",
         "{\"modelId\":" + stories + ",\"datasetId\":" + tokensDataset + ",\"layer\":5,\"k\":1}"));
-    rejects(422, "exceeds the number of tokens", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":3}"));
-    rejects(422, "exceeds the width", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":173}"));
-    rejects(422, "sparsity", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":1,\"sparsity\":0}"));
-    rejects(422, "sparsity", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":1,\"sparsity\":1.5}"));
-    rejects(422, "strictly decreasing", () -> api.post("/v1/factorizations", "{" + base + ",\"levels\":[1,2]}"));
-    rejects(422, "strictly decreasing", () -> api.post("/v1/factorizations", "{" + base + ",\"levels\":[2,2]}"));
-    rejects(422, "k must equal", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":2,\"levels\":[1]}"));
-    rejects(422, "fineTune needs at least two", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":1,\"fineTune\":true}"));
-    rejects(400, "k (or levels) is required", () -> api.post("/v1/factorizations", "{" + base + "}"));
-    rejects(400, "layer", () -> api.post("/v1/factorizations", "{\"modelId\":" + stories + ",\"datasetId\":1}"));
-    rejects(422, "init: must be one of", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":1,\"init\":\"pca\"}"));
-    rejects(422, "hook must be one of", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":1,\"hook\":\"attn\"}"));
-    rejects(404, "does not exist", () -> api.get("/v1/factorizations/987654321"));
-    rejects(404, "does not exist", () -> api.get("/v1/features/987654321/top-inputs"));
+    database.rejects(422, "exceeds the number of tokens", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":3}"));
+    database.rejects(422, "exceeds the width", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":173}"));
+    database.rejects(422, "sparsity", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":1,\"sparsity\":0}"));
+    database.rejects(422, "sparsity", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":1,\"sparsity\":1.5}"));
+    database.rejects(422, "strictly decreasing", () -> api.post("/v1/factorizations", "{" + base + ",\"levels\":[1,2]}"));
+    database.rejects(422, "strictly decreasing", () -> api.post("/v1/factorizations", "{" + base + ",\"levels\":[2,2]}"));
+    database.rejects(422, "k must equal", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":2,\"levels\":[1]}"));
+    database.rejects(422, "fineTune needs at least two", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":1,\"fineTune\":true}"));
+    database.rejects(400, "k (or levels) is required", () -> api.post("/v1/factorizations", "{" + base + "}"));
+    database.rejects(400, "layer", () -> api.post("/v1/factorizations", "{\"modelId\":" + stories + ",\"datasetId\":1}"));
+    database.rejects(422, "init: must be one of", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":1,\"init\":\"pca\"}"));
+    database.rejects(422, "hook must be one of", () -> api.post("/v1/factorizations", "{" + base + ",\"k\":1,\"hook\":\"attn\"}"));
+    database.rejects(404, "does not exist", () -> api.get("/v1/factorizations/987654321"));
+    database.rejects(404, "does not exist", () -> api.get("/v1/features/987654321/top-inputs"));
   }
 
   @Test
   void collectionAndSamplingRequestsRejectBadInput() {
-    rejects(422, "layer 9 is out of range", () -> api.post("/v1/activations",
+    database.rejects(422, "layer 9 is out of range", () -> api.post("/v1/activations",
         "{\"modelId\":" + stories + ",\"datasetId\":" + tokensDataset + ",\"layers\":[1,9]}"));
-    rejects(400, "layers", () -> api.post("/v1/activations",
+    database.rejects(400, "layers", () -> api.post("/v1/activations",
         "{\"modelId\":" + stories + ",\"datasetId\":" + tokensDataset + "}"));
-    rejects(422, "contextLength", () -> api.post("/v1/activations",
+    database.rejects(422, "contextLength", () -> api.post("/v1/activations",
         "{\"modelId\":" + stories + ",\"datasetId\":" + tokensDataset + ",\"layers\":[1],\"contextLength\":1}"));
-    rejects(400, "modelId, count and length are required", () -> api.post("/v1/datasets",
+    database.rejects(400, "modelId, count and length are required", () -> api.post("/v1/datasets",
         "{\"name\":\"s\",\"kind\":\"model-samples\",\"modelId\":" + stories + "}"));
-    rejects(422, "count", () -> api.post("/v1/datasets",
+    database.rejects(422, "count", () -> api.post("/v1/datasets",
         "{\"name\":\"s\",\"kind\":\"model-samples\",\"modelId\":" + stories + ",\"count\":0,\"length\":4}"));
-    rejects(404, "does not exist", () -> api.post("/v1/datasets",
+    database.rejects(404, "does not exist", () -> api.post("/v1/datasets",
         "{\"name\":\"s\",\"kind\":\"model-samples\",\"modelId\":987654321,\"count\":2,\"length\":4}"));
-    rejects(409, "already exists", () -> api.post("/v1/datasets", "{\"name\":\"d-" + suffix
+    database.rejects(409, "already exists", () -> api.post("/v1/datasets", "{\"name\":\"d-" + suffix
         + "\",\"kind\":\"model-samples\",\"modelId\":" + stories + ",\"count\":2,\"length\":4}"));
   }
 
   @Test
   void jobEndpointsRejectBadInput() {
-    rejects(400, "status must be one of", () -> api.get("/v1/jobs?status=sleeping"));
-    rejects(400, "invalid value", () -> api.get("/v1/jobs/one"));
-    rejects(404, "does not exist", () -> api.get("/v1/jobs/987654321/events"));
+    database.rejects(400, "status must be one of", () -> api.get("/v1/jobs?status=sleeping"));
+    database.rejects(400, "invalid value", () -> api.get("/v1/jobs/one"));
+    database.rejects(404, "does not exist", () -> api.get("/v1/jobs/987654321/events"));
     long id = jobs.submit("no-handler-" + suffix, JsonMapper.builder().build().createObjectNode(), 0, null).id();
     assertThat(api.post("/v1/jobs/" + id + "/cancel", "").json().get("status").asString()).isEqualTo("CANCELLED");
-    rejects(409, "already finished", () -> api.post("/v1/jobs/" + id + "/cancel", ""));
+    database.rejects(409, "already finished", () -> api.post("/v1/jobs/" + id + "/cancel", ""));
   }
 }

@@ -3,6 +3,7 @@ package io.snmfservice.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.snmfservice.support.Http;
+import io.snmfservice.support.RejectedRequests;
 import io.snmfservice.support.ServiceTest;
 import io.snmfservice.support.TestKeys;
 import java.io.InputStream;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -33,20 +35,11 @@ class BodyLimitsTest {
 
   @Autowired JdbcClient jdbc;
 
-  /** Sends the request and checks status, problem body, and that no table changed. */
-  private void rejects(int status, String detailFragment, Supplier<Http.Response> request) {
-    List<Long> before = counts();
-    Http.Response r = request.get();
-    assertThat(r.status()).as(r.body()).isEqualTo(status);
-    assertThat(r.contentType()).startsWith("application/problem+json");
-    assertThat(r.json().get("detail").asString()).containsIgnoringCase(detailFragment);
-    assertThat(counts()).as("database changed by a rejected request").isEqualTo(before);
-  }
+  RejectedRequests database;
 
-  private List<Long> counts() {
-    return List.of("model", "dataset", "document", "job", "vector_set").stream()
-        .map(t -> jdbc.sql("SELECT count(*) FROM " + t).query(Long.class).single())
-        .toList();
+  @BeforeEach
+  void setUp() {
+    database = new RejectedRequests(jdbc, "model", "dataset", "document", "job", "vector_set");
   }
 
   /** POSTs a body of {@code total} bytes made by repeating {@code unit} after {@code head}, sent chunked. */
@@ -60,7 +53,7 @@ class BodyLimitsTest {
 
   @Test
   void aChunkedJsonBodyOverTheLimitGets413() {
-    rejects(413, "exceeds the limit of " + LIMIT, () -> chunked("/v1/datasets", "application/json",
+    database.rejects(413, "exceeds the limit of " + LIMIT, () -> chunked("/v1/datasets", "application/json",
         "{\"name\":\"chunked\",\"kind\":\"text\",\"content\":\"", "aaaaaaaaaaaaaaaa", 100_000_000));
   }
 
@@ -70,7 +63,7 @@ class BodyLimitsTest {
         + "--b\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\ntext\r\n"
         + "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.txt\"\r\n"
         + "Content-Type: text/plain\r\n\r\n";
-    rejects(413, "", () -> chunked("/v1/datasets", "multipart/form-data; boundary=b", head,
+    database.rejects(413, "", () -> chunked("/v1/datasets", "multipart/form-data; boundary=b", head,
         "line of text\n", 100_000_000));
   }
 
@@ -79,20 +72,20 @@ class BodyLimitsTest {
     // in a field the request does not have, which the parser still has to walk through
     String deep = "{\"name\":\"deep\",\"kind\":\"text\",\"texts\":[\"a\"],\"x\":" + "[".repeat(200_000)
         + "]".repeat(200_000) + "}";
-    rejects(400, "snmf.web.max-json-depth", () -> new Http(port, TestKeys.ADMIN).post("/v1/datasets", deep));
+    database.rejects(400, "snmf.web.max-json-depth", () -> new Http(port, TestKeys.ADMIN).post("/v1/datasets", deep));
   }
 
   @Test
   void millionsOfEmptyArraysWithinTheByteLimitGet413() {
     // 4 MB of "[]," is 1.4 million arrays, 2.8 million tokens: refused while parsing, before they become objects
     long arrays = (LIMIT - 100) / 3;
-    rejects(413, "snmf.web.max-json-tokens", () -> chunked("/v1/datasets", "application/json",
+    database.rejects(413, "snmf.web.max-json-tokens", () -> chunked("/v1/datasets", "application/json",
         "{\"name\":\"empties\",\"kind\":\"tokens\",\"tokens\":[[]", ",[]", 50 + arrays * 3));
   }
 
   @Test
   void aLongNumberGets400() {
-    rejects(400, "snmf.web.max-json-number-length", () -> new Http(port, TestKeys.ADMIN).post("/v1/datasets",
+    database.rejects(400, "snmf.web.max-json-number-length", () -> new Http(port, TestKeys.ADMIN).post("/v1/datasets",
         "{\"name\":\"n\",\"kind\":\"tokens\",\"tokens\":[[" + "1".repeat(5_000) + "]]}"));
   }
 
@@ -121,7 +114,7 @@ class BodyLimitsTest {
       // 100 KiB with a kind that does not exist: 422 whenever it is read, so nothing is stored either way
       String large = "{\"name\":\"budget\",\"kind\":\"none\",\"content\":\"" + "a".repeat(100_000) + "\"}";
       Http admin = new Http(port, TestKeys.ADMIN);
-      List<Long> before = counts();
+      List<Long> before = database.counts();
       Http.Response full = admin.post("/v1/datasets", large);
       assertThat(full.status()).as(full.body()).isEqualTo(503);
       assertThat(full.contentType()).startsWith("application/problem+json");
@@ -136,7 +129,7 @@ class BodyLimitsTest {
         after = admin.post("/v1/datasets", large);
       }
       assertThat(after.status()).as(after.body()).isEqualTo(422);
-      assertThat(counts()).as("nothing stored").isEqualTo(before);
+      assertThat(database.counts()).as("nothing stored").isEqualTo(before);
     } finally {
       for (Socket socket : stalled) {
         socket.close();
