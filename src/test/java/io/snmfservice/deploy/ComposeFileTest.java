@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -28,45 +27,53 @@ class ComposeFileTest {
   }
 
   @Test
-  void startsTheServiceOnlyAfterPostgresIsHealthy() {
-    assertThat(compose.get("services.snmf.depends_on.postgres.condition")).isEqualTo("service_healthy");
+  void startsTheApiAfterPostgresAndTheWorkersAfterTheApi() {
+    assertThat(compose.get("services.api.depends_on.postgres.condition")).isEqualTo("service_healthy");
+    for (String worker : List.of("worker-1", "worker-2")) {
+      assertThat(compose.get("services." + worker + ".depends_on.api.condition")).isEqualTo("service_healthy");
+      assertThat(compose.get("services." + worker + ".environment.SNMF_ROLE")).isEqualTo("worker");
+    }
+    assertThat(compose.get("services.api.environment.SNMF_ROLE")).isEqualTo("api");
     assertThat(compose.list("services.postgres.healthcheck.test")).anyMatch(t -> t.toString().contains("pg_isready"));
   }
 
   @Test
-  void pinsThePostgresImage() {
+  void pinsThePublicPostgresImageAsTheDefault() {
     String image = compose.string("services.postgres.image");
 
-    assertThat(image).startsWith("postgres:").doesNotEndWith(":latest");
-    assertThat(image.substring("postgres:".length())).matches("\\d+\\.\\d+.*");
+    assertThat(image).startsWith("${SNMF_POSTGRES_IMAGE:-postgres:").endsWith("}").doesNotContain(":latest");
+    assertThat(image).matches("\\$\\{SNMF_POSTGRES_IMAGE:-postgres:\\d+\\.\\d+.*}");
   }
 
+  /** Host networking: nothing may listen beyond loopback unless the operator says so. */
   @Test
-  void buildsTheServiceFromTheCpuDockerfileAndConnectsItToPostgres() {
-    assertThat(compose.string("services.snmf.build.context")).isEqualTo("..");
-    assertThat(compose.string("services.snmf.build.dockerfile")).contains("docker/").contains("Dockerfile");
-    Map<String, Object> env = compose.map("services.snmf.environment");
-    assertThat(env).containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://postgres:5432/snmf")
-        .containsKeys("SPRING_DATASOURCE_USERNAME", "SPRING_DATASOURCE_PASSWORD", "SNMF_ROLE", "HF_HOME");
-    assertThat(compose.get("services.postgres.environment.POSTGRES_DB")).isEqualTo("snmf");
-    assertThat(compose.list("services.snmf.healthcheck.test").toString()).contains("/actuator/health");
+  void bindsEveryPortToLoopbackByDefault() {
+    for (String service : List.of("postgres", "api", "worker-1", "worker-2")) {
+      assertThat(compose.get("services." + service + ".network_mode")).isEqualTo("host");
+    }
+    assertThat(compose.list("services.postgres.command").toString()).contains("listen_addresses=${SNMF_BIND_ADDRESS:-127.0.0.1}");
+    assertThat(compose.get("services.api.environment.SERVER_ADDRESS")).isEqualTo("${SNMF_BIND_ADDRESS:-127.0.0.1}");
   }
 
   @Test
   void keepsDataModelCacheAndDatabaseInNamedVolumes() {
     assertThat(compose.map("volumes")).containsKeys("pgdata", "snmf-data", "model-cache");
-    List<Object> mounts = compose.list("services.snmf.volumes");
-    String hfHome = compose.string("services.snmf.environment.HF_HOME");
-    assertThat(mounts).contains("snmf-data:/data", "model-cache:" + hfHome);
+    for (String service : List.of("api", "worker-1", "worker-2")) {
+      List<Object> mounts = compose.list("services." + service + ".volumes");
+      String hfHome = compose.string("services." + service + ".environment.HF_HOME");
+      assertThat(mounts).contains("snmf-data:/data", "model-cache:" + hfHome);
+    }
     assertThat(compose.list("services.postgres.volumes")).contains("pgdata:/var/lib/postgresql/data");
   }
 
   @Test
-  void gpuOverrideReservesNvidiaDevices() throws IOException {
+  void gpuOverrideReservesNvidiaDevicesForTheWorkers() throws IOException {
     Node gpu = load(Path.of("docker", "compose.gpu.yaml"));
 
-    Node device = gpu.at("services.snmf.deploy.resources.reservations.devices.0");
-    assertThat(device.get("driver")).isEqualTo("nvidia");
-    assertThat(device.list("capabilities")).contains("gpu");
+    for (String worker : List.of("worker-1", "worker-2")) {
+      Node device = gpu.at("services." + worker + ".deploy.resources.reservations.devices.0");
+      assertThat(device.get("driver")).isEqualTo("nvidia");
+      assertThat(device.list("capabilities")).contains("gpu");
+    }
   }
 }

@@ -4,20 +4,31 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * A Dockerfile read as build stages of instructions: comments dropped, backslash continuations joined. Enough
- * of the format to check what our images promise without a Docker engine.
+ * A Dockerfile read as build stages of instructions: comments dropped, backslash continuations joined, a FROM that
+ * names a build argument ({@code FROM ${BUILD_IMAGE}}) read as that argument's default. Enough of the format to
+ * check what our images promise without building them.
  */
 record Dockerfile(List<Stage> stages) {
 
   record Instruction(String keyword, String arguments) {}
 
-  /** One FROM … [AS name] and the instructions up to the next FROM. */
-  record Stage(String image, String name, List<Instruction> instructions) {
+  /**
+   * One FROM … [AS name] and the instructions up to the next FROM; {@code image} is the image it builds on by
+   * default, {@code from} what the FROM says.
+   */
+  record Stage(String image, String from, String name, List<Instruction> instructions) {
+
+    /** True when the base image is a build argument declared before the first FROM. */
+    boolean baseIsBuildArgument() {
+      return from.startsWith("$");
+    }
 
     List<String> arguments(String keyword) {
       return instructions.stream().filter(i -> i.keyword().equals(keyword)).map(Instruction::arguments).toList();
@@ -43,13 +54,20 @@ record Dockerfile(List<Stage> stages) {
 
   static Dockerfile read(Path file) throws IOException {
     List<Stage> stages = new ArrayList<>();
+    Map<String, String> globalArguments = new HashMap<>();
     for (Instruction instruction : instructions(Files.readAllLines(file))) {
       if (instruction.keyword().equals("FROM")) {
         String[] words = instruction.arguments().split("\\s+");
         // FROM [--platform=…] image [AS name]
         int at = words[0].startsWith("--") ? 1 : 0;
         String name = words.length > at + 2 && words[at + 1].equalsIgnoreCase("AS") ? words[at + 2] : "";
-        stages.add(new Stage(words[at], name, new ArrayList<>()));
+        String from = words[at];
+        String argument = from.replaceAll("^\\$\\{?([A-Za-z_][A-Za-z0-9_]*)}?$", "$1");
+        String image = from.startsWith("$") ? globalArguments.getOrDefault(argument, "") : from;
+        stages.add(new Stage(image, from, name, new ArrayList<>()));
+      } else if (stages.isEmpty() && instruction.keyword().equals("ARG")) {
+        String[] nameAndDefault = instruction.arguments().split("=", 2);
+        globalArguments.put(nameAndDefault[0], nameAndDefault.length > 1 ? nameAndDefault[1] : "");
       } else if (!stages.isEmpty()) {
         stages.get(stages.size() - 1).instructions().add(instruction);
       }

@@ -54,4 +54,20 @@ class DockerfileTest {
     assertThat(dockerfile.isStageReference("build")).isTrue();
     assertThat(dockerfile.isStageReference("eclipse-temurin")).isFalse();
   }
+
+  @Test
+  void readsABaseImageNamedByABuildArgumentAsItsDefault() throws IOException {
+    Dockerfile dockerfile = parse("""
+        ARG BUILD_IMAGE=maven:3.9.11-eclipse-temurin-17
+        ARG RUNTIME_IMAGE=eclipse-temurin:17.0.16_8-jre-jammy
+        FROM ${BUILD_IMAGE} AS build
+        ARG APP_SOURCE=maven
+        FROM $RUNTIME_IMAGE
+        """);
+
+    assertThat(dockerfile.stages()).extracting(Dockerfile.Stage::image)
+        .containsExactly("maven:3.9.11-eclipse-temurin-17", "eclipse-temurin:17.0.16_8-jre-jammy");
+    assertThat(dockerfile.stages()).allMatch(Dockerfile.Stage::baseIsBuildArgument);
+    assertThat(dockerfile.stage("build").orElseThrow().arguments("ARG")).containsExactly("APP_SOURCE=maven");
+  }
 }

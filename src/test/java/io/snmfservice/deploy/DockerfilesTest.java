@@ -12,7 +12,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-/** The images cannot be built here (no Docker engine), so their promises are read from the Dockerfiles. */
+/**
+ * What the Dockerfiles promise, read from the files: the CUDA image cannot be built without its GPU base image,
+ * and the defaults (public base images, Maven in the build) are what builds elsewhere. The CPU image built from
+ * local Debian bases runs in {@link ComposeStackTest}.
+ */
 class DockerfilesTest {
 
   /** At least major.minor in the tag: `17.0.16_8-jre-jammy`, `3.9.11-eclipse-temurin-17`, `11.8.0-runtime-…`. */
@@ -32,8 +36,8 @@ class DockerfilesTest {
       if (dockerfile.isStageReference(stage.image())) {
         continue;
       }
+      assertThat(stage.baseIsBuildArgument()).as("%s is a build argument", stage.from()).isTrue();
       assertThat(stage.tag()).as("tag of %s", stage.image()).isNotEmpty().isNotEqualTo("latest").matches(PINNED_TAG);
-      assertThat(stage.image()).as("no ARG-substituted image").doesNotContain("$");
     }
   }
 
@@ -85,7 +89,7 @@ class DockerfilesTest {
     Stage runtime = read(name).runtime();
 
     String healthcheck = runtime.last("HEALTHCHECK").orElseThrow(() -> new AssertionError("no HEALTHCHECK"));
-    assertThat(healthcheck).contains("CMD").contains("http://localhost:8080/actuator/health");
+    assertThat(healthcheck).contains("CMD").contains("http://localhost:${SERVER_PORT:-8080}/actuator/health/liveness");
     assertThat(runtime.arguments("EXPOSE")).contains("8080");
     assertThat(runtime.last("ENTRYPOINT")).hasValueSatisfying(e -> assertThat(e).contains("\"java\"", "\"-jar\""));
     assertThat(String.join(" ", runtime.arguments("ENV"))).contains("SNMF_DATA_DIR=/data").contains("HF_HOME=/data/hf");
@@ -96,10 +100,9 @@ class DockerfilesTest {
   void carriesTheSparkHomeAndApplicationForSparkExecutors(String name) throws IOException {
     Dockerfile dockerfile = read(name);
 
-    assertThat(dockerfile.stage("build").orElseThrow().arguments("COPY")).contains("spark ./spark");
-    assertThat(dockerfile.runtime().arguments("COPY"))
-        .anyMatch(copy -> copy.contains("/src/spark/target/spark-home/ /opt/snmf-spark/"))
-        .anyMatch(copy -> copy.contains("/src/spark/target/snmf-spark.jar /opt/snmf-spark/snmf-spark.jar"));
+    assertThat(String.join("\n", dockerfile.stage("build").orElseThrow().arguments("RUN")))
+        .contains("cp -r spark/target/spark-home/. /spark/").contains("cp spark/target/snmf-spark.jar /spark/");
+    assertThat(dockerfile.runtime().arguments("COPY")).anyMatch(copy -> copy.contains("--from=build") && copy.endsWith("/spark/ /opt/snmf-spark/"));
     assertThat(String.join(" ", dockerfile.runtime().arguments("ENV"))).contains("SNMF_SPARK_HOME=/opt/snmf-spark");
   }
 
