@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.snmfservice.web.ApiException;
+import io.snmfservice.errors.Conflict;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,7 +150,7 @@ class JobQueueTest {
     assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
     assertThat(q.store.claim("w", List.of(type), Duration.ofSeconds(5))).isEmpty();
     assertThatThrownBy(() -> q.service.cancel(id))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status().value()).isEqualTo(409));
+        .isInstanceOf(Conflict.class);
   }
 
   @Test
@@ -185,7 +185,7 @@ class JobQueueTest {
     assertThat(again.id()).isEqualTo(first.id());
     assertThat(q.service.count(null, type)).isEqualTo(1);
     assertThatThrownBy(() -> q.service.submit(type, params(8), 0, key))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status().value()).isEqualTo(409));
+        .isInstanceOf(Conflict.class);
   }
 
   @Test
