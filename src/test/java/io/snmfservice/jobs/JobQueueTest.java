@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.snmfservice.errors.Conflict;
+import io.snmfservice.errors.NotFound;
+import io.snmfservice.errors.Unavailable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,6 +131,38 @@ class JobQueueTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> status(id).status() == JobStatus.FAILED);
     assertThat(runs.get()).isEqualTo(1);
     assertThat(status(id).error().get("status").asInt()).isEqualTo(422);
+  }
+
+  @Test
+  void aDomainErrorFailsAtOnceWithItsStatusAndDetail() {
+    String type = QueueFixture.uniqueType("missing-input");
+    AtomicInteger runs = new AtomicInteger();
+    q.pool("w", 1, Duration.ofSeconds(30), QueueFixture.handler(type, ctx -> {
+      runs.incrementAndGet();
+      throw new NotFound("vector set", 123);
+    })).start();
+    long id = q.service.submit(type, params(1), 0, null).id();
+    await().atMost(Duration.ofSeconds(10)).until(() -> status(id).status() == JobStatus.FAILED);
+    Job failed = status(id);
+    assertThat(runs.get()).isEqualTo(1);
+    assertThat(failed.attempts()).isEqualTo(1);
+    assertThat(failed.error().get("status").asInt()).isEqualTo(404);
+    assertThat(failed.error().get("detail").asString()).isEqualTo("vector set 123 does not exist");
+  }
+
+  @Test
+  void unavailableIsRetriedLikeAnInfrastructureFailure() {
+    String type = QueueFixture.uniqueType("busy");
+    AtomicInteger runs = new AtomicInteger();
+    q.pool("w", 1, Duration.ofSeconds(30), QueueFixture.handler(type, ctx -> {
+      if (runs.incrementAndGet() == 1) {
+        throw Unavailable.timedOut("the judge ran past its time limit");
+      }
+      return JobResult.of(q.json.createObjectNode());
+    })).start();
+    long id = q.service.submit(type, params(1), 0, null).id();
+    await().atMost(Duration.ofSeconds(20)).until(() -> status(id).status() == JobStatus.SUCCEEDED);
+    assertThat(status(id).attempts()).isEqualTo(2);
   }
 
   @Test
