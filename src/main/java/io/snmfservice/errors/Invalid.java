@@ -9,7 +9,7 @@ import java.util.Optional;
 public final class Invalid extends DomainException {
 
   /** How the input is wrong; decides the status. */
-  public enum Kind {
+  private enum Kind {
     MALFORMED(400),
     UNACCEPTABLE(422),
     TOO_LARGE(413);
@@ -53,10 +53,6 @@ public final class Invalid extends DomainException {
   /** Input over a size limit (413). */
   public static Invalid tooLarge(String detail) {
     return new Invalid(Kind.TOO_LARGE, null, detail);
-  }
-
-  public Kind kind() {
-    return kind;
   }
 
   /** The request field at fault, when one is. */

@@ -216,6 +216,7 @@ public class WorkerPool {
    * written once the database answers; a job whose lease expires meanwhile is the reaper's.
    */
   private void recordFailure(Job job, Throwable e, long start) {
+    int lasting = lastingStatus(e);
     if (DatabaseUnavailable.isCause(e) && !(e instanceof JobCancelledException)) {
       // not the job's fault: run it again without spending an attempt
       if (Boolean.TRUE.equals(untilDatabaseAnswers(
@@ -233,10 +234,9 @@ public class WorkerPool {
       } else {
         log.info("Job {} ({}) stopped: {}", job.id(), job.type(), e.getMessage());
       }
-    } else if (lastingStatus(e) != 0) {
+    } else if (lasting != 0) {
       // bad parameters, missing or conflicting inputs: another attempt would fail the same way
-      int status = lastingStatus(e);
-      untilDatabaseAnswers(() -> store.fail(job.id(), owner, problem(status, "Job failed", e.getMessage()), false));
+      untilDatabaseAnswers(() -> store.fail(job.id(), owner, problem(lasting, "Job failed", e.getMessage()), false));
       log.info("Job {} ({}) failed: {}", job.id(), job.type(), e.getMessage());
       events.finished(job.type(), JobStatus.FAILED, seconds(start));
     } else {
@@ -255,7 +255,7 @@ public class WorkerPool {
    * conflicting or invalid input) is lasting, except {@link Unavailable}, which says "not now"; infrastructure
    * failures (I/O, database, bugs) are retried while attempts remain.
    */
-  static int lastingStatus(Throwable e) {
+  private static int lastingStatus(Throwable e) {
     if (e instanceof JobFailedException f) {
       return f.status();
     }
