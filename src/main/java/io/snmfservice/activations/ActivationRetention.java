@@ -2,7 +2,8 @@ package io.snmfservice.activations;
 
 import io.snmfservice.audit.AuditLog;
 import io.snmfservice.config.PeriodicTask;
-import io.snmfservice.web.ApiException;
+import io.snmfservice.errors.Conflict;
+import io.snmfservice.errors.NotFound;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
@@ -48,7 +49,7 @@ class ActivationRetention extends PeriodicTask {
         log.info("Retention deleted activation set {}, unused for more than {} ({} bytes)", id,
             settings.retention(), freed);
         deleted++;
-      } catch (ApiException e) {
+      } catch (NotFound | Conflict e) {
         log.info("Retention kept activation set {}: {}", id, e.getMessage()); // a job needs it, or it is gone
       }
     }

@@ -1,7 +1,8 @@
 package io.snmfservice.activations;
 
 import io.snmfservice.activations.store.ShardManifest;
-import io.snmfservice.web.ApiException;
+import io.snmfservice.errors.Conflict;
+import io.snmfservice.errors.NotFound;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,18 +40,18 @@ public class ActivationSetDeletion {
           .param(id)
           .query((rs, i) -> new Row(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4)))
           .optional()
-          .orElseThrow(() -> ApiException.notFound("activation set", id));
+          .orElseThrow(() -> new NotFound("activation set", id));
       List<Long> factorizations = jdbc.sql("SELECT id FROM factorization WHERE activation_set_id = ? ORDER BY id")
           .param(id).query(Long.class).list();
       if (!factorizations.isEmpty()) {
-        throw ApiException.conflict("activation set " + id + " is used by factorization(s) " + factorizations
+        throw new Conflict("activation set " + id + " is used by factorization(s) " + factorizations
             + "; delete them first");
       }
       List<Long> jobs = jdbc.sql("SELECT id FROM job WHERE status IN ('QUEUED', 'RUNNING')"
               + " AND params->>'modelId' = ? AND params->>'datasetId' = ? ORDER BY id")
           .params(Long.toString(found.modelId()), Long.toString(found.datasetId())).query(Long.class).list();
       if (!jobs.isEmpty()) {
-        throw ApiException.conflict("activation set " + id + " may be needed by queued or running job(s) " + jobs
+        throw new Conflict("activation set " + id + " may be needed by queued or running job(s) " + jobs
             + "; cancel them or wait until they finish");
       }
       jdbc.sql("DELETE FROM activation_set WHERE id = ?").param(id).update();

@@ -5,6 +5,8 @@ import io.snmfservice.compute.ComputeBudget;
 import io.snmfservice.compute.ComputeDevice;
 import io.snmfservice.config.SnmfProperties;
 import io.snmfservice.datasets.DatasetService;
+import io.snmfservice.errors.Invalid;
+import io.snmfservice.errors.NotFound;
 import io.snmfservice.jobs.JobContext;
 import io.snmfservice.jobs.JobFailedException;
 import io.snmfservice.jobs.PipelineMetrics;
@@ -12,7 +14,6 @@ import io.snmfservice.models.LoadedModel;
 import io.snmfservice.models.Model;
 import io.snmfservice.models.ModelService;
 import io.snmfservice.transformer.TransformerConfig;
-import io.snmfservice.web.ApiException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,19 +67,19 @@ public class ActivationSetService {
     Model model = models.get(modelId);
     datasets.get(datasetId);
     if (!HookName.SUPPORTED.contains(hook)) {
-      throw ApiException.unprocessable("hook must be one of " + HookName.SUPPORTED + ", was '" + hook + "'");
+      throw Invalid.value("hook", "hook must be one of " + HookName.SUPPORTED + ", was '" + hook + "'");
     }
     Integer nLayers = model.getNLayers();
     for (Integer layer : layers) {
       if (nLayers != null && layer >= nLayers) {
-        throw ApiException.unprocessable(
+        throw Invalid.value(
             "layer " + layer + " is out of range: model " + modelId + " has layers 0.." + (nLayers - 1));
       }
     }
   }
 
   public ActivationSet get(long id) {
-    return sets.findById(id).orElseThrow(() -> ApiException.notFound("activation set", id));
+    return sets.findById(id).orElseThrow(() -> new NotFound("activation set", id));
   }
 
   public List<ActivationSet> list(Long modelId, Long datasetId) {

@@ -1,8 +1,8 @@
 package io.snmfservice.comparisons;
 
 import io.snmfservice.config.ConditionalOnRole;
+import io.snmfservice.errors.Invalid;
 import io.snmfservice.jobs.JobView;
-import io.snmfservice.web.ApiException;
 import io.snmfservice.web.PageView;
 import io.snmfservice.web.Paging;
 import jakarta.validation.Valid;
@@ -60,7 +60,7 @@ class ComparisonController {
       case "json" -> ResponseEntity.ok()
           .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"comparison-" + id + ".json\"")
           .contentType(MediaType.APPLICATION_JSON).body(store.get(id));
-      default -> throw ApiException.unprocessable("format must be csv or json, got '" + format + "'");
+      default -> throw Invalid.value("format", "format must be csv or json, got '" + format + "'");
     };
   }
 }

@@ -1,5 +1,7 @@
 package io.snmfservice.comparisons;
 
+import io.snmfservice.errors.Invalid;
+import io.snmfservice.errors.NotFound;
 import io.snmfservice.jobs.Job;
 import io.snmfservice.jobs.JobService;
 import io.snmfservice.models.Model;
@@ -9,7 +11,6 @@ import io.snmfservice.steering.BasePrompts;
 import io.snmfservice.transformer.HookPoint;
 import io.snmfservice.vectors.service.VectorSetService;
 import io.snmfservice.vectors.service.VectorSetView;
-import io.snmfservice.web.ApiException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,7 @@ class ComparisonService {
     Set<String> conceptNames = new HashSet<>();
     for (ComparisonRequest.Concept c : r.concepts()) {
       if (!conceptNames.add(c.name())) {
-        throw ApiException.unprocessable("concept names must be unique; '" + c.name() + "' repeats");
+        throw Invalid.value("concept names must be unique; '" + c.name() + "' repeats");
       }
     }
     params.set("concepts", json.valueToTree(r.concepts()));
@@ -53,7 +54,7 @@ class ComparisonService {
     Set<String> methodNames = new HashSet<>();
     for (ComparisonRequest.Method m : r.methods()) {
       if (!methodNames.add(m.name())) {
-        throw ApiException.unprocessable("method names must be unique; '" + m.name() + "' repeats");
+        throw Invalid.value("method names must be unique; '" + m.name() + "' repeats");
       }
       methods.add(method(model, m));
     }
@@ -67,7 +68,7 @@ class ComparisonService {
     int given = (m.factorizationId() == null ? 0 : 1) + (m.vectorSetId() == null ? 0 : 1)
         + (Boolean.TRUE.equals(m.diffMeans()) ? 1 : 0);
     if (given != 1) {
-      throw ApiException.unprocessable("method '" + m.name() + "' needs exactly one of factorizationId, vectorSetId"
+      throw Invalid.value("method '" + m.name() + "' needs exactly one of factorizationId, vectorSetId"
           + " and diffMeans: true");
     }
     ObjectNode out = json.createObjectNode().put("name", m.name());
@@ -75,14 +76,14 @@ class ComparisonService {
       List<Map<String, Object>> rows = jdbc.queryForList("SELECT model_id, layer, hook FROM factorization WHERE id = ?",
           m.factorizationId());
       if (rows.isEmpty()) {
-        throw ApiException.notFound("factorization", m.factorizationId());
+        throw new NotFound("factorization", m.factorizationId());
       }
       requireModel(model, ((Number) rows.get(0).get("model_id")).longValue(), "factorization " + m.factorizationId());
       int level = m.level() == null ? 0 : m.level();
       long features = jdbc.queryForObject("SELECT count(*) FROM feature WHERE factorization_id = ? AND level = ?",
           Long.class, m.factorizationId(), level);
       if (features == 0) {
-        throw ApiException.unprocessable("factorization " + m.factorizationId() + " has no features at level " + level);
+        throw Invalid.value("factorization " + m.factorizationId() + " has no features at level " + level);
       }
       int layer = ((Number) rows.get(0).get("layer")).intValue();
       return out.put("kind", "factorization").put("factorizationId", m.factorizationId()).put("level", level)
@@ -94,15 +95,15 @@ class ComparisonService {
       return out.put("kind", "vector-set").put("vectorSetId", set.id()).put("hook", set.hook());
     }
     if (m.layer() == null) {
-      throw ApiException.badRequest("method '" + m.name() + "': layer is required with diffMeans");
+      throw Invalid.malformed("method '" + m.name() + "': layer is required with diffMeans");
     }
     HookPoint.Kind kind = m.hook() == null ? HookPoint.Kind.MLP_POST : HookPoint.Kind.ofSuffix(m.hook());
     if (kind == null) {
-      throw ApiException.unprocessable("method '" + m.name() + "': hook must be one of mlp.hook_post, hook_resid_pre,"
+      throw Invalid.value("method '" + m.name() + "': hook must be one of mlp.hook_post, hook_resid_pre,"
           + " hook_mlp_out, hook_resid_post");
     }
     if (model.getNLayers() != null && m.layer() >= model.getNLayers()) {
-      throw ApiException.unprocessable("method '" + m.name() + "': layer " + m.layer() + " is out of range: model "
+      throw Invalid.value("method '" + m.name() + "': layer " + m.layer() + " is out of range: model "
           + model.getId() + " has layers 0.." + (model.getNLayers() - 1));
     }
     return out.put("kind", "diffmeans").put("hook", new HookPoint(m.layer(), kind).name());
@@ -110,7 +111,7 @@ class ComparisonService {
 
   private static void requireModel(Model model, long owner, String what) {
     if (owner != model.getId()) {
-      throw ApiException.unprocessable(what + " belongs to model " + owner + ", not to model " + model.getId());
+      throw Invalid.value(what + " belongs to model " + owner + ", not to model " + model.getId());
     }
   }
 
@@ -119,22 +120,23 @@ class ComparisonService {
         : s.klTargets() == null || s.klTargets().isEmpty() ? AlphaSearch.DEFAULT_TARGETS : s.klTargets();
     for (double t : kl) {
       if (!(t > 0) || Double.isInfinite(t)) {
-        throw ApiException.unprocessable("steering.klTargets must be finite and > 0, got " + t);
+        throw Invalid.value("steering.klTargets", "steering.klTargets must be finite and > 0, got " + t);
       }
     }
     List<String> signs = s.signs() == null || s.signs().isEmpty() ? List.of("+", "-") : s.signs();
     if (!signs.stream().allMatch(x -> x.equals("+") || x.equals("-"))) {
-      throw ApiException.unprocessable("steering.signs must be \"+\" and/or \"-\"");
+      throw Invalid.value("steering.signs", "steering.signs must be \"+\" and/or \"-\"");
     }
     List<Double> range = s.alphaRange() == null || s.alphaRange().isEmpty() ? List.of(1.0, 2000.0) : s.alphaRange();
     if (!(range.get(0) > 0) || !(range.get(1) > range.get(0)) || range.get(1) > 1e6) {
-      throw ApiException.unprocessable("steering.alphaRange must be [lo, hi] with 0 < lo < hi <= 1e6");
+      throw Invalid.value("steering.alphaRange", "steering.alphaRange must be [lo, hi] with 0 < lo < hi <= 1e6");
     }
     double tolerance = s.tolerance() == null ? 0.05 : s.tolerance();
     double topP = s.topP() == null ? 0.3 : s.topP();
     double temperature = s.temperature() == null ? 1.0 : s.temperature();
     if (!(tolerance > 0 && tolerance < 1) || !(topP > 0 && topP <= 1) || !(temperature >= 0 && temperature <= 10)) {
-      throw ApiException.unprocessable("steering.tolerance must be in (0, 1), topP in (0, 1], temperature in [0, 10]");
+      throw Invalid.value("steering.tolerance",
+          "steering.tolerance must be in (0, 1), topP in (0, 1], temperature in [0, 10]");
     }
     kl.forEach(out.putArray("klTargets")::add);
     signs.forEach(out.putArray("signs")::add);

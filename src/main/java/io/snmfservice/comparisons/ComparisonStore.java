@@ -1,7 +1,7 @@
 package io.snmfservice.comparisons;
 
+import io.snmfservice.errors.NotFound;
 import io.snmfservice.storage.SqlValues;
-import io.snmfservice.web.ApiException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +50,7 @@ class ComparisonStore {
     List<Map<String, Object>> rows = jdbc.queryForList("SELECT id, job_id, model_id, settings::text AS settings,"
         + " created_at FROM comparison WHERE id = ?", id);
     if (rows.isEmpty()) {
-      throw ApiException.notFound("comparison", id);
+      throw new NotFound("comparison", id);
     }
     ObjectNode node = summary(rows.get(0));
     JsonNode settings = json.readTree((String) rows.get(0).get("settings"));

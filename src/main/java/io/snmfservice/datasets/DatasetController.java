@@ -1,8 +1,8 @@
 package io.snmfservice.datasets;
 
 import io.snmfservice.config.ConditionalOnRole;
+import io.snmfservice.errors.Invalid;
 import io.snmfservice.jobs.JobView;
-import io.snmfservice.web.ApiException;
 import io.snmfservice.web.PageView;
 import io.snmfservice.web.Paging;
 import jakarta.validation.Valid;
@@ -56,11 +56,11 @@ class DatasetController {
       @RequestParam(name = "modelId", required = false) Long modelId)
       throws IOException {
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
-      throw ApiException.unprocessable(
+      throw Invalid.value(
           "name must start with a letter or digit and use only letters, digits, '.', '_' and '-'");
     }
     if (!kind.matches("text|jsonl|tokens")) {
-      throw ApiException.unprocessable("kind must be one of text, jsonl, tokens");
+      throw Invalid.value("kind", "kind must be one of text, jsonl, tokens");
     }
     return created(datasets.upload(name, kind, modelId, utf8(file.getBytes())));
   }
@@ -111,7 +111,7 @@ class DatasetController {
           .decode(ByteBuffer.wrap(bytes))
           .toString();
     } catch (CharacterCodingException e) {
-      throw ApiException.unprocessable("the uploaded file is not valid UTF-8 text");
+      throw Invalid.value("the uploaded file is not valid UTF-8 text");
     }
   }
 }

@@ -1,12 +1,14 @@
 package io.snmfservice.datasets;
 
 import io.snmfservice.config.SnmfProperties;
+import io.snmfservice.errors.Conflict;
+import io.snmfservice.errors.Invalid;
+import io.snmfservice.errors.NotFound;
 import io.snmfservice.jobs.Job;
 import io.snmfservice.jobs.JobService;
 import io.snmfservice.models.Model;
 import io.snmfservice.models.ModelService;
 import io.snmfservice.security.Caller;
-import io.snmfservice.web.ApiException;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,10 +70,10 @@ public class DatasetService {
             forbid(r.texts() != null, "texts", "tokens");
             yield r.tokens() != null ? parser.tokens(r.tokens()) : parser.jsonlTokens(r.content());
           }
-          default -> throw ApiException.unprocessable("kind must be one of text, jsonl, tokens, model-samples");
+          default -> throw Invalid.value("kind", "kind must be one of text, jsonl, tokens, model-samples");
         };
     if (r.count() != null || r.length() != null || r.seed() != null) {
-      throw ApiException.unprocessable("count, length and seed are only used for kind 'model-samples'");
+      throw Invalid.value("count, length and seed are only used for kind 'model-samples'");
     }
     return store(r.name(), r.kind(), r.modelId(), docs);
   }
@@ -79,7 +81,7 @@ public class DatasetService {
   /** Validates a {@code model-samples} request and queues the job that samples it. */
   public Job submitSampling(CreateDatasetRequest r, String idempotencyKey) {
     if (r.modelId() == null || r.count() == null || r.length() == null) {
-      throw ApiException.badRequest("modelId, count and length are required for kind 'model-samples'");
+      throw Invalid.malformed("modelId, count and length are required for kind 'model-samples'");
     }
     forbid(r.content() != null || r.texts() != null || r.tokens() != null, "content/texts/tokens", "model-samples");
     models.get(r.modelId());
@@ -97,7 +99,7 @@ public class DatasetService {
           case "text" -> parser.textLines(content);
           case "jsonl" -> parser.jsonlTexts(content);
           case "tokens" -> parser.jsonlTokens(content);
-          default -> throw ApiException.unprocessable("kind must be one of text, jsonl, tokens");
+          default -> throw Invalid.value("kind", "kind must be one of text, jsonl, tokens");
         };
     return store(name, kind, modelId, docs);
   }
@@ -109,7 +111,7 @@ public class DatasetService {
   }
 
   public Dataset get(long id) {
-    return datasets.findById(id).orElseThrow(() -> ApiException.notFound("dataset", id));
+    return datasets.findById(id).orElseThrow(() -> new NotFound("dataset", id));
   }
 
   public Page<Dataset> list(int page, int size) {
@@ -127,7 +129,7 @@ public class DatasetService {
 
   public void requireNameFree(String name) {
     if (datasets.existsByName(name)) {
-      throw ApiException.conflict("a dataset named '" + name + "' already exists");
+      throw new Conflict("a dataset named '" + name + "' already exists");
     }
   }
 
@@ -136,7 +138,7 @@ public class DatasetService {
     Dataset dataset = get(id);
     long uses = documents.usesOf(id);
     if (uses > 0) {
-      throw ApiException.conflict(
+      throw new Conflict(
           "dataset " + id + " is used by " + uses + " activation set(s) or factorization(s); delete them first");
     }
     datasets.delete(dataset);
@@ -145,10 +147,10 @@ public class DatasetService {
 
   private Dataset store(String name, String kind, Long modelId, List<Document> docs) {
     if (docs.isEmpty()) {
-      throw ApiException.unprocessable("the dataset has no documents");
+      throw Invalid.value("the dataset has no documents");
     }
     if (docs.size() > maxDocuments) {
-      throw ApiException.tooLarge(
+      throw Invalid.tooLarge(
           "the dataset has " + docs.size() + " documents, more than the limit of " + maxDocuments);
     }
     DatasetKind stored = kind.equals("tokens") ? DatasetKind.TOKENS : DatasetKind.TEXT;
@@ -180,7 +182,7 @@ public class DatasetService {
     for (Document d : docs) {
       for (int id : d.tokenIds()) {
         if (id >= vocab) {
-          throw ApiException.unprocessable(
+          throw Invalid.value(
               "document " + d.ordinal() + " has token id " + id + ", outside the vocabulary of model "
                   + model.getId() + " (size " + vocab + ")");
         }
@@ -190,17 +192,17 @@ public class DatasetService {
 
   private static void requireOne(boolean first, boolean second, String kind, String a, String b) {
     if (first && second) {
-      throw ApiException.unprocessable("give either " + a + " or " + b + " for kind '" + kind + "', not both");
+      throw Invalid.value("give either " + a + " or " + b + " for kind '" + kind + "', not both");
     }
     if (!first && !second) {
-      throw ApiException.badRequest(
+      throw Invalid.malformed(
           (b == null ? a : a + " or " + b) + " is required for kind '" + kind + "'");
     }
   }
 
   private static void forbid(boolean present, String field, String kind) {
     if (present) {
-      throw ApiException.unprocessable(field + " is not used for kind '" + kind + "'");
+      throw Invalid.value(field + " is not used for kind '" + kind + "'");
     }
   }
 }

@@ -1,6 +1,6 @@
 package io.snmfservice.datasets;
 
-import io.snmfservice.web.ApiException;
+import io.snmfservice.errors.Invalid;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
@@ -35,7 +35,7 @@ final class DocumentParser {
     for (int i = 0; i < texts.size(); i++) {
       String text = texts.get(i);
       if (text == null || text.isEmpty()) {
-        throw ApiException.unprocessable("texts[" + i + "] is empty");
+        throw Invalid.value("texts[" + i + "] is empty");
       }
       docs.add(Document.text(i, text));
     }
@@ -52,7 +52,7 @@ final class DocumentParser {
       JsonNode node = parseLine(lines[n], n + 1);
       JsonNode text = node.get("text");
       if (text == null || !text.isString() || text.asString().isEmpty()) {
-        throw ApiException.unprocessable("line " + (n + 1) + ": expected an object with a non-empty string \"text\"");
+        throw Invalid.value("line " + (n + 1) + ": expected an object with a non-empty string \"text\"");
       }
       docs.add(Document.text(docs.size(), text.asString()));
     }
@@ -69,7 +69,7 @@ final class DocumentParser {
       JsonNode node = parseLine(lines[n], n + 1);
       JsonNode ids = node.isArray() ? node : node.get("tokens");
       if (ids == null || !ids.isArray()) {
-        throw ApiException.unprocessable("line " + (n + 1) + ": expected an array of token ids or {\"tokens\": [...]}");
+        throw Invalid.value("line " + (n + 1) + ": expected an array of token ids or {\"tokens\": [...]}");
       }
       sequences.add(ids(ids, "line " + (n + 1)));
     }
@@ -81,11 +81,11 @@ final class DocumentParser {
     for (int i = 0; i < sequences.size(); i++) {
       int[] ids = sequences.get(i);
       if (ids == null || ids.length == 0) {
-        throw ApiException.unprocessable("tokens[" + i + "] is empty");
+        throw Invalid.value("tokens[" + i + "] is empty");
       }
       for (int id : ids) {
         if (id < 0) {
-          throw ApiException.unprocessable("tokens[" + i + "] has a negative token id " + id);
+          throw Invalid.value("tokens[" + i + "] has a negative token id " + id);
         }
       }
       docs.add(Document.tokens(i, ids));
@@ -98,7 +98,7 @@ final class DocumentParser {
     for (int i = 0; i < ids.length; i++) {
       JsonNode id = array.get(i);
       if (!id.isIntegralNumber() || !id.canConvertToInt()) {
-        throw ApiException.unprocessable(where + ": token " + i + " is not an integer id");
+        throw Invalid.value(where + ": token " + i + " is not an integer id");
       }
       ids[i] = id.asInt();
     }
@@ -109,7 +109,7 @@ final class DocumentParser {
     try {
       return json.readTree(line);
     } catch (JacksonException e) {
-      throw ApiException.unprocessable("line " + number + " is not valid JSON: " + e.getOriginalMessage());
+      throw Invalid.value("line " + number + " is not valid JSON: " + e.getOriginalMessage());
     }
   }
 }

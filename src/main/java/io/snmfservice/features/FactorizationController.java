@@ -1,8 +1,9 @@
 package io.snmfservice.features;
 
 import io.snmfservice.config.ConditionalOnRole;
+import io.snmfservice.errors.Invalid;
+import io.snmfservice.errors.NotFound;
 import io.snmfservice.jobs.JobView;
-import io.snmfservice.web.ApiException;
 import io.snmfservice.web.PageView;
 import io.snmfservice.web.Paging;
 import jakarta.validation.Valid;
@@ -82,13 +83,13 @@ class FactorizationController {
     Paging paging = Paging.of(page, size);
     List<Integer> sizes = queries.levelSizes(id);
     if (level < 0 || level >= sizes.size()) {
-      throw ApiException.unprocessable("level must be between 0 and " + (sizes.size() - 1));
+      throw Invalid.value("level", "level must be between 0 and " + (sizes.size() - 1));
     }
     if (!FeatureQueries.SORTS.contains(sort)) {
-      throw ApiException.badRequest("sort must be one of " + FeatureQueries.SORTS);
+      throw Invalid.malformed("sort must be one of " + FeatureQueries.SORTS);
     }
     if (!order.equals("asc") && !order.equals("desc")) {
-      throw ApiException.badRequest("order must be asc or desc");
+      throw Invalid.malformed("order must be asc or desc");
     }
     return new PageView<>(queries.features(id, level, sort, order.equals("desc"), paging.offset(), paging.size()),
         paging.page(), paging.size(), sizes.get(level));
@@ -103,7 +104,7 @@ class FactorizationController {
       @RequestParam(required = false) String text, @RequestParam(defaultValue = "0") int page,
       @RequestParam(defaultValue = "20") int size) {
     if ((token == null || token.isBlank()) && (text == null || text.isBlank())) {
-      throw ApiException.badRequest("give token or text to search for");
+      throw Invalid.malformed("give token or text to search for");
     }
     Paging paging = Paging.of(page, size);
     String t = blankToNull(token);
@@ -121,7 +122,7 @@ class FactorizationController {
       @RequestParam(defaultValue = "npy") String format) {
     Path dir = Path.of(queries.factorDir(id));
     if (!Files.isDirectory(dir)) {
-      throw ApiException.notFound("factor files of factorization", id);
+      throw new NotFound("factor files of factorization", id);
     }
     return switch (format) {
       case "npy" -> ResponseEntity.ok()
@@ -132,7 +133,7 @@ class FactorizationController {
           .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"factorization-" + id + ".safetensors\"")
           .contentType(MediaType.APPLICATION_OCTET_STREAM)
           .body(out -> FactorExport.safetensors(dir, json, Map.of("factorization", Long.toString(id)), out));
-      default -> throw ApiException.badRequest("format must be npy or safetensors");
+      default -> throw Invalid.malformed("format must be npy or safetensors");
     };
   }
 

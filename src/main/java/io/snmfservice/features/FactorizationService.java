@@ -5,11 +5,11 @@ import io.snmfservice.activations.HookName;
 import io.snmfservice.activations.ShardedCollection;
 import io.snmfservice.datasets.Dataset;
 import io.snmfservice.datasets.DatasetService;
+import io.snmfservice.errors.Invalid;
 import io.snmfservice.jobs.Job;
 import io.snmfservice.jobs.JobService;
 import io.snmfservice.models.Model;
 import io.snmfservice.models.ModelService;
-import io.snmfservice.web.ApiException;
 import java.util.List;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
@@ -42,18 +42,18 @@ public class FactorizationService {
     Model model = models.get(s.modelId());
     Integer d = s.hook().equals(HookName.MLP_POST) ? model.getDMlp() : model.getDModel();
     if (d != null && s.k() > d) {
-      throw ApiException.unprocessable("k = " + s.k() + " exceeds the width d = " + d + " of " + s.hook());
+      throw Invalid.value("k = " + s.k() + " exceeds the width d = " + d + " of " + s.hook());
     }
     Long tokens = knownTokenCount(s);
     if (tokens != null && s.k() > tokens) {
-      throw ApiException.unprocessable(
+      throw Invalid.value(
           "k = " + s.k() + " exceeds the number of tokens (" + tokens + ") of dataset " + s.datasetId());
     }
     if (s.fineTune() && s.levels().size() < 2) {
-      throw ApiException.unprocessable("fineTune needs at least two hierarchy levels");
+      throw Invalid.value("fineTune needs at least two hierarchy levels");
     }
     if (s.patience() > s.maxIterations()) {
-      throw ApiException.unprocessable("patience must not exceed maxIterations");
+      throw Invalid.value("patience", "patience must not exceed maxIterations");
     }
     List<Integer> missing =
         activations.missingLayers(s.modelId(), s.datasetId(), List.of(s.layer()), s.hook(), s.contextLength());
@@ -69,17 +69,17 @@ public class FactorizationService {
   private static List<Integer> levels(FactorizeRequest r) {
     if (r.levels() == null) {
       if (r.k() == null) {
-        throw ApiException.badRequest("k (or levels) is required");
+        throw Invalid.missing("k", "k (or levels) is required");
       }
       return List.of(r.k());
     }
     for (int i = 1; i < r.levels().size(); i++) {
       if (r.levels().get(i) >= r.levels().get(i - 1)) {
-        throw ApiException.unprocessable("levels must be strictly decreasing, got " + r.levels());
+        throw Invalid.value("levels", "levels must be strictly decreasing, got " + r.levels());
       }
     }
     if (r.k() != null && !r.k().equals(r.levels().get(0))) {
-      throw ApiException.unprocessable("k must equal the first of levels, got k = " + r.k() + " and " + r.levels());
+      throw Invalid.value("k", "k must equal the first of levels, got k = " + r.k() + " and " + r.levels());
     }
     return r.levels();
   }

@@ -1,6 +1,6 @@
 package io.snmfservice.features;
 
-import io.snmfservice.web.ApiException;
+import io.snmfservice.errors.NotFound;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -39,7 +39,7 @@ public class FeatureQueries {
   public FeatureViews.Factorization factorization(long id) {
     return jdbc.query("SELECT *, settings::text AS settings_json, timings::text AS timings_json FROM factorization"
             + " WHERE id = ?", this::factorizationRow, id)
-        .stream().findFirst().orElseThrow(() -> ApiException.notFound("factorization", id));
+        .stream().findFirst().orElseThrow(() -> new NotFound("factorization", id));
   }
 
   public List<FeatureViews.Factorization> factorizations(Long modelId, Long datasetId, int offset, int limit) {
@@ -60,7 +60,7 @@ public class FeatureQueries {
 
   String factorDir(long id) {
     return jdbc.queryForList("SELECT factor_dir FROM factorization WHERE id = ?", String.class, id).stream()
-        .findFirst().orElseThrow(() -> ApiException.notFound("factorization", id));
+        .findFirst().orElseThrow(() -> new NotFound("factorization", id));
   }
 
   /** A page of a level's features in one of the {@link #SORTS} orders, ties by index: a range of stored ranks. */
@@ -161,20 +161,20 @@ public class FeatureQueries {
    */
   public List<Integer> levelSizes(long id) {
     return jdbc.query("SELECT levels FROM factorization WHERE id = ?", (rs, i) -> ints(rs.getArray("levels")), id)
-        .stream().findFirst().orElseThrow(() -> ApiException.notFound("factorization", id));
+        .stream().findFirst().orElseThrow(() -> new NotFound("factorization", id));
   }
 
   /** 404 unless the factorization exists (without reading its loss curve and settings). */
   public void requireFactorization(long id) {
     if (!jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM factorization WHERE id = ?)", Boolean.class, id)) {
-      throw ApiException.notFound("factorization", id);
+      throw new NotFound("factorization", id);
     }
   }
 
   /** 404 unless the feature exists (without reading its direction and statistics). */
   private void requireFeature(long id) {
     if (!jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM feature WHERE id = ?)", Boolean.class, id)) {
-      throw ApiException.notFound("feature", id);
+      throw new NotFound("feature", id);
     }
   }
 
@@ -189,7 +189,7 @@ public class FeatureQueries {
             rs.getDouble("max_activation"), json.readTree(rs.getString("histogram_json")),
             floats(rs.getArray("direction")), rs.getInt("parents"), rs.getInt("children"), rs.getString("description"),
             (Double) rs.getObject("detection_accuracy")), id)
-        .stream().findFirst().orElseThrow(() -> ApiException.notFound("feature", id));
+        .stream().findFirst().orElseThrow(() -> new NotFound("feature", id));
   }
 
   public List<FeatureViews.TopInput> topInputs(long featureId) {

@@ -1,7 +1,7 @@
 package io.snmfservice.jobs;
 
 import io.snmfservice.config.ConditionalOnRole;
-import io.snmfservice.web.ApiException;
+import io.snmfservice.errors.Invalid;
 import io.snmfservice.web.PageView;
 import io.snmfservice.web.Paging;
 import java.util.Locale;
@@ -66,7 +66,7 @@ class JobController {
     try {
       return JobStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest(
+      throw Invalid.malformed(
           "status must be one of QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED, was '" + status + "'");
     }
   }

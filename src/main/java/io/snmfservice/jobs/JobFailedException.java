@@ -2,8 +2,9 @@ package io.snmfservice.jobs;
 
 /**
  * A failure that retrying cannot fix (bad parameters, missing files): the job goes straight to FAILED with this
- * status and detail as its problem. An {@link IllegalArgumentException} from a handler is treated the same way
- * (422); any other exception is retried while attempts remain.
+ * status and detail as its problem. A domain error ({@code errors/}: not found, conflict, invalid, forbidden) and an
+ * {@link IllegalArgumentException} (422) from a handler are treated the same way; any other exception, including
+ * {@code Unavailable}, is retried while attempts remain.
  */
 public class JobFailedException extends RuntimeException {
 

@@ -1,9 +1,11 @@
 package io.snmfservice.jobs;
 
+import io.snmfservice.errors.Conflict;
+import io.snmfservice.errors.Forbidden;
+import io.snmfservice.errors.NotFound;
+import io.snmfservice.errors.Unavailable;
 import io.snmfservice.security.Caller;
 import io.snmfservice.security.SecurityProperties;
-import io.snmfservice.web.ApiException;
-import io.snmfservice.web.TooManyRequestsException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.ToLongFunction;
@@ -92,14 +94,14 @@ public class JobService {
     store.lockSubmissionsOf(caller.keyId());
     long active = store.countActive(caller.keyId());
     if (active >= quota.maxActiveJobs()) {
-      throw new TooManyRequestsException("API key '" + caller.name() + "' has " + active + " queued or running jobs,"
-          + " its quota is " + quota.maxActiveJobs() + "; retry when some have finished",
-          quota.retryAfter().toSeconds(), "job-quota");
+      throw Unavailable.limitReached("job-quota", "API key '" + caller.name() + "' has " + active
+          + " queued or running jobs, its quota is " + quota.maxActiveJobs() + "; retry when some have finished",
+          quota.retryAfter().toSeconds());
     }
   }
 
   public Job get(long id) {
-    return store.find(id).orElseThrow(() -> ApiException.notFound("job", id));
+    return store.find(id).orElseThrow(() -> new NotFound("job", id));
   }
 
   /** The current caller's job under this idempotency key. */
@@ -136,12 +138,12 @@ public class JobService {
     Job job = get(id);
     Caller.current().ifPresent(caller -> {
       if (!caller.isAdmin() && !java.util.Objects.equals(caller.keyId(), job.createdBy())) {
-        throw ApiException.forbidden("job " + id + " was submitted by another API key; only its owner or an admin"
+        throw new Forbidden("job " + id + " was submitted by another API key; only its owner or an admin"
             + " may cancel it");
       }
     });
     if (job.status().isTerminal()) {
-      throw ApiException.conflict("job " + id + " has already finished with status " + job.status());
+      throw new Conflict("job " + id + " has already finished with status " + job.status());
     }
     store.requestCancel(id);
     return get(id);
@@ -149,7 +151,7 @@ public class JobService {
 
   private Job sameRequestOrConflict(Job existing, String type, JsonNode params) {
     if (!store.isSameRequest(existing.id(), type, params)) {
-      throw ApiException.conflict(
+      throw new Conflict(
           "Idempotency-Key was already used for a different request (job " + existing.id() + ")");
     }
     return existing;

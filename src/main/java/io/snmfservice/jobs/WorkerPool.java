@@ -1,5 +1,7 @@
 package io.snmfservice.jobs;
 
+import io.snmfservice.errors.DomainException;
+import io.snmfservice.errors.Unavailable;
 import io.snmfservice.storage.DatabaseUnavailable;
 import java.time.Duration;
 import java.util.List;
@@ -214,6 +216,7 @@ public class WorkerPool {
    * written once the database answers; a job whose lease expires meanwhile is the reaper's.
    */
   private void recordFailure(Job job, Throwable e, long start) {
+    int lasting = lastingStatus(e);
     if (DatabaseUnavailable.isCause(e) && !(e instanceof JobCancelledException)) {
       // not the job's fault: run it again without spending an attempt
       if (Boolean.TRUE.equals(untilDatabaseAnswers(
@@ -231,10 +234,9 @@ public class WorkerPool {
       } else {
         log.info("Job {} ({}) stopped: {}", job.id(), job.type(), e.getMessage());
       }
-    } else if (e instanceof JobFailedException || e instanceof IllegalArgumentException) {
-      // bad parameters or inputs: another attempt would fail the same way
-      int status = e instanceof JobFailedException f ? f.status() : 422;
-      untilDatabaseAnswers(() -> store.fail(job.id(), owner, problem(status, "Job failed", e.getMessage()), false));
+    } else if (lasting != 0) {
+      // bad parameters, missing or conflicting inputs: another attempt would fail the same way
+      untilDatabaseAnswers(() -> store.fail(job.id(), owner, problem(lasting, "Job failed", e.getMessage()), false));
       log.info("Job {} ({}) failed: {}", job.id(), job.type(), e.getMessage());
       events.finished(job.type(), JobStatus.FAILED, seconds(start));
     } else {
@@ -246,6 +248,21 @@ public class WorkerPool {
         events.finished(job.type(), JobStatus.FAILED, seconds(start));
       }
     }
+  }
+
+  /**
+   * The problem status of a failure that another attempt cannot fix, or 0 when one may: a domain error (a missing,
+   * conflicting or invalid input) is lasting, except {@link Unavailable}, which says "not now"; infrastructure
+   * failures (I/O, database, bugs) are retried while attempts remain.
+   */
+  private static int lastingStatus(Throwable e) {
+    if (e instanceof JobFailedException f) {
+      return f.status();
+    }
+    if (e instanceof DomainException d && !(d instanceof Unavailable)) {
+      return d.status();
+    }
+    return e instanceof IllegalArgumentException ? 422 : 0;
   }
 
   private void beat() {

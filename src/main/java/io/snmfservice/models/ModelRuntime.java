@@ -2,6 +2,7 @@ package io.snmfservice.models;
 
 import io.snmfservice.compute.ComputeDevice;
 import io.snmfservice.config.SnmfProperties;
+import io.snmfservice.errors.Conflict;
 import io.snmfservice.jobs.JobContext;
 import io.snmfservice.jobs.JobFailedException;
 import io.snmfservice.models.hub.DownloadProgress;
@@ -18,7 +19,6 @@ import io.snmfservice.transformer.HookedTransformer;
 import io.snmfservice.transformer.loader.TransformerLoader;
 import io.snmfservice.transformer.tokenize.TextTokenizer;
 import io.snmfservice.transformer.tokenize.Tokenizers;
-import io.snmfservice.web.ApiException;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -168,9 +168,9 @@ public class ModelRuntime {
     };
   }
 
-  private ApiException notDownloaded(Model model) {
+  private Conflict notDownloaded(Model model) {
     long job = downloads.ensureQueued(model.getId());
-    return ApiException.conflict("model " + model.getId() + "'s files (" + model.getHfRepoId() + " at revision '"
+    return new Conflict("model " + model.getId() + "'s files (" + model.getHfRepoId() + " at revision '"
         + model.getHfRevision() + "') are not downloaded yet; job " + job + " is fetching them (GET /v1/jobs/" + job
         + "); retry when it has succeeded");
   }

@@ -1,8 +1,11 @@
 package io.snmfservice.models;
 
+import io.snmfservice.errors.Conflict;
+import io.snmfservice.errors.Forbidden;
+import io.snmfservice.errors.Invalid;
+import io.snmfservice.errors.NotFound;
 import io.snmfservice.security.Caller;
 import io.snmfservice.transformer.TransformerConfig;
-import io.snmfservice.web.ApiException;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,10 +45,10 @@ public class ModelService {
           case "hf" -> fromHub(request);
           case "local" -> fromFiles(request, ModelSource.LOCAL_DIR);
           case "llama2c" -> fromFiles(request, ModelSource.LLAMA2C);
-          default -> throw ApiException.unprocessable("source must be one of hf, local, llama2c");
+          default -> throw Invalid.value("source", "source must be one of hf, local, llama2c");
         };
     if (models.existsByName(model.getName())) {
-      throw ApiException.conflict("a model named '" + model.getName() + "' is already registered");
+      throw new Conflict("a model named '" + model.getName() + "' is already registered");
     }
     model.setCreatedBy(Caller.currentKeyId());
     Model saved = models.saveAndFlush(model);
@@ -65,7 +68,7 @@ public class ModelService {
   }
 
   public Model get(long id) {
-    return models.findById(id).orElseThrow(() -> ApiException.notFound("model", id));
+    return models.findById(id).orElseThrow(() -> new NotFound("model", id));
   }
 
   public Page<Model> list(int page, int size) {
@@ -80,7 +83,7 @@ public class ModelService {
             + " + (SELECT count(*) FROM factorization WHERE model_id = ?)")
         .params(id, id, id).query(Long.class).single();
     if (uses > 0) {
-      throw ApiException.conflict("model " + id + " is used by " + uses
+      throw new Conflict("model " + id + " is used by " + uses
           + " dataset(s), activation set(s) or factorization(s); delete them first");
     }
     models.delete(model);
@@ -89,13 +92,13 @@ public class ModelService {
 
   private Model fromHub(RegisterModelRequest r) {
     if (r.repoId() == null) {
-      throw ApiException.badRequest("repoId is required for source 'hf'");
+      throw Invalid.missing("repoId", "repoId is required for source 'hf'");
     }
     if (r.path() != null) {
-      throw ApiException.unprocessable("path is not used for source 'hf'; give repoId and revision");
+      throw Invalid.value("path", "path is not used for source 'hf'; give repoId and revision");
     }
     Caller.current().filter(c -> !c.isAdmin() && !hubPolicy.allows(r.repoId())).ifPresent(c -> {
-      throw ApiException.forbidden("the hub repository " + r.repoId() + " is not in " + HubPolicy.SETTING + " "
+      throw new Forbidden("the hub repository " + r.repoId() + " is not in " + HubPolicy.SETTING + " "
           + hubPolicy.patterns() + "; only admin keys may register other hub models");
     });
     String revision = r.revision() == null ? "main" : r.revision();
@@ -105,21 +108,21 @@ public class ModelService {
 
   private Model fromFiles(RegisterModelRequest r, ModelSource source) {
     if (r.path() == null || r.path().isBlank()) {
-      throw ApiException.badRequest("path is required for source '" + r.source() + "'");
+      throw Invalid.missing("path", "path is required for source '" + r.source() + "'");
     }
     if (r.repoId() != null) {
-      throw ApiException.unprocessable("repoId is only used for source 'hf'");
+      throw Invalid.value("repoId", "repoId is only used for source 'hf'");
     }
     Caller.current().filter(c -> !c.isAdmin()).ifPresent(c -> {
-      throw ApiException.forbidden("only admin keys may register models from server paths (source '" + r.source()
+      throw new Forbidden("only admin keys may register models from server paths (source '" + r.source()
           + "'); register a hub model (source 'hf') instead");
     });
-    Path path = roots.resolveInside(r.path()).orElseThrow(() -> ApiException.unprocessable(ModelRoots.OUTSIDE));
+    Path path = roots.resolveInside(r.path()).orElseThrow(() -> Invalid.value(ModelRoots.OUTSIDE));
     ModelShape shape;
     try {
       shape = source == ModelSource.LLAMA2C ? inspector.llama2c(path) : inspector.huggingFaceDirectory(path);
     } catch (IllegalArgumentException e) {
-      throw ApiException.unprocessable(e.getMessage());
+      throw Invalid.value(e.getMessage());
     }
     String fileName = path.getFileName().toString();
     String name = r.name() != null ? r.name() : fileName.replaceFirst("\\.bin$", "");

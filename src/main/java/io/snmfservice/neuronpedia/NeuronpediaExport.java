@@ -1,7 +1,8 @@
 package io.snmfservice.neuronpedia;
 
+import io.snmfservice.errors.Invalid;
+import io.snmfservice.errors.NotFound;
 import io.snmfservice.storage.SqlValues;
-import io.snmfservice.web.ApiException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -51,17 +52,17 @@ class NeuronpediaExport {
         + " m.name AS model_name, d.name AS dataset_name, d.document_count FROM factorization z"
         + " JOIN model m ON m.id = z.model_id JOIN dataset d ON d.id = z.dataset_id WHERE z.id = ?", factorizationId);
     if (rows.isEmpty()) {
-      throw ApiException.notFound("factorization", factorizationId);
+      throw new NotFound("factorization", factorizationId);
     }
     Map<String, Object> r = rows.get(0);
     int count = jdbc.queryForObject("SELECT count(*) FROM feature WHERE factorization_id = ? AND level = ?",
         Integer.class, factorizationId, level);
     if (count == 0) {
-      throw ApiException.unprocessable("factorization " + factorizationId + " has no features at level " + level);
+      throw Invalid.value("factorization " + factorizationId + " has no features at level " + level);
     }
     for (String name : new String[] {modelId, setName}) {
       if (name != null && !name.matches("[A-Za-z0-9._-]{1,100}")) {
-        throw ApiException.unprocessable("modelId and setName may hold letters, digits, '.', '_' and '-' only");
+        throw Invalid.value("modelId and setName may hold letters, digits, '.', '_' and '-' only");
       }
     }
     int layer = ((Number) r.get("layer")).intValue();

@@ -1,6 +1,8 @@
 package io.snmfservice.security;
 
-import io.snmfservice.web.ApiException;
+import io.snmfservice.errors.Conflict;
+import io.snmfservice.errors.Invalid;
+import io.snmfservice.errors.NotFound;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -40,7 +42,7 @@ public class ApiKeys {
   @Transactional
   public CreatedApiKey create(String name, Role role, Instant expiresAt, Long createdBy) {
     if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
-      throw ApiException.unprocessable("expiresAt must be in the future, was " + expiresAt);
+      throw Invalid.value("expiresAt", "expiresAt must be in the future, was " + expiresAt);
     }
     String secret = KeySecrets.generate();
     long id = insert(name, role, secret, expiresAt, createdBy);
@@ -70,7 +72,7 @@ public class ApiKeys {
 
   public ApiKeyView get(long id) {
     return jdbc.sql("SELECT " + COLUMNS + " FROM api_key WHERE id = ?").param(id).query(this::view).optional()
-        .orElseThrow(() -> ApiException.notFound("API key", id));
+        .orElseThrow(() -> new NotFound("API key", id));
   }
 
   public List<ApiKeyView> list(int offset, int limit) {
@@ -99,7 +101,7 @@ public class ApiKeys {
       long otherAdmins = jdbc.sql("SELECT count(*) FROM api_key WHERE role = 'ADMIN' AND id <> ? AND" + ACTIVE)
           .param(id).query(Long.class).single();
       if (otherAdmins == 0) {
-        throw ApiException.conflict("API key " + id + " is the last active admin key; create another admin key first");
+        throw new Conflict("API key " + id + " is the last active admin key; create another admin key first");
       }
     }
     jdbc.sql("UPDATE api_key SET revoked_at = now() WHERE id = ?").param(id).update();

@@ -3,14 +3,12 @@ package io.snmfservice.security;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.snmfservice.web.ApiException;
-import io.snmfservice.web.TooManyRequestsException;
+import io.snmfservice.errors.Unavailable;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
@@ -44,13 +42,13 @@ public class CallerPermits implements MeterBinder {
    */
   public Compute acquireCompute(String what) {
     Caller caller = Caller.current().orElse(null);
-    Runnable releaseKey = take(computeByKey, quota.steerConcurrency(), caller, () -> new TooManyRequestsException(
+    Runnable releaseKey = take(computeByKey, quota.steerConcurrency(), caller, () -> Unavailable.limitReached("compute",
         "API key '" + caller.name() + "' already has " + quota.steerConcurrency() + " synchronous computation(s)"
-            + " running (steering, encoding); retry when it finishes or submit a job", 2, "compute"));
+            + " running (steering, encoding); retry when it finishes or submit a job", 2));
     if (!compute.tryAcquire()) {
       releaseKey.run();
-      throw new TooManyRequestsException("this replica is already running " + limits.computeSlots()
-          + " synchronous computations (steering, encoding); retry shortly or submit a job", 2, "compute");
+      throw Unavailable.limitReached("compute", "this replica is already running " + limits.computeSlots()
+          + " synchronous computations (steering, encoding); retry shortly or submit a job", 2);
     }
     int now = computing.incrementAndGet();
     peakComputing.accumulateAndGet(now, Math::max);
@@ -64,13 +62,13 @@ public class CallerPermits implements MeterBinder {
   /** A permit to hold an event stream open, to be closed when it ends; 429 when the caller or replica has none. */
   public Permit acquireStream() {
     Caller caller = Caller.current().orElse(null);
-    Runnable releaseKey = take(streamsByKey, limits.streamsPerKey(), caller, () -> new TooManyRequestsException(
+    Runnable releaseKey = take(streamsByKey, limits.streamsPerKey(), caller, () -> Unavailable.limitReached("streams",
         "API key '" + caller.name() + "' already has " + limits.streamsPerKey() + " event streams open"
-            + " (snmf.limits.streams-per-key); close one first", 5, "streams"));
+            + " (snmf.limits.streams-per-key); close one first", 5));
     if (!streams.tryAcquire()) {
       releaseKey.run();
-      throw new TooManyRequestsException("this replica already holds " + limits.streamsPerReplica()
-          + " event streams open (snmf.limits.streams-per-replica); retry later", 5, "streams");
+      throw Unavailable.limitReached("streams", "this replica already holds " + limits.streamsPerReplica()
+          + " event streams open (snmf.limits.streams-per-replica); retry later", 5);
     }
     Runnable release = once(() -> {
       streams.release();
@@ -99,7 +97,7 @@ public class CallerPermits implements MeterBinder {
 
   /** Takes the caller's permit from {@code byKey} (nothing when quotas do not apply) and returns its release. */
   private Runnable take(Map<Long, Semaphore> byKey, int perKey, Caller caller,
-      java.util.function.Supplier<TooManyRequestsException> refusal) {
+      java.util.function.Supplier<Unavailable> refusal) {
     if (!quota.appliesTo(caller)) {
       return () -> { };
     }
@@ -145,7 +143,7 @@ public class CallerPermits implements MeterBinder {
      */
     public void checkTime() {
       if (System.nanoTime() - deadlineNanos > 0) {
-        throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, what + " ran past its time limit"
+        throw Unavailable.timedOut(what + " ran past its time limit"
             + " (snmf.limits.compute-timeout); send fewer tokens or submit a job");
       }
     }

@@ -5,10 +5,11 @@ import io.snmfservice.datasets.CreateDatasetRequest;
 import io.snmfservice.datasets.Dataset;
 import io.snmfservice.datasets.DatasetService;
 import io.snmfservice.datasets.DatasetView;
+import io.snmfservice.errors.DomainException;
+import io.snmfservice.errors.Invalid;
 import io.snmfservice.jobs.Job;
 import io.snmfservice.models.ModelService;
 import io.snmfservice.models.ModelView;
-import io.snmfservice.web.ApiException;
 import io.snmfservice.web.Paging;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.ByteBuffer;
@@ -83,11 +84,11 @@ class DatasetsController {
         String name = (String) v.map().getOrDefault("name", "");
         String kind = (String) v.map().getOrDefault("kind", "");
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
-          throw ApiException.unprocessable(
+          throw Invalid.value(
               "name must start with a letter or digit and use only letters, digits, '.', '_' and '-'");
         }
         if (!kind.matches("text|jsonl|tokens")) {
-          throw ApiException.unprocessable("kind must be one of text, jsonl, tokens");
+          throw Invalid.value("kind", "kind must be one of text, jsonl, tokens");
         }
         Dataset d = datasets.upload(name, kind, v.longValue("modelId"), utf8(file.getBytes()));
         return created(d, redirect);
@@ -99,8 +100,8 @@ class DatasetsController {
         return "redirect:/ui/jobs/" + job.id();
       }
       return created(datasets.create(request), redirect);
-    } catch (ApiException e) {
-      response.setStatus(e.status().value());
+    } catch (DomainException e) {
+      response.setStatus(e.status());
       model.addAttribute("problem", Problem.of(e));
       model.addAttribute("form", form);
       return list(0, model);
@@ -120,7 +121,7 @@ class DatasetsController {
       return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
-      throw ApiException.unprocessable("the uploaded file is not valid UTF-8 text");
+      throw Invalid.value("the uploaded file is not valid UTF-8 text");
     }
   }
 }

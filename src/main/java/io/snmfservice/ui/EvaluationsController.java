@@ -1,12 +1,12 @@
 package io.snmfservice.ui;
 
 import io.snmfservice.config.ConditionalOnRole;
+import io.snmfservice.errors.DomainException;
 import io.snmfservice.evaluation.service.EvaluationRequest;
 import io.snmfservice.evaluation.service.EvaluationService;
 import io.snmfservice.jobs.Job;
 import io.snmfservice.models.ModelService;
 import io.snmfservice.models.ModelView;
-import io.snmfservice.web.ApiException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,8 +61,8 @@ class EvaluationsController {
       v.put("concepts", List.of(concept));
       Job job = evaluations.submit(forms.bind(v.map(), EvaluationRequest.class), null);
       return "redirect:/ui/jobs/" + job.id();
-    } catch (ApiException e) {
-      response.setStatus(e.status().value());
+    } catch (DomainException e) {
+      response.setStatus(e.status());
       model.addAttribute("problem", Problem.of(e));
       model.addAttribute("form", form);
       return list(model);

@@ -3,6 +3,8 @@ package io.snmfservice.ui;
 import io.snmfservice.config.ConditionalOnRole;
 import io.snmfservice.datasets.DatasetService;
 import io.snmfservice.datasets.DatasetView;
+import io.snmfservice.errors.DomainException;
+import io.snmfservice.errors.Invalid;
 import io.snmfservice.features.FactorizationService;
 import io.snmfservice.features.FactorizeRequest;
 import io.snmfservice.features.FeatureQueries;
@@ -10,7 +12,6 @@ import io.snmfservice.features.FeatureViews;
 import io.snmfservice.jobs.Job;
 import io.snmfservice.models.ModelService;
 import io.snmfservice.models.ModelView;
-import io.snmfservice.web.ApiException;
 import io.snmfservice.web.Paging;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
@@ -77,8 +78,8 @@ class FactorizationsController {
       }
       Job job = factorizations.submit(forms.bind(v.map(), FactorizeRequest.class), null);
       return "redirect:/ui/jobs/" + job.id();
-    } catch (ApiException e) {
-      response.setStatus(e.status().value());
+    } catch (DomainException e) {
+      response.setStatus(e.status());
       model.addAttribute("problem", Problem.of(e));
       model.addAttribute("form", form);
       return list(0, model);
@@ -164,10 +165,10 @@ class FactorizationsController {
   private void table(FeatureViews.Factorization f, int level, String sort, String order, int page, String q,
       Model model) {
     if (level < 0 || level >= f.levels().size()) {
-      throw ApiException.unprocessable("level must be between 0 and " + (f.levels().size() - 1));
+      throw Invalid.value("level", "level must be between 0 and " + (f.levels().size() - 1));
     }
     if (!FeatureQueries.SORTS.contains(sort)) {
-      throw ApiException.badRequest("sort must be one of " + FeatureQueries.SORTS);
+      throw Invalid.malformed("sort must be one of " + FeatureQueries.SORTS);
     }
     boolean descending = !order.equals("asc");
     Paging paging = Paging.ofLink(page, FEATURE_PAGE);

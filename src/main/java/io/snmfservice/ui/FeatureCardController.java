@@ -1,13 +1,13 @@
 package io.snmfservice.ui;
 
 import io.snmfservice.config.ConditionalOnRole;
+import io.snmfservice.errors.DomainException;
 import io.snmfservice.features.FeatureQueries;
 import io.snmfservice.features.FeatureViews;
 import io.snmfservice.jobs.Job;
 import io.snmfservice.steering.service.SteeringRequest;
 import io.snmfservice.steering.service.SteeringService;
 import io.snmfservice.steering.service.SteeringStore;
-import io.snmfservice.web.ApiException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,8 +89,8 @@ class FeatureCardController {
       }
       Job job = steering.submit(forms.bind(v.map(), SteeringRequest.class), null);
       return "redirect:/ui/jobs/" + job.id();
-    } catch (ApiException e) {
-      response.setStatus(e.status().value());
+    } catch (DomainException e) {
+      response.setStatus(e.status());
       model.addAttribute("problem", Problem.of(e));
       model.addAttribute("form", form);
       return feature(id, model);

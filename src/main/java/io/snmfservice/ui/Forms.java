@@ -1,6 +1,6 @@
 package io.snmfservice.ui;
 
-import io.snmfservice.web.ApiException;
+import io.snmfservice.errors.Invalid;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.util.Arrays;
@@ -41,7 +41,7 @@ class Forms {
     try {
       request = json.convertValue(values, type);
     } catch (RuntimeException e) {
-      throw ApiException.badRequest("the form does not fit the request: " + e.getMessage());
+      throw Invalid.malformed("the form does not fit the request: " + e.getMessage());
     }
     Set<ConstraintViolation<T>> violations = validator.validate(request);
     if (!violations.isEmpty()) {
@@ -49,7 +49,7 @@ class Forms {
           .anyMatch(v -> PRESENCE.contains(v.getConstraintDescriptor().getAnnotation().annotationType().getSimpleName()));
       String detail = violations.stream().map(v -> v.getPropertyPath() + ": " + v.getMessage()).sorted()
           .collect(Collectors.joining("; "));
-      throw missing ? ApiException.badRequest(detail) : ApiException.unprocessable(detail);
+      throw missing ? Invalid.malformed(detail) : Invalid.value(detail);
     }
     return request;
   }
@@ -82,7 +82,7 @@ class Forms {
         try {
           out.put(name, Long.parseLong(v));
         } catch (NumberFormatException e) {
-          throw ApiException.badRequest(name + ": '" + v + "' is not a whole number");
+          throw Invalid.malformed(name + ": '" + v + "' is not a whole number");
         }
       }
       return this;
@@ -94,7 +94,7 @@ class Forms {
         try {
           out.put(name, Double.parseDouble(v));
         } catch (NumberFormatException e) {
-          throw ApiException.badRequest(name + ": '" + v + "' is not a number");
+          throw Invalid.malformed(name + ": '" + v + "' is not a number");
         }
       }
       return this;
@@ -114,7 +114,7 @@ class Forms {
         try {
           out.put(name, Arrays.stream(v.split("[,\\s]+")).filter(s -> !s.isEmpty()).map(Long::parseLong).toList());
         } catch (NumberFormatException e) {
-          throw ApiException.badRequest(name + ": '" + v + "' is not a list of whole numbers");
+          throw Invalid.malformed(name + ": '" + v + "' is not a list of whole numbers");
         }
       }
       return this;
@@ -127,7 +127,7 @@ class Forms {
         try {
           out.put(name, Arrays.stream(v.split("[,\\s]+")).filter(s -> !s.isEmpty()).map(Double::parseDouble).toList());
         } catch (NumberFormatException e) {
-          throw ApiException.badRequest(name + ": '" + v + "' is not a list of numbers");
+          throw Invalid.malformed(name + ": '" + v + "' is not a list of numbers");
         }
       }
       return this;

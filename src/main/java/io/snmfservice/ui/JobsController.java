@@ -1,10 +1,10 @@
 package io.snmfservice.ui;
 
 import io.snmfservice.config.ConditionalOnRole;
+import io.snmfservice.errors.Invalid;
 import io.snmfservice.jobs.Job;
 import io.snmfservice.jobs.JobService;
 import io.snmfservice.jobs.JobStatus;
-import io.snmfservice.web.ApiException;
 import io.snmfservice.web.Paging;
 import java.util.Arrays;
 import java.util.List;
@@ -100,7 +100,7 @@ class JobsController {
     try {
       return JobStatus.valueOf(status.strip().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("status must be one of QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED");
+      throw Invalid.malformed("status must be one of QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED");
     }
   }
 }

@@ -1,10 +1,10 @@
 package io.snmfservice.ui;
 
 import io.snmfservice.config.ConditionalOnRole;
+import io.snmfservice.errors.DomainException;
 import io.snmfservice.models.ModelService;
 import io.snmfservice.models.ModelView;
 import io.snmfservice.models.RegisterModelRequest;
-import io.snmfservice.web.ApiException;
 import io.snmfservice.web.Paging;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.stereotype.Controller;
@@ -51,8 +51,8 @@ class ModelsController {
       var registered = models.register(request);
       redirect.addFlashAttribute("notice", "Registered model " + registered.getName() + " (id " + registered.getId() + ").");
       return "redirect:/ui/models";
-    } catch (ApiException e) {
-      response.setStatus(e.status().value());
+    } catch (DomainException e) {
+      response.setStatus(e.status());
       model.addAttribute("problem", Problem.of(e));
       model.addAttribute("form", form);
       return list(0, model);

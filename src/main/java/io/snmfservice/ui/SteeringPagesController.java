@@ -1,14 +1,14 @@
 package io.snmfservice.ui;
 
 import io.snmfservice.config.ConditionalOnRole;
+import io.snmfservice.errors.DomainException;
+import io.snmfservice.errors.Unavailable;
 import io.snmfservice.features.FeatureQueries;
 import io.snmfservice.models.ModelService;
 import io.snmfservice.models.ModelView;
 import io.snmfservice.steering.service.InteractiveSteering;
 import io.snmfservice.steering.service.SteerRequest;
 import io.snmfservice.steering.service.SteeringStore;
-import io.snmfservice.web.ApiException;
-import io.snmfservice.web.TooManyRequestsException;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Controller;
@@ -79,10 +79,10 @@ class SteeringPagesController {
         v.put("alpha", klTarget != null ? 1.0 : 0.0);
       }
       model.addAttribute("result", interactive.compare(forms.bind(v.map(), SteerRequest.class), klTarget));
-    } catch (ApiException e) {
-      response.setStatus(e.status().value());
-      if (e instanceof TooManyRequestsException busy) {
-        response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(busy.retryAfterSeconds()));
+    } catch (DomainException e) {
+      response.setStatus(e.status());
+      if (e instanceof Unavailable busy) {
+        busy.retryAfterSeconds().ifPresent(s -> response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(s)));
       }
       model.addAttribute("problem", Problem.of(e));
     }

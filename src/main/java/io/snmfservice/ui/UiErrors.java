@@ -1,9 +1,9 @@
 package io.snmfservice.ui;
 
+import io.snmfservice.errors.DomainException;
+import io.snmfservice.errors.Unavailable;
 import io.snmfservice.storage.DatabaseUnavailable;
-import io.snmfservice.web.ApiException;
 import io.snmfservice.web.RefusalLog;
-import io.snmfservice.web.TooManyRequestsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -33,11 +33,11 @@ class UiErrors {
     this.refusals = refusals;
   }
 
-  @ExceptionHandler(ApiException.class)
-  String api(ApiException e, Model model, HttpServletRequest request, HttpServletResponse response) {
-    if (e instanceof TooManyRequestsException limited) {
-      refusals.tooManyRequests(request, limited.limit(), e.getMessage());
-      response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(limited.retryAfterSeconds()));
+  @ExceptionHandler(DomainException.class)
+  String domain(DomainException e, Model model, HttpServletRequest request, HttpServletResponse response) {
+    if (e instanceof Unavailable unavailable) {
+      unavailable.limit().ifPresent(limit -> refusals.tooManyRequests(request, limit, e.getMessage()));
+      unavailable.retryAfterSeconds().ifPresent(s -> response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(s)));
     }
     return page(Problem.of(e), model, response);
   }

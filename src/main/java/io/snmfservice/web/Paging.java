@@ -1,5 +1,7 @@
 package io.snmfservice.web;
 
+import io.snmfservice.errors.Invalid;
+
 /** Validated page coordinates of a list request. */
 public record Paging(int page, int size) {
 
@@ -7,13 +9,13 @@ public record Paging(int page, int size) {
 
   public static Paging of(int page, int size) {
     if (page < 0) {
-      throw ApiException.unprocessable("page must be >= 0, was " + page);
+      throw Invalid.value("page", "page must be >= 0, was " + page);
     }
     if (size < 1 || size > MAX_SIZE) {
-      throw ApiException.unprocessable("size must be between 1 and " + MAX_SIZE + ", was " + size);
+      throw Invalid.value("size", "size must be between 1 and " + MAX_SIZE + ", was " + size);
     }
     if ((long) page * size > Integer.MAX_VALUE - MAX_SIZE) {
-      throw ApiException.unprocessable("page " + page + " of size " + size + " lies beyond any list");
+      throw Invalid.value("page " + page + " of size " + size + " lies beyond any list");
     }
     return new Paging(page, size);
   }

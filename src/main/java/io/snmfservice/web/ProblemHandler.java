@@ -1,5 +1,7 @@
 package io.snmfservice.web;
 
+import io.snmfservice.errors.DomainException;
+import io.snmfservice.errors.Unavailable;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
 import java.util.List;
@@ -51,15 +53,16 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     this.refusals = refusals;
   }
 
-  @ExceptionHandler(ApiException.class)
-  ResponseEntity<ProblemDetail> api(ApiException e, HttpServletRequest request) {
-    if (e instanceof TooManyRequestsException limited) {
-      refusals.tooManyRequests(request, limited.limit(), e.getMessage());
-      return ResponseEntity.status(e.status())
-          .header(HttpHeaders.RETRY_AFTER, Long.toString(limited.retryAfterSeconds()))
-          .body(body(e.status(), e.getMessage()));
+  /** A domain error keeps its own status and message; a reached limit also says when to retry. */
+  @ExceptionHandler(DomainException.class)
+  ResponseEntity<ProblemDetail> domain(DomainException e, HttpServletRequest request) {
+    HttpStatus status = HttpStatus.valueOf(e.status());
+    ResponseEntity.BodyBuilder response = ResponseEntity.status(status);
+    if (e instanceof Unavailable unavailable) {
+      unavailable.limit().ifPresent(limit -> refusals.tooManyRequests(request, limit, e.getMessage()));
+      unavailable.retryAfterSeconds().ifPresent(s -> response.header(HttpHeaders.RETRY_AFTER, Long.toString(s)));
     }
-    return problem(e.status(), e.getMessage());
+    return response.body(body(status, e.getMessage()));
   }
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)

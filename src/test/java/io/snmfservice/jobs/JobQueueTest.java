@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.snmfservice.web.ApiException;
+import io.snmfservice.errors.Conflict;
+import io.snmfservice.errors.NotFound;
+import io.snmfservice.errors.Unavailable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,6 +134,38 @@ class JobQueueTest {
   }
 
   @Test
+  void aDomainErrorFailsAtOnceWithItsStatusAndDetail() {
+    String type = QueueFixture.uniqueType("missing-input");
+    AtomicInteger runs = new AtomicInteger();
+    q.pool("w", 1, Duration.ofSeconds(30), QueueFixture.handler(type, ctx -> {
+      runs.incrementAndGet();
+      throw new NotFound("vector set", 123);
+    })).start();
+    long id = q.service.submit(type, params(1), 0, null).id();
+    await().atMost(Duration.ofSeconds(10)).until(() -> status(id).status() == JobStatus.FAILED);
+    Job failed = status(id);
+    assertThat(runs.get()).isEqualTo(1);
+    assertThat(failed.attempts()).isEqualTo(1);
+    assertThat(failed.error().get("status").asInt()).isEqualTo(404);
+    assertThat(failed.error().get("detail").asString()).isEqualTo("vector set 123 does not exist");
+  }
+
+  @Test
+  void unavailableIsRetriedLikeAnInfrastructureFailure() {
+    String type = QueueFixture.uniqueType("busy");
+    AtomicInteger runs = new AtomicInteger();
+    q.pool("w", 1, Duration.ofSeconds(30), QueueFixture.handler(type, ctx -> {
+      if (runs.incrementAndGet() == 1) {
+        throw Unavailable.timedOut("the judge ran past its time limit");
+      }
+      return JobResult.of(q.json.createObjectNode());
+    })).start();
+    long id = q.service.submit(type, params(1), 0, null).id();
+    await().atMost(Duration.ofSeconds(20)).until(() -> status(id).status() == JobStatus.SUCCEEDED);
+    assertThat(status(id).attempts()).isEqualTo(2);
+  }
+
+  @Test
   void expiredLeaseAfterLastAttemptFailsTheJob() {
     String type = QueueFixture.uniqueType("exhausted");
     long id = q.service.submit(type, params(1), 0, null).id();
@@ -150,7 +184,7 @@ class JobQueueTest {
     assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
     assertThat(q.store.claim("w", List.of(type), Duration.ofSeconds(5))).isEmpty();
     assertThatThrownBy(() -> q.service.cancel(id))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status().value()).isEqualTo(409));
+        .isInstanceOf(Conflict.class);
   }
 
   @Test
@@ -185,7 +219,7 @@ class JobQueueTest {
     assertThat(again.id()).isEqualTo(first.id());
     assertThat(q.service.count(null, type)).isEqualTo(1);
     assertThatThrownBy(() -> q.service.submit(type, params(8), 0, key))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status().value()).isEqualTo(409));
+        .isInstanceOf(Conflict.class);
   }
 
   @Test

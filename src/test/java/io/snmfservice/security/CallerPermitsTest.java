@@ -3,8 +3,7 @@ package io.snmfservice.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.snmfservice.web.ApiException;
-import io.snmfservice.web.TooManyRequestsException;
+import io.snmfservice.errors.Unavailable;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +28,7 @@ class CallerPermitsTest {
   void oneComputationPerKeyAtATime() {
     actAs(new Caller(7L, "alice", Role.SUBMITTER));
     CallerPermits.Permit first = permits.acquireCompute("steering");
-    assertThatThrownBy(() -> permits.acquireCompute("steering")).isInstanceOf(TooManyRequestsException.class)
+    assertThatThrownBy(() -> permits.acquireCompute("steering")).isInstanceOf(Unavailable.class)
         .hasMessageContaining("alice");
     actAs(new Caller(8L, "bob", Role.SUBMITTER));
     permits.acquireCompute("steering").close();
@@ -55,7 +54,7 @@ class CallerPermitsTest {
     actAs(new Caller(8L, "bob", Role.SUBMITTER));
     CallerPermits.Permit b = permits.acquireCompute("encoding");
     actAs(new Caller(9L, "carol", Role.SUBMITTER));
-    assertThatThrownBy(() -> permits.acquireCompute("encoding")).isInstanceOf(TooManyRequestsException.class)
+    assertThatThrownBy(() -> permits.acquireCompute("encoding")).isInstanceOf(Unavailable.class)
         .hasMessageContaining("replica");
     a.close();
     a.close(); // a second close releases nothing more
@@ -70,8 +69,8 @@ class CallerPermitsTest {
     try (CallerPermits.Compute permit = permits.acquireCompute("encoding")) {
       permit.checkTime();
       Thread.sleep(80);
-      assertThatThrownBy(permit::checkTime).isInstanceOf(ApiException.class)
-          .satisfies(e -> assertThat(((ApiException) e).status().value()).isEqualTo(503));
+      assertThatThrownBy(permit::checkTime).isInstanceOf(Unavailable.class)
+          .satisfies(e -> assertThat(((Unavailable) e).status()).isEqualTo(503));
     }
   }
 

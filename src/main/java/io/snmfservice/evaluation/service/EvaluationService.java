@@ -1,5 +1,7 @@
 package io.snmfservice.evaluation.service;
 
+import io.snmfservice.errors.Invalid;
+import io.snmfservice.errors.NotFound;
 import io.snmfservice.jobs.Job;
 import io.snmfservice.jobs.JobService;
 import io.snmfservice.models.Model;
@@ -8,7 +10,6 @@ import io.snmfservice.steering.service.SteeringService;
 import io.snmfservice.steering.service.SteeringTarget;
 import io.snmfservice.transformer.HookPoint;
 import io.snmfservice.vectors.service.MemberRef;
-import io.snmfservice.web.ApiException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,12 +42,12 @@ public class EvaluationService {
   public Job submit(EvaluationRequest r, String idempotencyKey) {
     Model model = models.get(r.modelId());
     if (model.getNLayers() != null && r.layer() >= model.getNLayers()) {
-      throw ApiException.unprocessable("layer " + r.layer() + " is out of range: model " + model.getId()
+      throw Invalid.value("layer " + r.layer() + " is out of range: model " + model.getId()
           + " has layers 0.." + (model.getNLayers() - 1));
     }
     HookPoint.Kind hook = r.hook() == null ? HookPoint.Kind.MLP_POST : HookPoint.Kind.ofSuffix(r.hook());
     if (hook == null) {
-      throw ApiException.unprocessable("hook must be one of mlp.hook_post, hook_resid_pre, hook_mlp_out,"
+      throw Invalid.value("hook", "hook must be one of mlp.hook_post, hook_resid_pre, hook_mlp_out,"
           + " hook_resid_post; got '" + r.hook() + "'");
     }
     String hookName = new HookPoint(r.layer(), hook).name();
@@ -65,7 +66,7 @@ public class EvaluationService {
     for (EvaluationRequest.NamedVector v : r.vectors() == null ? List.<EvaluationRequest.NamedVector>of() : r.vectors()) {
       Integer width = hook == HookPoint.Kind.MLP_POST ? model.getDMlp() : model.getDModel();
       if (width != null && v.vector().length != width) {
-        throw ApiException.unprocessable("vectors must have " + width + " entries at " + hookName + ", got "
+        throw Invalid.value("vectors", "vectors must have " + width + " entries at " + hookName + ", got "
             + v.vector().length);
       }
       candidates.add(new EvaluationSettings.Candidate("vector", v.name(), v.vector()));
@@ -78,7 +79,7 @@ public class EvaluationService {
     List<Map<String, Object>> rows = jdbc.queryForList("SELECT id, job_id, model_id, layer, results::text AS results,"
         + " settings::text AS settings, created_at FROM evaluation WHERE id = ?", id);
     if (rows.isEmpty()) {
-      throw ApiException.notFound("evaluation", id);
+      throw new NotFound("evaluation", id);
     }
     Map<String, Object> r = rows.get(0);
     ObjectNode node = summary(r);
@@ -97,7 +98,7 @@ public class EvaluationService {
   /** Deletes an evaluation; vector sets made from its DiffMeans vectors keep their vectors. 404 if it is missing. */
   public void delete(long id) {
     if (jdbc.update("DELETE FROM evaluation WHERE id = ?", id) == 0) {
-      throw ApiException.notFound("evaluation", id);
+      throw new NotFound("evaluation", id);
     }
   }
 
@@ -117,7 +118,7 @@ public class EvaluationService {
   private static void requireHook(SteeringTarget target, String hookName, String what) {
     String at = new HookPoint(target.layer(), target.hook()).name();
     if (!at.equals(hookName)) {
-      throw ApiException.unprocessable(what + " lives at " + at + ", not at the evaluated " + hookName);
+      throw Invalid.value(what + " lives at " + at + ", not at the evaluated " + hookName);
     }
   }
 }

@@ -1,7 +1,7 @@
 package io.snmfservice.explanations.service;
 
+import io.snmfservice.errors.NotFound;
 import io.snmfservice.explanations.FeatureExplainer;
-import io.snmfservice.web.ApiException;
 import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -85,9 +85,9 @@ class DescriptionStore {
         + " FROM feature_description WHERE feature_id = ?", featureId);
     if (rows.isEmpty()) {
       if (jdbc.queryForObject("SELECT count(*) FROM feature WHERE id = ?", Long.class, featureId) == 0) {
-        throw ApiException.notFound("feature", featureId);
+        throw new NotFound("feature", featureId);
       }
-      throw ApiException.notFound("description of feature", featureId);
+      throw new NotFound("description of feature", featureId);
     }
     Map<String, Object> r = rows.get(0);
     ObjectNode node = json.createObjectNode().put("featureId", featureId)

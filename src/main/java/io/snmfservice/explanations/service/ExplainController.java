@@ -2,9 +2,10 @@ package io.snmfservice.explanations.service;
 
 import io.snmfservice.config.ConditionalOnRole;
 import io.snmfservice.config.SnmfProperties;
+import io.snmfservice.errors.Invalid;
+import io.snmfservice.errors.NotFound;
 import io.snmfservice.jobs.JobService;
 import io.snmfservice.jobs.JobView;
-import io.snmfservice.web.ApiException;
 import jakarta.validation.Valid;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
@@ -40,21 +41,21 @@ class ExplainController {
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
     ExplainRequest r = request == null ? new ExplainRequest(null, null, null, null) : request;
     if (!store.factorizationExists(id)) {
-      throw ApiException.notFound("factorization", id);
+      throw new NotFound("factorization", id);
     }
     if (!judge.enabled()) {
-      throw ApiException.unprocessable("feature descriptions need the LLM judge endpoint: set snmf.judge.base-url");
+      throw Invalid.value("feature descriptions need the LLM judge endpoint: set snmf.judge.base-url");
     }
     List<Long> features;
     if (r.featureIds() != null && !r.featureIds().isEmpty()) {
       features = store.featuresOf(id, r.featureIds());
       if (features.size() != r.featureIds().stream().distinct().count()) {
-        throw ApiException.unprocessable("featureIds must all be features of factorization " + id);
+        throw Invalid.value("featureIds", "featureIds must all be features of factorization " + id);
       }
     } else {
       features = store.features(id, r.level() == null ? 0 : r.level());
       if (features.isEmpty()) {
-        throw ApiException.unprocessable("factorization " + id + " has no features at level "
+        throw Invalid.value("factorization " + id + " has no features at level "
             + (r.level() == null ? 0 : r.level()));
       }
     }

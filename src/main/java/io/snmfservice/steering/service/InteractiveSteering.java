@@ -1,5 +1,6 @@
 package io.snmfservice.steering.service;
 
+import io.snmfservice.errors.Invalid;
 import io.snmfservice.models.Model;
 import io.snmfservice.models.ModelRuntime;
 import io.snmfservice.models.ModelService;
@@ -13,7 +14,6 @@ import io.snmfservice.steering.SteeringSign;
 import io.snmfservice.steering.SteeringVector;
 import io.snmfservice.transformer.SamplingConfig;
 import io.snmfservice.security.CallerPermits;
-import io.snmfservice.web.ApiException;
 import java.util.List;
 import org.springframework.stereotype.Service;
 
@@ -65,7 +65,7 @@ public class InteractiveSteering {
    */
   public Comparison compare(SteerRequest r, Double klTarget) {
     if (klTarget != null && !(klTarget > 0 && klTarget <= 10)) {
-      throw ApiException.unprocessable("KL target must be in (0, 10]");
+      throw Invalid.value("KL target must be in (0, 10]");
     }
     return run(r, klTarget, true);
   }
@@ -74,21 +74,21 @@ public class InteractiveSteering {
     Model model = models.get(r.modelId());
     int given = (r.featureId() == null ? 0 : 1) + (r.vector() == null ? 0 : 1) + (r.member() == null ? 0 : 1);
     if (given != 1) {
-      throw ApiException.badRequest("give exactly one of featureId, member and vector");
+      throw Invalid.malformed("give exactly one of featureId, member and vector");
     }
     SteeringTarget target = r.featureId() != null
         ? steering.feature(model, r.layer(), r.featureId())
         : r.member() != null ? steering.member(model, r.member())
         : steering.targets(model, r.layer(), null, List.of(r.vector())).get(0);
     if (!Double.isFinite(r.alpha()) || Math.abs(r.alpha()) > 1e6) {
-      throw ApiException.unprocessable("alpha must be finite with |alpha| <= 1e6");
+      throw Invalid.value("alpha", "alpha must be finite with |alpha| <= 1e6");
     }
     try (CallerPermits.Compute permit = callerPermits.acquireCompute("steering");
         ModelRuntime.Lease lease = runtime.acquire(model.getId())) {
       permit.checkTime();
       int promptTokens = lease.get().tokenizer().encode(r.prompt()).length;
       if (promptTokens > MAX_PROMPT_TOKENS) {
-        throw ApiException.tooLarge("prompt has " + promptTokens + " tokens, more than " + MAX_PROMPT_TOKENS);
+        throw Invalid.tooLarge("prompt has " + promptTokens + " tokens, more than " + MAX_PROMPT_TOKENS);
       }
       SteeringRunner runner = new SteeringRunner(lease.get().transformer(), lease.get().tokenizer());
       SteeringVector vector = SteeringVector.normalized(target.layer(), target.hook(), target.vector());
@@ -107,7 +107,7 @@ public class InteractiveSteering {
       return new Comparison(new SteerResponse(s.signedAlpha(), s.kl(), Shift.of(s.shifts().rising()),
           Shift.of(s.shifts().falling()), s.tokens(), s.text()), unsteered, klTarget);
     } catch (IllegalArgumentException e) {
-      throw ApiException.unprocessable(e.getMessage());
+      throw Invalid.value(e.getMessage());
     }
   }
 

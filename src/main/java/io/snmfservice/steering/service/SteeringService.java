@@ -1,5 +1,7 @@
 package io.snmfservice.steering.service;
 
+import io.snmfservice.errors.Invalid;
+import io.snmfservice.errors.NotFound;
 import io.snmfservice.transformer.HookPoint;
 import io.snmfservice.jobs.Job;
 import io.snmfservice.jobs.JobService;
@@ -12,7 +14,6 @@ import io.snmfservice.vectors.service.MemberRef;
 import io.snmfservice.vectors.service.VectorSetMember;
 import io.snmfservice.vectors.service.VectorSetService;
 import io.snmfservice.vectors.service.VectorSetView;
-import io.snmfservice.web.ApiException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,31 +46,31 @@ public class SteeringService {
     List<String> prompts = r.prompts() == null || r.prompts().isEmpty() ? List.of(BasePrompts.DEFAULT) : r.prompts();
     for (String p : prompts) {
       if (p == null || p.isBlank()) {
-        throw ApiException.unprocessable("prompts must not be empty");
+        throw Invalid.value("prompts", "prompts must not be empty");
       }
     }
     List<Double> kl = r.klTargets() == null ? AlphaSearch.DEFAULT_TARGETS : r.klTargets();
     for (double t : kl) {
       if (!(t > 0) || Double.isInfinite(t)) {
-        throw ApiException.unprocessable("klTargets must be finite and > 0, got " + t);
+        throw Invalid.value("klTargets", "klTargets must be finite and > 0, got " + t);
       }
     }
     List<String> signs = r.signs() == null ? List.of("+", "-") : r.signs();
     if (!signs.stream().allMatch(s -> s.equals("+") || s.equals("-"))) {
-      throw ApiException.unprocessable("signs must be \"+\" and/or \"-\"");
+      throw Invalid.value("signs", "signs must be \"+\" and/or \"-\"");
     }
     List<Double> range = r.alphaRange() == null ? List.of(1.0, 2000.0) : r.alphaRange();
     if (!(range.get(0) > 0) || !(range.get(1) > range.get(0)) || range.get(1) > 1e6) {
-      throw ApiException.unprocessable("alphaRange must be [lo, hi] with 0 < lo < hi <= 1e6");
+      throw Invalid.value("alphaRange", "alphaRange must be [lo, hi] with 0 < lo < hi <= 1e6");
     }
     double tolerance = r.tolerance() == null ? 0.05 : r.tolerance();
     if (!(tolerance > 0 && tolerance < 1)) {
-      throw ApiException.unprocessable("tolerance must be in (0, 1)");
+      throw Invalid.value("tolerance", "tolerance must be in (0, 1)");
     }
     double topP = r.topP() == null ? 0.3 : r.topP();
     double temperature = r.temperature() == null ? 1.0 : r.temperature();
     if (!(topP > 0 && topP <= 1) || !(temperature >= 0 && temperature <= 10)) {
-      throw ApiException.unprocessable("topP must be in (0, 1] and temperature in [0, 10]");
+      throw Invalid.value("topP", "topP must be in (0, 1] and temperature in [0, 10]");
     }
     SteeringJobSettings settings = new SteeringJobSettings(r.modelId(),
         targets.stream().map(SteeringJobSettings.Target::of).toList(), prompts, kl, signs, range, tolerance,
@@ -95,18 +96,18 @@ public class SteeringService {
     }
     if (vectors != null && !vectors.isEmpty()) {
       if (layer == null) {
-        throw ApiException.badRequest("layer is required with raw vectors");
+        throw Invalid.missing("layer", "layer is required with raw vectors");
       }
       requireLayer(model, layer);
       for (float[] v : vectors) {
         if (model.getDMlp() != null && v.length != model.getDMlp()) {
-          throw ApiException.unprocessable("vectors must have d_mlp = " + model.getDMlp() + " entries, got " + v.length);
+          throw Invalid.value("vectors", "vectors must have d_mlp = " + model.getDMlp() + " entries, got " + v.length);
         }
         out.add(new SteeringTarget(null, layer, v));
       }
     }
     if (out.isEmpty()) {
-      throw ApiException.badRequest("give featureIds, members or vectors to steer with");
+      throw Invalid.malformed("give featureIds, members or vectors to steer with");
     }
     return out;
   }
@@ -115,20 +116,20 @@ public class SteeringService {
     List<Map<String, Object>> rows = jdbc.queryForList("SELECT f.direction, z.model_id, z.layer, z.hook FROM feature f"
         + " JOIN factorization z ON z.id = f.factorization_id WHERE f.id = ?", featureId);
     if (rows.isEmpty()) {
-      throw ApiException.notFound("feature", featureId);
+      throw new NotFound("feature", featureId);
     }
     Map<String, Object> row = rows.get(0);
     if (((Number) row.get("model_id")).longValue() != model.getId()) {
-      throw ApiException.unprocessable("feature " + featureId + " belongs to model " + row.get("model_id")
+      throw Invalid.value("feature " + featureId + " belongs to model " + row.get("model_id")
           + ", not to model " + model.getId());
     }
     HookPoint.Kind hook = HookPoint.Kind.ofSuffix((String) row.get("hook"));
     if (hook == null) {
-      throw ApiException.unprocessable("feature " + featureId + " lives at hook " + row.get("hook") + " and cannot steer");
+      throw Invalid.value("feature " + featureId + " lives at hook " + row.get("hook") + " and cannot steer");
     }
     int featureLayer = ((Number) row.get("layer")).intValue();
     if (layer != null && layer != featureLayer) {
-      throw ApiException.unprocessable("feature " + featureId + " lives at layer " + featureLayer + ", not " + layer);
+      throw Invalid.value("feature " + featureId + " lives at layer " + featureLayer + ", not " + layer);
     }
     return new SteeringTarget(featureId, featureLayer, SqlValues.floats((java.sql.Array) row.get("direction")), hook,
         null, null);
@@ -138,12 +139,12 @@ public class SteeringService {
   public SteeringTarget member(Model model, MemberRef ref) {
     VectorSetView set = vectorSets.get(ref.vectorSetId());
     if (set.modelId() != model.getId()) {
-      throw ApiException.unprocessable("vector set " + set.id() + " belongs to model " + set.modelId()
+      throw Invalid.value("vector set " + set.id() + " belongs to model " + set.modelId()
           + ", not to model " + model.getId());
     }
     VectorSetMember m = vectorSets.member(ref.vectorSetId(), ref.index());
     if (m.norm() == 0) {
-      throw ApiException.unprocessable("vector set " + set.id() + " member " + ref.index() + " is zero and cannot steer");
+      throw Invalid.value("vector set " + set.id() + " member " + ref.index() + " is zero and cannot steer");
     }
     return new SteeringTarget(m.featureId(), m.layer(), m.vector(), m.hook(), m.vectorSetId(), m.index());
   }
@@ -155,7 +156,7 @@ public class SteeringService {
 
   private static void requireLayer(Model model, int layer) {
     if (model.getNLayers() != null && layer >= model.getNLayers()) {
-      throw ApiException.unprocessable(
+      throw Invalid.value(
           "layer " + layer + " is out of range: model " + model.getId() + " has layers 0.." + (model.getNLayers() - 1));
     }
   }

@@ -1,12 +1,12 @@
 package io.snmfservice.steering.service;
 
+import io.snmfservice.errors.NotFound;
 import io.snmfservice.steering.Generation;
 import io.snmfservice.steering.JudgeSummary;
 import io.snmfservice.steering.LogitShift;
 import io.snmfservice.steering.OfflineScores;
 import io.snmfservice.steering.SteeringOutcome;
 import io.snmfservice.storage.SqlValues;
-import io.snmfservice.web.ApiException;
 import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -74,7 +74,7 @@ public class SteeringStore {
         + " hook, vector_set_id, vector_index, settings::text AS settings, unsteered_generations::text AS unsteered, created_at FROM steering_run"
         + " WHERE id = ?", id);
     if (rows.isEmpty()) {
-      throw ApiException.notFound("steering run", id);
+      throw new NotFound("steering run", id);
     }
     Map<String, Object> r = rows.get(0);
     ObjectNode node = summary(r);
@@ -122,13 +122,13 @@ public class SteeringStore {
   /** Deletes a run with its outcomes and causal scores (they cascade); 404 if it does not exist. */
   public void delete(long id) {
     if (jdbc.update("DELETE FROM steering_run WHERE id = ?", id) == 0) {
-      throw ApiException.notFound("steering run", id);
+      throw new NotFound("steering run", id);
     }
   }
 
   public JsonNode causalScores(long featureId) {
     if (jdbc.queryForObject("SELECT count(*) FROM feature WHERE id = ?", Long.class, featureId) == 0) {
-      throw ApiException.notFound("feature", featureId);
+      throw new NotFound("feature", featureId);
     }
     return scores("c.feature_id", featureId);
   }

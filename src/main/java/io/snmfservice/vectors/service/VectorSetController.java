@@ -1,6 +1,8 @@
 package io.snmfservice.vectors.service;
 
 import io.snmfservice.config.ConditionalOnRole;
+import io.snmfservice.errors.Invalid;
+import io.snmfservice.errors.NotFound;
 import io.snmfservice.models.ModelRuntime;
 import io.snmfservice.security.CallerPermits;
 import io.snmfservice.transformer.ForwardResult;
@@ -10,7 +12,6 @@ import io.snmfservice.transformer.LogitsMode;
 import io.snmfservice.transformer.TokenBatch;
 import io.snmfservice.vectors.SaeConfig;
 import io.snmfservice.vectors.SaeEncoder;
-import io.snmfservice.web.ApiException;
 import io.snmfservice.web.PageView;
 import io.snmfservice.web.Paging;
 import jakarta.validation.Valid;
@@ -65,23 +66,23 @@ class VectorSetController {
     VectorSetView created = switch (kind) {
       case "sae" -> {
         if (cfg == null || weights == null) {
-          throw ApiException.badRequest("an SAE upload needs the parts 'cfg' (cfg.json) and 'weights'"
+          throw Invalid.malformed("an SAE upload needs the parts 'cfg' (cfg.json) and 'weights'"
               + " (sae_weights.safetensors)");
         }
         if (cfg.getSize() > SaeConfig.MAX_CHARS) { // checked before the bytes become a string
-          throw ApiException.unprocessable("cfg.json is " + cfg.getSize() + " bytes, at most " + SaeConfig.MAX_CHARS);
+          throw Invalid.value("cfg", "cfg.json is " + cfg.getSize() + " bytes, at most " + SaeConfig.MAX_CHARS);
         }
         yield sets.importSae(modelId, name, new String(cfg.getBytes(), StandardCharsets.UTF_8), weights.getBytes());
       }
       case "matrix" -> {
         if (file == null) {
-          throw ApiException.badRequest("a matrix upload needs the part 'file' (.npy or .safetensors)");
+          throw Invalid.malformed("a matrix upload needs the part 'file' (.npy or .safetensors)");
         }
         // blank fields count as absent (generated clients send every form field)
         yield sets.importMatrix(modelId, name, hook, tensor == null || tensor.isBlank() ? null : tensor,
             file.getOriginalFilename(), file.getBytes());
       }
-      default -> throw ApiException.unprocessable("kind must be 'sae' or 'matrix', got '" + kind + "'");
+      default -> throw Invalid.value("kind", "kind must be 'sae' or 'matrix', got '" + kind + "'");
     };
     return created(created);
   }
@@ -92,17 +93,17 @@ class VectorSetController {
     VectorSetView created = switch (r.source()) {
       case "factorization" -> {
         if (r.factorizationId() == null) {
-          throw ApiException.badRequest("factorizationId is required for source 'factorization'");
+          throw Invalid.missing("factorizationId", "factorizationId is required for source 'factorization'");
         }
         yield sets.fromFactorization(r.name(), r.factorizationId(), r.level() == null ? 0 : r.level());
       }
       case "diffmeans" -> {
         if (r.evaluationId() == null) {
-          throw ApiException.badRequest("evaluationId is required for source 'diffmeans'");
+          throw Invalid.missing("evaluationId", "evaluationId is required for source 'diffmeans'");
         }
         yield sets.fromEvaluation(r.name(), r.evaluationId());
       }
-      default -> throw ApiException.unprocessable("source must be 'factorization' or 'diffmeans' (upload SAEs and"
+      default -> throw Invalid.value("source", "source must be 'factorization' or 'diffmeans' (upload SAEs and"
           + " matrices as multipart/form-data)");
     };
     return created(created);
@@ -124,7 +125,7 @@ class VectorSetController {
   @DeleteMapping("/v1/vector-sets/{id}")
   ResponseEntity<Void> delete(@PathVariable long id) {
     if (!store.delete(id)) {
-      throw ApiException.notFound("vector set", id);
+      throw new NotFound("vector set", id);
     }
     return ResponseEntity.noContent().build();
   }
@@ -154,7 +155,7 @@ class VectorSetController {
     VectorSetView set = store.get(id);
     boolean hasTokens = r.tokens() != null && r.tokens().length > 0; // generated clients send [] for "none"
     if ((r.text() != null) == hasTokens) {
-      throw ApiException.badRequest("give exactly one of text and tokens");
+      throw Invalid.malformed("give exactly one of text and tokens");
     }
     int top = r.top() == null ? 10 : r.top();
     // the permit before the encoder: loading its weights is part of the cost
@@ -172,14 +173,14 @@ class VectorSetController {
         tokens = withBos;
       }
       if (tokens.length == 0 || tokens.length > Math.min(256, model.config().maxContext())) {
-        throw ApiException.unprocessable((hasTokens ? "tokens" : "text") + ": need 1.."
+        throw Invalid.value((hasTokens ? "tokens" : "text") + ": need 1.."
             + Math.min(256, model.config().maxContext()) + " tokens, got " + tokens.length);
       }
       ForwardResult result;
       try {
         result = model.forward(TokenBatch.single(tokens), HookSpec.logits(LogitsMode.NONE).withCapture(set.hook()));
       } catch (IllegalArgumentException e) {
-        throw ApiException.unprocessable(e.getMessage());
+        throw Invalid.value(e.getMessage());
       }
       List<TokenLatents> out = new ArrayList<>();
       for (int t = 0; t < tokens.length; t++) {

@@ -1,5 +1,7 @@
 package io.snmfservice.vectors.service;
 
+import io.snmfservice.errors.DomainException;
+import io.snmfservice.errors.Invalid;
 import io.snmfservice.models.Model;
 import io.snmfservice.models.ModelRuntime;
 import io.snmfservice.models.ModelService;
@@ -11,7 +13,6 @@ import io.snmfservice.vectors.SaeCheckpoint;
 import io.snmfservice.vectors.SaeConfig;
 import io.snmfservice.vectors.SaeEncoder;
 import io.snmfservice.vectors.VectorImportException;
-import io.snmfservice.web.ApiException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -61,11 +62,11 @@ public class VectorSetService {
     // the config's sizes are checked against the model and the row limit before any weight is allocated
     int width = width(shape(model), config.hook());
     if (config.dIn() != width) {
-      throw ApiException.unprocessable("cfg.json d_in is " + config.dIn() + " but " + widthDescription(config.hook(),
+      throw Invalid.value("cfg.json d_in is " + config.dIn() + " but " + widthDescription(config.hook(),
           width));
     }
     if (config.dSae() > MAX_SIZE) {
-      throw ApiException.unprocessable("cfg.json d_sae is " + config.dSae() + "; a vector set holds 1.." + MAX_SIZE
+      throw Invalid.value("cfg.json d_sae is " + config.dSae() + "; a vector set holds 1.." + MAX_SIZE
           + " vectors");
     }
     SaeCheckpoint sae = withScratch(weights, path -> SaeCheckpoint.read(config, path));
@@ -109,7 +110,7 @@ public class VectorSetService {
     HookPoint.Kind kind = HookPoint.Kind.ofSuffix((String) f.get("hook"));
     List<Map<String, Object>> features = store.features(factorizationId, level);
     if (features.isEmpty()) {
-      throw ApiException.unprocessable("factorization " + factorizationId + " has no features at level " + level);
+      throw Invalid.value("factorization " + factorizationId + " has no features at level " + level);
     }
     float[][] rows = new float[features.size()][];
     List<String> labels = new ArrayList<>();
@@ -132,7 +133,7 @@ public class VectorSetService {
     JsonNode settings = json.readTree((String) e.get("settings"));
     JsonNode diffMeans = json.readTree((String) e.get("results")).path("diffMeans");
     if (diffMeans.isEmpty()) {
-      throw ApiException.unprocessable("evaluation " + evaluationId + " has no DiffMeans vectors");
+      throw Invalid.value("evaluation " + evaluationId + " has no DiffMeans vectors");
     }
     float[][] rows = new float[diffMeans.size()][];
     List<String> labels = new ArrayList<>();
@@ -167,7 +168,7 @@ public class VectorSetService {
   SaeEncoder encoder(long setId) {
     SaeEncoder encoder = store.encoder(setId);
     if (encoder == null) {
-      throw ApiException.unprocessable("vector set " + setId + " has no SAE encoder (only standard or JumpReLU SAEs"
+      throw Invalid.value("vector set " + setId + " has no SAE encoder (only standard or JumpReLU SAEs"
           + " on raw activations, uploaded with W_enc, b_enc and b_dec, can encode)");
     }
     return encoder;
@@ -185,19 +186,19 @@ public class VectorSetService {
 
   static HookPoint hook(String name) {
     if (name == null || name.isBlank()) {
-      throw ApiException.badRequest("hook is required, e.g. blocks.2.hook_resid_post");
+      throw Invalid.missing("hook", "hook is required, e.g. blocks.2.hook_resid_post");
     }
     try {
       return HookPoint.parse(name);
     } catch (IllegalArgumentException e) {
-      throw ApiException.unprocessable(e.getMessage());
+      throw Invalid.value(e.getMessage());
     }
   }
 
   /** The hook's width in this model (d_mlp or d_model); 422 when the hook's layer does not exist. */
   static int width(Shape shape, HookPoint hook) {
     if (hook.layer() >= shape.nLayers()) {
-      throw ApiException.unprocessable("hook " + hook.name() + " is outside the model's layers 0.." + (shape.nLayers() - 1));
+      throw Invalid.value("hook " + hook.name() + " is outside the model's layers 0.." + (shape.nLayers() - 1));
     }
     return hook.kind() == HookPoint.Kind.MLP_POST ? shape.dMlp() : shape.dModel();
   }
@@ -210,10 +211,10 @@ public class VectorSetService {
 
   private static void requireName(String name) {
     if (name == null || name.isBlank()) {
-      throw ApiException.badRequest("name is required");
+      throw Invalid.missing("name", "name is required");
     }
     if (name.length() > 200) {
-      throw ApiException.unprocessable("name must be at most 200 characters");
+      throw Invalid.value("name", "name must be at most 200 characters");
     }
   }
 
@@ -246,12 +247,12 @@ public class VectorSetService {
     try {
       return parse.get();
     } catch (VectorImportException e) {
-      throw ApiException.unprocessable(e.getMessage());
-    } catch (ApiException | UncheckedIOException e) {
+      throw Invalid.value(e.getMessage());
+    } catch (DomainException | UncheckedIOException e) {
       throw e;
     } catch (RuntimeException e) {
       log.warn("an upload failed to parse unexpectedly", e);
-      throw ApiException.unprocessable("the uploaded file could not be read (" + e.getClass().getSimpleName() + ")");
+      throw Invalid.value("the uploaded file could not be read (" + e.getClass().getSimpleName() + ")");
     }
   }
 }

@@ -1,10 +1,11 @@
 package io.snmfservice.vectors.service;
 
+import io.snmfservice.errors.Conflict;
+import io.snmfservice.errors.NotFound;
 import io.snmfservice.security.Caller;
 import io.snmfservice.storage.SqlValues;
 import io.snmfservice.transformer.HookPoint;
 import io.snmfservice.vectors.SaeEncoder;
-import io.snmfservice.web.ApiException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ class VectorSetStore {
   long insert(NewSet s) {
     if (jdbc.queryForObject("SELECT count(*) FROM vector_set WHERE model_id = ? AND name = ?", Long.class,
         s.modelId(), s.name()) > 0) {
-      throw ApiException.conflict("model " + s.modelId() + " already has a vector set named '" + s.name() + "'");
+      throw new Conflict("model " + s.modelId() + " already has a vector set named '" + s.name() + "'");
     }
     int d = s.vectors()[0].length;
     long id = jdbc.queryForObject("INSERT INTO vector_set (model_id, name, source, layer, hook, d, size,"
@@ -73,7 +74,7 @@ class VectorSetStore {
   VectorSetView get(long id) {
     List<VectorSetView> rows = jdbc.query("SELECT " + COLUMNS + " FROM vector_set WHERE id = ?", this::view, id);
     if (rows.isEmpty()) {
-      throw ApiException.notFound("vector set", id);
+      throw new NotFound("vector set", id);
     }
     return rows.get(0);
   }
@@ -100,7 +101,7 @@ class VectorSetStore {
         + " WHERE m.vector_set_id = ? AND m.index = ?", (rs, n) -> member(setId, rs), setId, index);
     if (rows.isEmpty()) {
       get(setId);
-      throw ApiException.notFound("vector set " + setId + " member", index);
+      throw new NotFound("vector set " + setId + " member", index);
     }
     return rows.get(0);
   }
@@ -148,7 +149,7 @@ class VectorSetStore {
     List<Map<String, Object>> rows = jdbc.queryForList("SELECT model_id, layer, settings::text AS settings,"
         + " results::text AS results FROM evaluation WHERE id = ?", id);
     if (rows.isEmpty()) {
-      throw ApiException.notFound("evaluation", id);
+      throw new NotFound("evaluation", id);
     }
     return rows.get(0);
   }
@@ -156,7 +157,7 @@ class VectorSetStore {
   Map<String, Object> factorization(long id) {
     List<Map<String, Object>> rows = jdbc.queryForList("SELECT model_id, layer, hook FROM factorization WHERE id = ?", id);
     if (rows.isEmpty()) {
-      throw ApiException.notFound("factorization", id);
+      throw new NotFound("factorization", id);
     }
     return rows.get(0);
   }
