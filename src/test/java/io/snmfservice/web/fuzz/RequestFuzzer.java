@@ -192,6 +192,19 @@ final class RequestFuzzer {
     return out;
   }
 
+  /** For every operation that reads a JSON body, the body with every field its schema names, at every depth. */
+  List<FuzzedRequest> completeBodies(String key) {
+    List<FuzzedRequest> out = new ArrayList<>();
+    for (ApiOperations.Op op : ops) {
+      Schema<?> bodySchema = bodySchema(op);
+      if (bodySchema != null) {
+        out.add(new FuzzedRequest(op.method(), op.concretePath(), "application/json",
+            json.writeValueAsBytes(complete(bodySchema)), key, op.toString(), "every field"));
+      }
+    }
+    return out;
+  }
+
   /** A request with a field its schema does not name, at {@code field} (e.g. {@code steering.fuzzUnknown}). */
   record UnknownFieldRequest(FuzzedRequest request, String field) {}
 
