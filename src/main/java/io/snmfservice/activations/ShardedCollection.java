@@ -98,8 +98,8 @@ public class ShardedCollection {
     for (Job shard : shards) {
       if (shard.status() != JobStatus.SUCCEEDED) {
         String detail = shard.error() == null ? "" : ": " + shard.error().path("detail").asString("");
-        throw new JobFailedException("shard " + shard.params().path("shard").asInt() + " (job " + shard.id()
-            + ") ended " + shard.status() + detail);
+        int index = CollectShardSettings.fromJson(json, shard.params()).shard();
+        throw new JobFailedException("shard " + index + " (job " + shard.id() + ") ended " + shard.status() + detail);
       }
     }
     job.report("assemble", progress, "verifying " + shards.size() + " shards");

@@ -10,8 +10,6 @@ import io.snmfservice.jobs.JobHandler;
 import io.snmfservice.jobs.JobResult;
 import io.snmfservice.models.LoadedModel;
 import io.snmfservice.models.ModelRuntime;
-import io.snmfservice.steering.AlphaSearch;
-import io.snmfservice.steering.GenerationSettings;
 import io.snmfservice.steering.JudgeClient;
 import io.snmfservice.steering.JudgeScoring;
 import io.snmfservice.steering.JudgeSettings;
@@ -24,7 +22,6 @@ import io.snmfservice.steering.SteeringSign;
 import io.snmfservice.steering.SteeringVector;
 import io.snmfservice.storage.SqlValues;
 import io.snmfservice.transformer.HookPoint;
-import io.snmfservice.transformer.SamplingConfig;
 import io.snmfservice.vectors.service.VectorSetMember;
 import io.snmfservice.vectors.service.VectorSetService;
 import java.net.URI;
@@ -37,7 +34,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -80,15 +76,10 @@ class ComparisonJobHandler implements JobHandler {
   /** A method's candidate directions. */
   private record Candidates(List<String> labels, List<float[]> vectors, List<Long> featureIds) {}
 
-  private record Concept(String name, String description, List<String> sentences, List<String> neutral) {}
-
   @Override
   public JobResult run(JobContext job) {
-    JsonNode p = job.params();
-    List<Concept> concepts = new ArrayList<>();
-    p.get("concepts").forEach(c -> concepts.add(new Concept(c.get("name").asString(),
-        c.path("description").isString() ? c.get("description").asString() : null, strings(c.get("sentences")),
-        strings(c.get("neutral")))));
+    ComparisonSettings settings = ComparisonSettings.fromJson(json, job.params());
+    List<ComparisonRequest.Concept> concepts = settings.concepts();
     LinkedHashSet<String> distinct = new LinkedHashSet<>();
     concepts.forEach(c -> {
       distinct.addAll(c.sentences());
@@ -100,9 +91,9 @@ class ComparisonJobHandler implements JobHandler {
       sentenceIndex.put(sentences.get(i), i);
     }
     LinkedHashSet<String> hooks = new LinkedHashSet<>();
-    p.get("methods").forEach(m -> hooks.add(m.get("hook").asString()));
+    settings.methods().forEach(m -> hooks.add(m.hook()));
 
-    try (ModelRuntime.Lease lease = runtime.acquireFor(job, p.get("modelId").asLong(), 0)) {
+    try (ModelRuntime.Lease lease = runtime.acquireFor(job, settings.modelId(), 0)) {
       LoadedModel model = lease.get();
       long start = System.nanoTime();
       Map<String, List<float[][]>> activations = new HashMap<>();
@@ -115,17 +106,17 @@ class ComparisonJobHandler implements JobHandler {
       long detectionStart = System.nanoTime();
       List<ComparisonCell> cells = new ArrayList<>();
       int m = 0;
-      for (JsonNode method : p.get("methods")) {
-        String name = method.get("name").asString();
-        String hook = method.get("hook").asString();
+      for (ComparisonSettings.Method method : settings.methods()) {
+        String name = method.name();
+        String hook = method.hook();
         HookPoint point = HookPoint.parse(hook);
         List<float[][]> acts = activations.get(hook);
-        job.report("detection", 0.2 + 0.1 * m++ / p.get("methods").size(), "method '" + name + "'");
-        boolean diffMeans = method.get("kind").asString().equals("diffmeans");
+        job.report("detection", 0.2 + 0.1 * m++ / settings.methods().size(), "method '" + name + "'");
+        boolean diffMeans = method.diffMeans();
         Candidates candidates = diffMeans ? null : candidates(method);
         double[][] scores = diffMeans ? null
             : CandidateScores.maxCosine(candidates.vectors().toArray(float[][]::new), acts);
-        for (Concept concept : concepts) {
+        for (ComparisonRequest.Concept concept : concepts) {
           int[] trainPos = indices(concept.sentences(), 0, sentenceIndex);
           int[] trainNeg = indices(concept.neutral(), 0, sentenceIndex);
           List<float[][]> testPos = pick(acts, indices(concept.sentences(), 1, sentenceIndex));
@@ -150,28 +141,28 @@ class ComparisonJobHandler implements JobHandler {
           }
           ConceptDetection.Result test = ConceptDetection.evaluate(vector, testPos, testNeg);
           cells.add(new ComparisonCell(name, concept.name(), label, index, diffMeans ? 1 : candidates.labels().size(),
-              featureId, method.has("vectorSetId") ? method.get("vectorSetId").asLong() : null, point.layer(), hook,
-              vector, trainAuroc, test.auroc(), test.accuracy(), test.threshold(), json.createArrayNode()));
+              featureId, method.vectorSetId(), point.layer(), hook, vector, trainAuroc, test.auroc(), test.accuracy(),
+              test.threshold(), json.createArrayNode()));
         }
       }
 
       long steeringStart = System.nanoTime();
-      steer(job, p.get("steering"), model, cells, concepts);
+      steer(job, settings.steering(), model, cells, concepts);
       log.info("Compared {} method(s) on {} concept(s) of model {}: activations {} s, detection {} s, steering {} s",
-          p.get("methods").size(), concepts.size(), p.get("modelId").asLong(), seconds(start, detectionStart),
+          settings.methods().size(), concepts.size(), settings.modelId(), seconds(start, detectionStart),
           seconds(detectionStart, steeringStart), seconds(steeringStart, System.nanoTime()));
-      return new JobResult(() -> store.write(job.jobId(), p.get("modelId").asLong(), p, cells));
+      return new JobResult(() -> store.write(job.jobId(), settings, cells));
     }
   }
 
   /** Steers every cell's candidate (once per distinct candidate) and fills in its steering outcomes. */
-  private void steer(JobContext job, JsonNode s, LoadedModel model, List<ComparisonCell> cells,
-      List<Concept> concepts) {
-    SteeringSettings settings = settings(s);
+  private void steer(JobContext job, ComparisonSettings.Steering steering, LoadedModel model,
+      List<ComparisonCell> cells, List<ComparisonRequest.Concept> concepts) {
+    SteeringSettings settings = steering.runnerSettings();
     if (settings == null) {
       return;
     }
-    List<String> prompts = strings(s.get("prompts"));
+    List<String> prompts = steering.prompts();
     SteeringRunner runner = new SteeringRunner(model.transformer(), model.tokenizer());
     JudgeClient client = judge.enabled() ? new JudgeClient(JudgeSettings.of(URI.create(judge.baseUrl()),
         judge.model(), judge.apiKey()).withTimeout(judge.timeout())) : null;
@@ -188,7 +179,8 @@ class ComparisonJobHandler implements JobHandler {
               "cell " + (index + 1) + "/" + cells.size() + " (" + cell.method() + ", " + cell.concept() + ")")));
       List<JudgeSummary> judged = null;
       if (client != null) {
-        Concept concept = concepts.stream().filter(c -> c.name().equals(cell.concept())).findFirst().orElseThrow();
+        ComparisonRequest.Concept concept = concepts.stream().filter(c -> c.name().equals(cell.concept())).findFirst()
+            .orElseThrow();
         String description = concept.description() != null ? concept.description()
             : "text related to " + concept.name();
         job.report("judge", 0.3 + 0.65 * (index + 1.0) / cells.size(), "cell " + (index + 1) + "/" + cells.size());
@@ -212,18 +204,18 @@ class ComparisonJobHandler implements JobHandler {
     }
   }
 
-  private Candidates candidates(JsonNode method) {
+  private Candidates candidates(ComparisonSettings.Method method) {
     List<String> labels = new ArrayList<>();
     List<float[]> vectors = new ArrayList<>();
     List<Long> featureIds = new ArrayList<>();
-    if (method.get("kind").asString().equals("factorization")) {
+    if (method.kind().equals(ComparisonSettings.FACTORIZATION)) {
       jdbc.query("SELECT id, direction FROM feature WHERE factorization_id = ? AND level = ? ORDER BY index", rs -> {
         labels.add("feature-" + rs.getLong("id"));
         vectors.add(SqlValues.floats(rs.getArray("direction")));
         featureIds.add(rs.getLong("id"));
-      }, method.get("factorizationId").asLong(), method.get("level").asInt());
+      }, method.factorizationId(), method.level());
     } else {
-      for (VectorSetMember member : vectorSets.members(method.get("vectorSetId").asLong())) {
+      for (VectorSetMember member : vectorSets.members(method.vectorSetId())) {
         labels.add(member.label());
         vectors.add(member.vector());
         featureIds.add(member.featureId());
@@ -242,29 +234,9 @@ class ComparisonJobHandler implements JobHandler {
       }
     }
     if (vectors.isEmpty()) {
-      throw new IllegalArgumentException("method '" + method.get("name").asString() + "' has no non-zero candidates");
+      throw new IllegalArgumentException("method '" + method.name() + "' has no non-zero candidates");
     }
     return new Candidates(labels, vectors, featureIds);
-  }
-
-  /** Steering settings from the job's parameters, or null when no KL target is asked for. */
-  private static SteeringSettings settings(JsonNode s) {
-    List<Double> targets = new ArrayList<>();
-    s.get("klTargets").forEach(t -> targets.add(t.asDouble()));
-    if (targets.isEmpty()) {
-      return null;
-    }
-    List<SteeringSign> signs = new ArrayList<>();
-    s.get("signs").forEach(x -> signs.add(x.asString().equals("+") ? SteeringSign.POSITIVE : SteeringSign.NEGATIVE));
-    AlphaSearch.Settings defaults = AlphaSearch.Settings.defaults();
-    AlphaSearch.Settings alpha = new AlphaSearch.Settings(s.get("alphaRange").get(0).asDouble(),
-        s.get("alphaRange").get(1).asDouble(), s.get("tolerance").asDouble(), defaults.scanPoints(),
-        defaults.maxBisections());
-    GenerationSettings generation = new GenerationSettings(s.get("generations").asInt(), s.get("newTokens").asInt(),
-        SamplingConfig.sample((float) s.get("temperature").asDouble(), s.get("topK").asInt(),
-            (float) s.get("topP").asDouble()), s.get("seed").asLong());
-    SteeringSettings base = SteeringSettings.defaults();
-    return new SteeringSettings(targets, signs, alpha, base.topShifts(), generation, base.outputCentricTokens());
   }
 
   /** Sentence indices (into the distinct list) of the entries at even (parity 0) or odd (parity 1) positions. */
@@ -286,11 +258,5 @@ class ComparisonJobHandler implements JobHandler {
 
   private static String seconds(long from, long to) {
     return String.format(java.util.Locale.ROOT, "%.1f", (to - from) / 1e9);
-  }
-
-  private static List<String> strings(JsonNode array) {
-    List<String> out = new ArrayList<>();
-    array.forEach(x -> out.add(x.asString()));
-    return out;
   }
 }

@@ -11,6 +11,7 @@ import io.snmfservice.steering.BasePrompts;
 import io.snmfservice.transformer.HookPoint;
 import io.snmfservice.vectors.service.VectorSetService;
 import io.snmfservice.vectors.service.VectorSetView;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +19,6 @@ import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /** Validates a comparison request against the stored model, factorizations and vector sets, then queues the job. */
 @Service
@@ -42,15 +41,13 @@ class ComparisonService {
 
   Job submit(ComparisonRequest r, String idempotencyKey) {
     Model model = models.get(r.modelId());
-    ObjectNode params = json.createObjectNode().put("modelId", r.modelId());
     Set<String> conceptNames = new HashSet<>();
     for (ComparisonRequest.Concept c : r.concepts()) {
       if (!conceptNames.add(c.name())) {
         throw Invalid.value("concept names must be unique; '" + c.name() + "' repeats");
       }
     }
-    params.set("concepts", json.valueToTree(r.concepts()));
-    ArrayNode methods = params.putArray("methods");
+    List<ComparisonSettings.Method> methods = new ArrayList<>();
     Set<String> methodNames = new HashSet<>();
     for (ComparisonRequest.Method m : r.methods()) {
       if (!methodNames.add(m.name())) {
@@ -58,20 +55,20 @@ class ComparisonService {
       }
       methods.add(method(model, m));
     }
-    steering(params.putObject("steering"), r.steering() == null
-        ? new ComparisonRequest.Steering(null, null, null, null, null, null, null, null, null, null, null, null)
-        : r.steering());
-    return jobs.submit(ComparisonJobHandler.TYPE, params, 0, idempotencyKey);
+    ComparisonSettings settings = new ComparisonSettings(r.modelId(), r.concepts(), methods, steering(
+        r.steering() == null
+            ? new ComparisonRequest.Steering(null, null, null, null, null, null, null, null, null, null, null, null)
+            : r.steering()));
+    return jobs.submit(ComparisonJobHandler.TYPE, settings.toJson(json), 0, idempotencyKey);
   }
 
-  private ObjectNode method(Model model, ComparisonRequest.Method m) {
+  private ComparisonSettings.Method method(Model model, ComparisonRequest.Method m) {
     int given = (m.factorizationId() == null ? 0 : 1) + (m.vectorSetId() == null ? 0 : 1)
         + (Boolean.TRUE.equals(m.diffMeans()) ? 1 : 0);
     if (given != 1) {
       throw Invalid.value("method '" + m.name() + "' needs exactly one of factorizationId, vectorSetId"
           + " and diffMeans: true");
     }
-    ObjectNode out = json.createObjectNode().put("name", m.name());
     if (m.factorizationId() != null) {
       List<Map<String, Object>> rows = jdbc.queryForList("SELECT model_id, layer, hook FROM factorization WHERE id = ?",
           m.factorizationId());
@@ -86,13 +83,13 @@ class ComparisonService {
         throw Invalid.value("factorization " + m.factorizationId() + " has no features at level " + level);
       }
       int layer = ((Number) rows.get(0).get("layer")).intValue();
-      return out.put("kind", "factorization").put("factorizationId", m.factorizationId()).put("level", level)
-          .put("hook", "blocks." + layer + "." + rows.get(0).get("hook"));
+      return ComparisonSettings.Method.factorization(m.name(), m.factorizationId(), level,
+          "blocks." + layer + "." + rows.get(0).get("hook"));
     }
     if (m.vectorSetId() != null) {
       VectorSetView set = vectorSets.get(m.vectorSetId());
       requireModel(model, set.modelId(), "vector set " + set.id());
-      return out.put("kind", "vector-set").put("vectorSetId", set.id()).put("hook", set.hook());
+      return ComparisonSettings.Method.vectorSet(m.name(), set.id(), set.hook());
     }
     if (m.layer() == null) {
       throw Invalid.malformed("method '" + m.name() + "': layer is required with diffMeans");
@@ -106,7 +103,7 @@ class ComparisonService {
       throw Invalid.value("method '" + m.name() + "': layer " + m.layer() + " is out of range: model "
           + model.getId() + " has layers 0.." + (model.getNLayers() - 1));
     }
-    return out.put("kind", "diffmeans").put("hook", new HookPoint(m.layer(), kind).name());
+    return ComparisonSettings.Method.diffMeans(m.name(), new HookPoint(m.layer(), kind).name());
   }
 
   private static void requireModel(Model model, long owner, String what) {
@@ -115,7 +112,7 @@ class ComparisonService {
     }
   }
 
-  private static void steering(ObjectNode out, ComparisonRequest.Steering s) {
+  private static ComparisonSettings.Steering steering(ComparisonRequest.Steering s) {
     List<Double> kl = Boolean.FALSE.equals(s.enabled()) ? List.of()
         : s.klTargets() == null || s.klTargets().isEmpty() ? AlphaSearch.DEFAULT_TARGETS : s.klTargets();
     for (double t : kl) {
@@ -138,15 +135,10 @@ class ComparisonService {
       throw Invalid.value("steering.tolerance",
           "steering.tolerance must be in (0, 1), topP in (0, 1], temperature in [0, 10]");
     }
-    kl.forEach(out.putArray("klTargets")::add);
-    signs.forEach(out.putArray("signs")::add);
-    (s.prompts() == null || s.prompts().isEmpty() ? List.of(BasePrompts.DEFAULT) : s.prompts())
-        .forEach(out.putArray("prompts")::add);
-    out.putArray("alphaRange").add(range.get(0)).add(range.get(1));
-    out.put("tolerance", tolerance).put("topP", topP).put("temperature", temperature)
-        .put("generations", s.generations() == null ? 8 : s.generations())
-        .put("newTokens", s.newTokens() == null ? 50 : s.newTokens())
-        .put("topK", s.topK() == null ? 30 : s.topK())
-        .put("seed", s.seed() == null ? 0L : s.seed());
+    return new ComparisonSettings.Steering(List.copyOf(kl), List.copyOf(signs),
+        s.prompts() == null || s.prompts().isEmpty() ? List.of(BasePrompts.DEFAULT) : List.copyOf(s.prompts()),
+        List.of(range.get(0), range.get(1)), tolerance, topP, temperature,
+        s.generations() == null ? 8 : s.generations(), s.newTokens() == null ? 50 : s.newTokens(),
+        s.topK() == null ? 30 : s.topK(), s.seed() == null ? 0L : s.seed());
   }
 }

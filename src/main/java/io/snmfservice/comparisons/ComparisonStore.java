@@ -31,9 +31,9 @@ class ComparisonStore {
     this.json = json;
   }
 
-  JsonNode write(long jobId, long modelId, JsonNode params, List<ComparisonCell> cells) {
+  JsonNode write(long jobId, ComparisonSettings settings, List<ComparisonCell> cells) {
     long id = jdbc.queryForObject("INSERT INTO comparison (job_id, model_id, settings) VALUES (?, ?, ?::jsonb)"
-        + " RETURNING id", Long.class, jobId, modelId, json.writeValueAsString(params));
+        + " RETURNING id", Long.class, jobId, settings.modelId(), json.writeValueAsString(settings));
     List<Object[]> rows = new ArrayList<>();
     for (ComparisonCell c : cells) {
       rows.add(new Object[] {id, c.method(), c.concept(), c.candidate(), c.candidateIndex(), c.candidates(),

@@ -32,7 +32,7 @@ class DownloadModelJobHandler implements JobHandler {
 
   @Override
   public JobResult run(JobContext job) {
-    long modelId = job.params().path("modelId").asLong();
+    long modelId = DownloadSettings.fromJson(json, job.params()).modelId();
     Model model;
     try (ModelRuntime.Lease lease = runtime.acquireFor(job, modelId, DOWNLOAD_SHARE)) {
       model = lease.get().model();

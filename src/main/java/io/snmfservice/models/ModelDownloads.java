@@ -28,6 +28,6 @@ class ModelDownloads {
             + " AND params->>'modelId' = ? ORDER BY id LIMIT 1")
         .params(DownloadModelJobHandler.TYPE, Long.toString(modelId)).query(Long.class).optional()
         .orElseGet(() -> jobs.submit(DownloadModelJobHandler.TYPE,
-            json.createObjectNode().put("modelId", modelId), 0, null).id());
+            new DownloadSettings(modelId).toJson(json), 0, null).id());
   }
 }

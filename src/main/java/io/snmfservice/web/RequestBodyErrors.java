@@ -35,7 +35,7 @@ final class RequestBodyErrors {
       return "request body is beyond the service's JSON limits: " + constraint(c.getOriginalMessage());
     }
     if (cause instanceof UnrecognizedPropertyException u) {
-      return "unknown field '" + u.getPropertyName() + "'";
+      return UnknownField.describe(path(u), u.getPropertyName(), u.getKnownPropertyIds());
     }
     if (cause instanceof InvalidFormatException f) {
       return "field '" + path(f) + "' has an invalid value " + quote(f.getValue())

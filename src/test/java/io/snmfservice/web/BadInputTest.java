@@ -133,6 +133,41 @@ class BadInputTest {
   }
 
   @Test
+  void aMisspeltSettingIsRefusedNamingItAndTheNearestNameInsteadOfQuietlyTakingTheDefault() {
+    String valid = "\"modelId\":" + stories + ",\"datasetId\":" + tokensDataset + ",\"layer\":2,\"k\":1";
+    long jobs = jdbc.sql("SELECT count(*) FROM job").query(Long.class).single();
+    Http.Response r = api.post("/v1/factorizations", "{" + valid + ",\"maxIteration\":5}");
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.contentType()).startsWith("application/problem+json");
+    assertThat(r.json().get("detail").asString())
+        .startsWith("unknown field \"maxIteration\"; did you mean \"maxIterations\"? accepted: modelId, datasetId,")
+        .contains("patience", "shards");
+    assertThat(jdbc.sql("SELECT count(*) FROM job").query(Long.class).single()).as("no job queued").isEqualTo(jobs);
+  }
+
+  @Test
+  void unknownFieldsAreRefusedAtAnyDepthWithTheirPath() {
+    String concepts = "\"concepts\":[{\"name\":\"c\",\"sentences\":[\"a\",\"b\"],\"neutral\":[\"c\",\"d\"]}]";
+    database.rejects(400, "unknown field \"steering.klTarget\"; did you mean \"klTargets\"? accepted: enabled, klTargets,",
+        () -> api.post("/v1/comparisons", "{\"modelId\":" + stories + "," + concepts
+            + ",\"methods\":[{\"name\":\"d\",\"diffMeans\":true,\"layer\":1}],\"steering\":{\"klTarget\":[0.1]}}"));
+    database.rejects(400, "unknown field \"methods[1].factorizationID\"; did you mean \"factorizationId\"?",
+        () -> api.post("/v1/comparisons", "{\"modelId\":" + stories + "," + concepts + ",\"methods\":[{\"name\":\"d\","
+            + "\"diffMeans\":true,\"layer\":1},{\"name\":\"f\",\"factorizationID\":1}]}"));
+    database.rejects(400, "unknown field \"concepts[0].sentence\"; did you mean \"sentences\"?",
+        () -> api.post("/v1/evaluations", "{\"modelId\":" + stories + ",\"layer\":1,\"concepts\":[{\"name\":\"c\","
+            + "\"sentence\":[\"a\",\"b\"],\"neutral\":[\"c\",\"d\"]}]}"));
+    database.rejects(400, "unknown field \"member.idx\"", () -> api.post("/v1/steer", "{\"modelId\":" + stories
+        + ",\"member\":{\"vectorSetId\":1,\"idx\":0},\"prompt\":\"p\",\"alpha\":1}"));
+    database.rejects(400, "unknown field \"context\"; did you mean \"contexts\"?",
+        () -> api.post("/v1/factorizations/987654321/explain", "{\"context\":3}"));
+    // a name nothing like an accepted one gets the list but no guess
+    Http.Response r = api.post("/v1/keys", "{\"name\":\"k\",\"role\":\"reader\",\"colour\":\"red\"}");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().get("detail").asString()).isEqualTo("unknown field \"colour\"; accepted: name, role, expiresAt");
+  }
+
+  @Test
   void collectionAndSamplingRequestsRejectBadInput() {
     database.rejects(422, "layer 9 is out of range", () -> api.post("/v1/activations",
         "{\"modelId\":" + stories + ",\"datasetId\":" + tokensDataset + ",\"layers\":[1,9]}"));

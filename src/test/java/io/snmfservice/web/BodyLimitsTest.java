@@ -69,7 +69,8 @@ class BodyLimitsTest {
 
   @Test
   void deepNestingWithinTheByteLimitGets400() {
-    // in a field the request does not have, which the parser still has to walk through
+    // in a field the request does not have: the parser reads its value through before the field is refused, so the
+    // depth limit holds there too and is what the answer names
     String deep = "{\"name\":\"deep\",\"kind\":\"text\",\"texts\":[\"a\"],\"x\":" + "[".repeat(200_000)
         + "]".repeat(200_000) + "}";
     database.rejects(400, "snmf.web.max-json-depth", () -> new Http(port, TestKeys.ADMIN).post("/v1/datasets", deep));

@@ -20,6 +20,9 @@ class DescriptionStore {
   /** A top-activating context: its marked form for the judge and its plain text for detection. */
   record Context(String marked, String text) {}
 
+  /** A top context's text and the feature it belongs to. */
+  record FeatureContext(long featureId, String text) {}
+
   private final JdbcTemplate jdbc;
   private final JsonMapper json;
 
@@ -44,10 +47,11 @@ class DescriptionStore {
   }
 
   /** The best contexts of a factorization's features, feature by feature (for non-activating examples). */
-  List<Map<String, Object>> firstContexts(long factorizationId, int perFeature) {
-    return jdbc.queryForList("SELECT t.feature_id, t.context_text FROM feature_top_input t JOIN feature f"
+  List<FeatureContext> firstContexts(long factorizationId, int perFeature) {
+    return jdbc.query("SELECT t.feature_id, t.context_text FROM feature_top_input t JOIN feature f"
         + " ON f.id = t.feature_id WHERE f.factorization_id = ? AND t.rank < ? ORDER BY t.rank, f.level, f.index",
-        factorizationId, perFeature);
+        (rs, row) -> new FeatureContext(rs.getLong("feature_id"), rs.getString("context_text")), factorizationId,
+        perFeature);
   }
 
   List<Long> features(long factorizationId, int level) {

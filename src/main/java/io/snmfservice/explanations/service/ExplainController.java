@@ -17,7 +17,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 @RestController
 @ConditionalOnRole(ConditionalOnRole.Half.API)
@@ -59,11 +58,8 @@ class ExplainController {
             + (r.level() == null ? 0 : r.level()));
       }
     }
-    ObjectNode params = json.createObjectNode().put("factorizationId", id)
-        .put("contexts", r.contexts() == null ? 10 : r.contexts())
-        .put("detectionContexts", r.detectionContexts() == null ? 5 : r.detectionContexts());
-    features.forEach(params.putArray("featureIds")::add);
-    return JobView.accepted(jobs.submit(ExplainJobHandler.TYPE, params, 0, idempotencyKey));
+    ExplainSettings settings = ExplainSettings.withDefaults(id, r, features);
+    return JobView.accepted(jobs.submit(ExplainJobHandler.TYPE, settings.toJson(json), 0, idempotencyKey));
   }
 
   @GetMapping("/v1/features/{id}/description")

@@ -11,12 +11,11 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Job type {@code explain}: per feature, a description from its first {@code contexts} top-activating contexts and
@@ -32,10 +31,12 @@ class ExplainJobHandler implements JobHandler {
 
   private final DescriptionStore store;
   private final SnmfProperties.Judge judge;
+  private final JsonMapper json;
 
-  ExplainJobHandler(DescriptionStore store, SnmfProperties properties) {
+  ExplainJobHandler(DescriptionStore store, SnmfProperties properties, JsonMapper json) {
     this.store = store;
     this.judge = properties.judge();
+    this.json = json;
   }
 
   @Override
@@ -48,16 +49,15 @@ class ExplainJobHandler implements JobHandler {
     if (!judge.enabled()) {
       throw new IllegalArgumentException("no judge is configured (snmf.judge.base-url)");
     }
-    JsonNode p = job.params();
-    long factorizationId = p.get("factorizationId").asLong();
-    int shown = p.get("contexts").asInt();
-    int detection = p.get("detectionContexts").asInt();
-    List<Long> features = new ArrayList<>();
-    p.get("featureIds").forEach(f -> features.add(f.asLong()));
+    ExplainSettings settings = ExplainSettings.fromJson(json, job.params());
+    long factorizationId = settings.factorizationId();
+    int shown = settings.contexts();
+    int detection = settings.detectionContexts();
+    List<Long> features = settings.featureIds();
     JudgeClient client = new JudgeClient(JudgeSettings.of(URI.create(judge.baseUrl()), judge.model(), judge.apiKey())
         .withTimeout(judge.timeout()));
     FeatureExplainer explainer = new FeatureExplainer(client);
-    List<Map<String, Object>> pool = store.firstContexts(factorizationId, detection);
+    List<DescriptionStore.FeatureContext> pool = store.firstContexts(factorizationId, detection);
     List<DescriptionStore.Written> written = new ArrayList<>();
     for (int i = 0; i < features.size(); i++) {
       long featureId = features.get(i);
@@ -87,15 +87,14 @@ class ExplainJobHandler implements JobHandler {
 
   /** Best contexts of other features whose text is not one of this feature's own contexts. */
   private static List<String> nonActivating(long featureId, List<DescriptionStore.Context> own,
-      List<Map<String, Object>> pool, int count) {
+      List<DescriptionStore.FeatureContext> pool, int count) {
     Set<String> mine = new HashSet<>();
     own.forEach(c -> mine.add(c.text()));
     List<String> out = new ArrayList<>();
     Set<String> taken = new HashSet<>();
-    for (Map<String, Object> row : pool) {
-      String text = (String) row.get("context_text");
-      if (out.size() < count && ((Number) row.get("feature_id")).longValue() != featureId && !mine.contains(text)
-          && taken.add(text)) {
+    for (DescriptionStore.FeatureContext context : pool) {
+      String text = context.text();
+      if (out.size() < count && context.featureId() != featureId && !mine.contains(text) && taken.add(text)) {
         out.add(text);
       }
     }

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -138,12 +139,52 @@ class ContractFuzzTest {
     statuses.merge(response.status(), 1, Integer::sum);
     mutations.merge(request.mutation(), 1, Integer::sum);
     assertThat(response.status()).as(describe(request, response)).isLessThan(500);
+    if (request.mutation().equals(RequestFuzzer.UNKNOWN_FIELD)) {
+      assertThat(response.status()).as("a field the schema does not name: " + describe(request, response))
+          .isGreaterThanOrEqualTo(400);
+    }
     if (response.status() >= 400) {
       String after = jdbc.sql(countQuery).query(String.class).single();
       assertThat(after).as("rows after " + describe(request, response)).isEqualTo(before);
       lastCounts = after;
       assertThat(response.contentType()).as(describe(request, response)).startsWith("application/problem+json");
     }
+  }
+
+  /**
+   * Request bodies are strict: a field the schema does not name, in any object of any operation's body, is refused
+   * with 400 naming it by its path, before anything is looked up or stored; a body with every field the schema
+   * names is not refused for its fields.
+   */
+  @Example
+  void anUnknownFieldInAnyRequestBodyGets400AndEveryFieldOfTheContractIsRead() {
+    RequestFuzzer strict = new RequestFuzzer(ApiOperations.read(), keys, ids, List.of());
+    List<RequestFuzzer.UnknownFieldRequest> requests = strict.unknownFields(TestKeys.ADMIN);
+    assertThat(requests.stream().map(u -> u.field()))
+        .as("top-level and nested objects of the bodies")
+        .contains(RequestFuzzer.UNKNOWN_NAME, "steering." + RequestFuzzer.UNKNOWN_NAME,
+            "concepts[0]." + RequestFuzzer.UNKNOWN_NAME, "member." + RequestFuzzer.UNKNOWN_NAME);
+    for (RequestFuzzer.UnknownFieldRequest u : requests) {
+      RequestFuzzer.FuzzedRequest request = u.request();
+      String before = jdbc.sql(countQuery).query(String.class).single();
+      Http.Response response = send(request);
+      String what = describe(request, response);
+      assertThat(response.status()).as(what).isEqualTo(400);
+      assertThat(response.contentType()).as(what).startsWith("application/problem+json");
+      assertThat(response.json().get("detail").asString()).as(what)
+          .startsWith("unknown field \"" + u.field() + "\"").contains("accepted: ");
+      assertThat(jdbc.sql(countQuery).query(String.class).single()).as("rows after " + what).isEqualTo(before);
+    }
+    // and every field the contract names is one the service reads, so clients made from it are never refused
+    for (RequestFuzzer.FuzzedRequest request : strict.completeBodies(TestKeys.ADMIN)) {
+      Http.Response response = send(request);
+      assertThat(response.status()).as(describe(request, response)).isLessThan(500);
+      if (response.status() == 400) {
+        assertThat(response.json().get("detail").asString()).as(describe(request, response))
+            .doesNotStartWith("unknown field");
+      }
+    }
+    lastCounts = null;
   }
 
   private static Http.Response send(RequestFuzzer.FuzzedRequest r) {

@@ -41,6 +41,11 @@ final class RequestFuzzer {
       "NaN", "Infinity", "-Infinity", "1e400", "-1e400", "1e308", "-0", "99999999999999999999999", "0.0000001",
       "-1", "2147483648", "9223372036854775808", "1.5", "0x10", "\"7\"", "null", "true");
 
+  /** The mutation that adds a field the body's schema does not name. */
+  static final String UNKNOWN_FIELD = "extra field";
+  /** The name {@link #unknownFields} gives the field it adds. */
+  static final String UNKNOWN_NAME = "fuzzUnknown";
+
   /** The first entries of the key list are working keys, the others revoked, made up, empty or missing. */
   static final int VALID_KEYS = 3;
 
@@ -109,7 +114,8 @@ final class RequestFuzzer {
           text = json.writeValueAsString(valid);
         }
         case 5 -> {
-          mutation = "extra field";
+          // a body the operation reads must be refused; the one of an operation without a body is not read
+          mutation = bodySchema == null ? "extra field, body not read" : UNKNOWN_FIELD;
           if (valid instanceof ObjectNode o) {
             o.put(fuzzString(random), fuzzString(random));
           }
@@ -155,6 +161,87 @@ final class RequestFuzzer {
       }
     }
     return new FuzzedRequest(method, path + query, contentType, body, key, op.toString(), mutation);
+  }
+
+  /**
+   * For every operation that reads a JSON body, and every object in a body that has all the schema's fields (arrays
+   * of one item), the body with {@value #UNKNOWN_NAME} added to that object, first, so that it is the first thing
+   * the service cannot read. The operation's path and the JSON path of the added field come with each.
+   */
+  List<UnknownFieldRequest> unknownFields(String key) {
+    List<UnknownFieldRequest> out = new ArrayList<>();
+    for (ApiOperations.Op op : ops) {
+      Schema<?> bodySchema = bodySchema(op);
+      if (bodySchema == null) {
+        continue;
+      }
+      List<String> places = new ArrayList<>();
+      objectPaths(complete(bodySchema), "", places);
+      for (String place : places) {
+        JsonNode body = complete(bodySchema);
+        ObjectNode target = (ObjectNode) (place.isEmpty() ? body : body.at(pointer(place)));
+        ObjectNode rest = target.deepCopy();
+        target.removeAll();
+        target.put(UNKNOWN_NAME, 1);
+        target.setAll(rest);
+        String field = place.isEmpty() ? UNKNOWN_NAME : place + "." + UNKNOWN_NAME;
+        out.add(new UnknownFieldRequest(new FuzzedRequest(op.method(), op.concretePath(), "application/json",
+            json.writeValueAsBytes(body), key, op.toString(), UNKNOWN_FIELD), field));
+      }
+    }
+    return out;
+  }
+
+  /** For every operation that reads a JSON body, the body with every field its schema names, at every depth. */
+  List<FuzzedRequest> completeBodies(String key) {
+    List<FuzzedRequest> out = new ArrayList<>();
+    for (ApiOperations.Op op : ops) {
+      Schema<?> bodySchema = bodySchema(op);
+      if (bodySchema != null) {
+        out.add(new FuzzedRequest(op.method(), op.concretePath(), "application/json",
+            json.writeValueAsBytes(complete(bodySchema)), key, op.toString(), "every field"));
+      }
+    }
+    return out;
+  }
+
+  /** A request with a field its schema does not name, at {@code field} (e.g. {@code steering.fuzzUnknown}). */
+  record UnknownFieldRequest(FuzzedRequest request, String field) {}
+
+  /** A body with every field of the schema, arrays of one item, and well-typed plain values. */
+  private JsonNode complete(Schema<?> s) {
+    s = schema(s);
+    String type = s.getType() != null ? s.getType() : (s.getProperties() != null ? "object" : "string");
+    return switch (type) {
+      case "object" -> {
+        ObjectNode o = NODES.objectNode();
+        Map<String, Schema> props = s.getProperties() == null ? Map.of() : s.getProperties();
+        props.forEach((name, p) -> o.set(name, complete(p)));
+        yield o;
+      }
+      case "array" -> NODES.arrayNode().add(complete(s.getItems()));
+      case "integer" -> NODES.numberNode(s.getMinimum() == null ? 1 : s.getMinimum().longValue());
+      case "number" -> NODES.numberNode(1.0);
+      case "boolean" -> NODES.booleanNode(true);
+      default -> NODES.stringNode(s.getEnum() != null && !s.getEnum().isEmpty() ? String.valueOf(s.getEnum().get(0))
+          : "date-time".equals(s.getFormat()) ? "2030-01-01T00:00:00Z" : "x");
+    };
+  }
+
+  /** The JSON paths (as the service writes them: {@code concepts[0].name}) of every object in {@code node}. */
+  private static void objectPaths(JsonNode node, String path, List<String> out) {
+    if (node instanceof ObjectNode o) {
+      out.add(path);
+      o.properties().forEach(e -> objectPaths(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey(), out));
+    } else if (node instanceof ArrayNode a) {
+      for (int i = 0; i < a.size(); i++) {
+        objectPaths(a.get(i), path + "[" + i + "]", out);
+      }
+    }
+  }
+
+  private static String pointer(String path) {
+    return "/" + path.replace(".", "/").replaceAll("\\[(\\d+)]", "/$1");
   }
 
   private JsonNode value(Schema<?> s, Random random, int depth) {
