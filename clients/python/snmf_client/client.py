@@ -11,7 +11,7 @@ import urllib.request
 import uuid
 
 from .errors import ApiError, JobFailed
-from .types import Comparison, Job, Model, VectorSet, VectorSetMember
+from .types import Comparison, Factorization, Feature, Job, Model, VectorSet, VectorSetMember
 
 DEFAULT_URL = "http://localhost:8080"
 
@@ -137,8 +137,17 @@ class SnmfClient:
         body = dict(options, modelId=model_id, datasetId=dataset_id, layer=layer, k=k)
         return Job.from_json(self.post("/v1/factorizations", body, idempotency_key))
 
+    def factorization(self, factorization_id):
+        return Factorization.from_json(self.get(f"/v1/factorizations/{factorization_id}"))
+
     def features(self, factorization_id, page_size=100, **filters):
-        return self.pages(f"/v1/factorizations/{factorization_id}/features", page_size, **filters)
+        """Every feature of a factorization as ``Feature``s, pages fetched lazily; ``filters``: level, sort, order,
+        ... as the API takes them."""
+        pages = self.pages(f"/v1/factorizations/{factorization_id}/features", page_size, **filters)
+        return (Feature.from_json(f) for f in pages)
+
+    def feature(self, feature_id):
+        return Feature.from_json(self.get(f"/v1/features/{feature_id}"))
 
     def explain(self, factorization_id, level=0, contexts=10, detection_contexts=5):
         """Queues an explain job (needs the service's judge endpoint): descriptions scored by detection."""

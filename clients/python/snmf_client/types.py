@@ -36,6 +36,58 @@ class Job:
 
 
 @dataclass
+class Factorization:
+    """A stored factorization: its settings, loss curve and relative error (``GET /v1/factorizations/{id}``)."""
+
+    id: int
+    modelId: int
+    datasetId: int
+    layer: int
+    hook: str
+    levels: List[int]
+    iterations: int
+    relativeError: float
+    jobId: Optional[int] = None
+    activationSetId: Optional[int] = None
+    d: Optional[int] = None
+    nTokens: Optional[int] = None
+    bestIteration: Optional[int] = None
+    lossCurve: List[float] = field(default_factory=list)
+    settings: Dict[str, Any] = field(default_factory=dict)
+    timings: Dict[str, Any] = field(default_factory=dict)
+    createdAt: Optional[str] = None
+
+    @classmethod
+    def from_json(cls, data):
+        return _build(cls, data)
+
+
+@dataclass
+class Feature:
+    """A feature as listed (``GET /v1/factorizations/{id}/features``) or read alone (``GET /v1/features/{id}``: then
+    also its histogram, direction, parents, children and detection accuracy)."""
+
+    id: int
+    factorizationId: int
+    level: int
+    index: int
+    frequency: float
+    meanActivation: float
+    maxActivation: float
+    promotedTokens: List[str] = field(default_factory=list)
+    description: Optional[str] = None
+    histogram: Optional[Any] = None
+    direction: List[float] = field(default_factory=list)
+    parents: Optional[int] = None
+    children: Optional[int] = None
+    detectionAccuracy: Optional[float] = None
+
+    @classmethod
+    def from_json(cls, data):
+        return _build(cls, data)
+
+
+@dataclass
 class Model:
     id: int
     name: str

@@ -4,16 +4,19 @@
 import http.server
 import json
 import os
+import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from snmf_client import ApiError, Job, SnmfClient, comparison_to_numpy, format_table  # noqa: E402
+from snmf_client import (ApiError, Factorization, Feature, Job, SnmfClient, comparison_to_numpy,  # noqa: E402
+                         format_table)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHARED = os.path.abspath(os.environ.get("SNMF_SHARED", os.path.join(HERE, "..", "..", "..", "..", "shared")))
@@ -93,6 +96,14 @@ class LiveServiceTest(unittest.TestCase):
         self.assertTrue(all(0 <= j.progress <= 1 for j in seen))
         features = list(self.client.features(done.result["factorizationId"], page_size=2))
         self.assertEqual(len(features), 4)
+        self.assertTrue(all(isinstance(f, Feature) for f in features))
+        self.assertEqual(sorted(f.index for f in features), [0, 1, 2, 3])
+        one = self.client.feature(features[0].id)
+        self.assertEqual((one.factorizationId, len(one.direction)), (done.result["factorizationId"], 512))
+        factorization = self.client.factorization(done.result["factorizationId"])
+        self.assertIsInstance(factorization, Factorization)
+        self.assertEqual((factorization.layer, factorization.levels, factorization.iterations),
+                         (1, [4], done.result["iterations"]))
         import tempfile
         import zipfile
         with tempfile.TemporaryDirectory() as tmp:
@@ -140,6 +151,44 @@ class LiveServiceTest(unittest.TestCase):
         for method in ("snmf", "sae", "diffmeans"):
             self.assertTrue(any(line.startswith(method) for line in lines), run.stdout)
         self.assertIn("portuguese", run.stdout)
+
+
+@unittest.skipUnless(os.environ.get("SNMF_URL"), "SNMF_URL is not set: no live service to test against")
+class PipInstallTest(unittest.TestCase):
+    """The README's install: pip, offline, no dependencies, into a fresh venv; then an import and one call."""
+
+    def test_installs_offline_into_a_fresh_venv_and_talks_to_the_service(self):
+        python = _python_that_builds()
+        if python is None:
+            self.skipTest("no python3 with setuptools and wheel here (Debian: python3-pip, python3-venv)")
+        with tempfile.TemporaryDirectory() as tmp:
+            source = os.path.join(tmp, "python")  # a copy: the build leaves build/ and *.egg-info in the source
+            shutil.copytree(os.path.join(HERE, ".."), source, ignore=shutil.ignore_patterns("__pycache__", "build",
+                                                                                             "*.egg-info"))
+            venv = os.path.join(tmp, "venv")
+            subprocess.run([python, "-m", "venv", "--system-site-packages", venv], check=True, timeout=120)
+            bin_python = os.path.join(venv, "bin", "python")
+            started = time.monotonic()
+            install = subprocess.run([bin_python, "-m", "pip", "install", "--no-build-isolation", "--no-index",
+                                      source], capture_output=True, text=True, timeout=300)
+            self.assertEqual(install.returncode, 0, install.stdout + install.stderr)
+            print(f"pip install into a fresh venv: {time.monotonic() - started:.1f} s")
+            call = subprocess.run([bin_python, "-c", "import snmf_client; c = snmf_client.SnmfClient(); "
+                                   "print(snmf_client.__file__); print(sum(1 for m in c.models()))"],
+                                  capture_output=True, text=True, timeout=120, cwd=tmp, env=dict(os.environ))
+            self.assertEqual(call.returncode, 0, call.stderr)
+            where, count = call.stdout.split()
+            self.assertTrue(where.startswith(venv), where)
+            self.assertEqual(int(count), SnmfClient().get("/v1/models", page=0, size=1)["total"])
+
+
+def _python_that_builds():
+    """This interpreter, or Debian's, whichever has setuptools and wheel (pip builds with them, offline)."""
+    for python in dict.fromkeys([sys.executable, "/usr/bin/python3"]):
+        if os.path.exists(python) and subprocess.run([python, "-c", "import setuptools, wheel, venv"],
+                                                     capture_output=True).returncode == 0:
+            return python
+    return None
 
 
 class BearerKeyTest(unittest.TestCase):

@@ -20,7 +20,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class ModelRoots {
 
-  static final String OUTSIDE = "path is not inside an allowed model root (snmf.models.allowed-roots)";
+  static final String OUTSIDE = "path is not inside an allowed model root: add its directory to"
+      + " snmf.models.allowed-roots (environment SNMF_MODELS_ALLOWED_ROOTS)";
   private static final Logger log = LoggerFactory.getLogger(ModelRoots.class);
 
   private final List<Path> roots;

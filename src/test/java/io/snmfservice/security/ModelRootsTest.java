@@ -80,7 +80,8 @@ class ModelRootsTest {
       }
     }
     assertThat(wrong).isEmpty();
-    assertThat(details).containsExactly("path is not inside an allowed model root (snmf.models.allowed-roots)");
+    assertThat(details).containsExactly("path is not inside an allowed model root: add its directory to"
+        + " snmf.models.allowed-roots (environment SNMF_MODELS_ALLOWED_ROOTS)");
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The service as a separate JVM on its runtime classpath only (as {@code java -jar} has it: a dependency that only
@@ -49,16 +50,24 @@ public final class ServiceProcess implements AutoCloseable {
     return start(TestDatabase.get(), List.of(), dataDir, log, List.of(), settings);
   }
 
+  /**
+   * Starts the service as the README's start command does, with none of the settings above: in {@code workDir}, so
+   * its data (embedded database, generated {@code data/admin.key}) lies under {@code workDir/data}, with
+   * {@code environment} added to this JVM's, on a free port.
+   */
+  public static ServiceProcess startAsDocumented(Path workDir, Path log, Map<String, String> environment) {
+    int port = freePort();
+    ProcessBuilder builder = new ProcessBuilder(command(TestDatabase.get(), List.of(), port))
+        .directory(workDir.toFile());
+    builder.environment().putAll(environment);
+    // a first start on the embedded database runs initdb too: slow on a crowded machine
+    return start(builder, port, log, Duration.ofMinutes(5));
+  }
+
   private static ServiceProcess start(TestDatabase.Connection archiveDb, List<String> databaseSettings, Path dataDir,
       Path log, List<String> jvmOptions, List<String> settings) {
     int port = freePort();
-    // the class archive is trained once, on the test database; the embedded database's classes load as usual
-    ServiceClassArchive.Launch launch = ServiceClassArchive.launch(archiveDb);
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g", "-Dai.djl.offline=true"));
-    command.addAll(launch.jvmOptions());
-    command.addAll(jvmOptions);
-    command.addAll(List.of("-cp", launch.classpath(), "io.snmfservice.SnmfServiceApplication", "--server.port=" + port));
+    List<String> command = command(archiveDb, jvmOptions, port);
     command.addAll(databaseSettings);
     command.addAll(List.of(
         "--snmf.data-dir=" + dataDir,
@@ -67,11 +76,26 @@ public final class ServiceProcess implements AutoCloseable {
         "--logging.level.root=warn",
         "--logging.level.io.snmfservice=info"));
     command.addAll(settings);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    return start(new ProcessBuilder(command), port, log, Duration.ofMinutes(2));
+  }
+
+  /** java, its options, the class path and the main class, on {@code port}. */
+  private static List<String> command(TestDatabase.Connection archiveDb, List<String> jvmOptions, int port) {
+    // the class archive is trained once, on the test database; the embedded database's classes load as usual
+    ServiceClassArchive.Launch launch = ServiceClassArchive.launch(archiveDb);
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g", "-Dai.djl.offline=true"));
+    command.addAll(launch.jvmOptions());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", launch.classpath(), "io.snmfservice.SnmfServiceApplication", "--server.port=" + port));
+    return command;
+  }
+
+  private static ServiceProcess start(ProcessBuilder builder, int port, Path log, Duration healthTimeout) {
+    builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     try {
       ServiceProcess service = new ServiceProcess(builder.start(), port, log);
-      service.awaitHealthy(Duration.ofMinutes(2));
+      service.awaitHealthy(healthTimeout);
       return service;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -130,7 +154,7 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   private void awaitHealthy(Duration timeout) {
-    Http http = new Http(port);
+    Http http = new Http(port, null); // health is open; a key the service does not know would be refused
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
