@@ -34,7 +34,10 @@ class ChartMatchesComposeTest {
   @BeforeAll
   static void read() throws IOException {
     compose = ComposeFileTest.load(Path.of("docker", "compose.yaml"));
-    chart = RenderedChart.renderDefaults();
+    // with the two secrets compose can be given (admin key, hub token) given to the chart too
+    chart = RenderedChart.render(command -> command
+        .set("security.bootstrapAdminKey.value", "an-admin-key-of-thirty-characters")
+        .set("huggingface.token", "a-hub-token"));
     dockerfile = Dockerfile.read(Path.of("docker", "Dockerfile"));
   }
 

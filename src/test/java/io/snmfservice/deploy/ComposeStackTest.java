@@ -47,7 +47,7 @@ class ComposeStackTest {
 
   private static final Logger log = LoggerFactory.getLogger(ComposeStackTest.class);
   private static final Path COMPOSE_FILE = Path.of("docker", "compose.yaml");
-  private static final Duration START = Duration.ofMinutes(6);
+  private static final Duration START = Duration.ofMinutes(10);
   private static final int ITERATIONS = 400;
   private static final Pattern RESUMED =
       Pattern.compile("resumed its factorization from the checkpoint of iteration (\\d+)");
@@ -75,7 +75,8 @@ class ComposeStackTest {
     env.put("SNMF_ADMIN_KEY", TestKeys.ADMIN);
     env.put("SNMF_MODELS_DIR", Path.of("..", "shared", "models").toAbsolutePath().normalize().toString());
     env.put("SNMF_WORKERS_THREADS", "1");
-    // short leases and frequent checkpoints so that the killed worker's job moves on within seconds
+    // short leases and frequent checkpoints so that the killed worker's job moves on within seconds; a start
+    // period that a loaded machine needs before compose calls the API unhealthy and refuses to start the workers
     override = work.resolve("compose.test.yaml");
     Files.writeString(override, """
         x-fast-recovery: &fast-recovery
@@ -86,6 +87,8 @@ class ComposeStackTest {
         services:
           api:
             environment: *fast-recovery
+            healthcheck:
+              start_period: 10m
           worker-1:
             environment: *fast-recovery
           worker-2:
