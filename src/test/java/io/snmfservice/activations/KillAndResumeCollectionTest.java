@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.snmfservice.activations.store.ActivationFileHeader;
 import io.snmfservice.support.Http;
 import io.snmfservice.support.Jobs;
+import io.snmfservice.support.KillTest;
 import io.snmfservice.support.ServiceProcess;
 import io.snmfservice.support.TestDatabase;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ import tools.jackson.databind.JsonNode;
  * no two forward passes run at once (see the report on this branch: concurrent passes on a loaded machine were
  * seen to differ in the last bit).
  */
+@KillTest
 class KillAndResumeCollectionTest {
 
   private static final Pattern TOKENS = Pattern.compile("^([\\d,]+)/[\\d,]+ tokens");

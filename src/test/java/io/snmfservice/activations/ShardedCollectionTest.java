@@ -7,6 +7,7 @@ import io.snmfservice.activations.store.ShardManifest;
 import io.snmfservice.support.ContractClient;
 import io.snmfservice.support.Jobs;
 import io.snmfservice.support.ServiceTest;
+import io.snmfservice.support.SlowTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import tools.jackson.databind.JsonNode;
  * index entry, read through the same reader seam; its job view sums up the shards' progress; a shard whose worker
  * lost its lease is run again alone and resumes where it was; cancelling the collection cancels the shards.
  */
+@SlowTest
 @ServiceTest
 class ShardedCollectionTest {
 

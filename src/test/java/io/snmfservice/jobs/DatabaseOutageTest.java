@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.snmfservice.SnmfServiceApplication;
 import io.snmfservice.support.Http;
 import io.snmfservice.support.Jobs;
+import io.snmfservice.support.KillTest;
 import io.snmfservice.support.ServiceProcess;
+import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestKeys;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -35,6 +37,8 @@ import tools.jackson.databind.JsonNode;
  * for longer than the job lease, so the running job is re-queued by lease expiry), once with the embedded default
  * (its postgres killed; the service's watchdog restarts it within the lease, so the job keeps running).
  */
+@SlowTest
+@KillTest
 class DatabaseOutageTest {
 
   /** Longer than the lease of the external case, so the running job's lease expires while the database is down. */

@@ -2,7 +2,9 @@ package io.snmfservice.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.snmfservice.support.KillTest;
 import io.snmfservice.support.ServiceProcess;
+import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -22,6 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  * it stops and starts again: a result finished while the database is down is written once it returns, and a job
  * that failed only because the database was down goes back to the queue without spending an attempt.
  */
+@SlowTest
+@KillTest
 class QueueOutageTest {
 
   private static final Duration LEASE = Duration.ofSeconds(20);

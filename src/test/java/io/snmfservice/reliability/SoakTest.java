@@ -6,7 +6,9 @@ import io.snmfservice.activations.TokenIndex;
 import io.snmfservice.activations.store.ActivationFileReader;
 import io.snmfservice.activations.store.ShardManifest;
 import io.snmfservice.support.Http;
+import io.snmfservice.support.KillTest;
 import io.snmfservice.support.ServiceProcess;
+import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,6 +41,8 @@ import tools.jackson.databind.JsonNode;
  * store holds no orphaned files, and every round's results equal those of a round run without kills.
  * {@code -Dsoak.kills=N} (default 30) sets the number of kills; {@code scripts/soak.sh} runs a long one.
  */
+@SlowTest
+@KillTest
 class SoakTest {
 
   private static final Logger log = LoggerFactory.getLogger(SoakTest.class);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.snmfservice.jobs.JobWatch;
 import io.snmfservice.support.Http;
 import io.snmfservice.support.IsolatedDatabaseInitializer;
+import io.snmfservice.support.SlowTest;
 import io.snmfservice.vectors.SaeFixture;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -60,6 +61,7 @@ import org.springframework.test.context.ContextConfiguration;
     "snmf.limits.streams-per-key=4",
     "snmf.limits.streams-per-replica=20",
     "snmf.limits.stream-idle-timeout=10s"})
+@SlowTest
 @ContextConfiguration(initializers = IsolatedDatabaseInitializer.class)
 @ActiveProfiles("test")
 @DirtiesContext

@@ -3,9 +3,11 @@ package io.snmfservice.ui;
 import static io.snmfservice.support.Pause.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.snmfservice.support.BrowserTest;
 import io.snmfservice.support.ContractClient;
 import io.snmfservice.support.Jobs;
 import io.snmfservice.support.ServiceTest;
+import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestKeys;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +42,8 @@ import tools.jackson.databind.JsonNode;
  * five-language corpus (feature card with multi-byte text, steering, playground, evaluation). Every page must load
  * without browser console errors; screenshots go to target/ui-screenshots/.
  */
+@SlowTest
+@BrowserTest
 @ServiceTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
