@@ -1,6 +1,7 @@
 package io.snmfservice.activations;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.snmfservice.activations.store.ActivationFileHeader;
 import io.snmfservice.support.Http;
@@ -69,12 +70,9 @@ class KillAndResumeCollectionTest {
           + "\"kind\":\"tokens\",\"tokens\":" + tokens + "}").json().get("id").asLong();
     }
     long job = http.post("/v1/activations", collect(model, datasets[0])).json().get("id").asLong();
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    long batchesAtKill;
-    while ((batchesAtKill = batchesDone(http, job)) < 2) {
-      assertThat(System.nanoTime()).as("the collection past its second batch").isLessThan(deadline);
-      Thread.sleep(20);
-    }
+    Http firstHttp = http;
+    long batchesAtKill = await("the collection past its second batch").atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(20)).until(() -> batchesDone(firstHttp, job), n -> n >= 2);
     first.kill();
 
     ServiceProcess second = start();

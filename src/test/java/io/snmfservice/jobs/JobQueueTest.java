@@ -163,7 +163,7 @@ class JobQueueTest {
       try {
         for (int i = 0; ; i++) {
           ctx.report("spin", Math.min(0.99, i / 1000.0));
-          Thread.sleep(20);
+          Thread.sleep(20); // the job's work: a report every 20 ms
         }
       } finally {
         stoppedAt.set(System.nanoTime());
@@ -198,7 +198,7 @@ class JobQueueTest {
       started.countDown();
       while (true) {
         ctx.report("long", 0.1);
-        Thread.sleep(20);
+        Thread.sleep(20); // the job's work: a report every 20 ms
       }
     }));
     pool.start();

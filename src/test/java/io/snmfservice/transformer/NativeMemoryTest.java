@@ -74,7 +74,8 @@ class NativeMemoryTest {
 
   /** Resident memory minus what the JVM has committed for heap and metaspace (that part is Java garbage). */
   private static long nativeResidentKiB() throws IOException, InterruptedException {
-    // DJL frees some transfer buffers through cleaners that run after a collection: let them finish
+    // DJL frees some transfer buffers through cleaners that run after a collection: let them finish (a fixed
+    // pause, since nothing tells when they are done)
     for (int i = 0; i < 2; i++) {
       System.gc();
       Thread.sleep(100);
