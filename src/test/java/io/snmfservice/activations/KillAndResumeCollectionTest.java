@@ -8,6 +8,7 @@ import io.snmfservice.support.Http;
 import io.snmfservice.support.Jobs;
 import io.snmfservice.support.KillTest;
 import io.snmfservice.support.ServiceProcess;
+import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import tools.jackson.databind.JsonNode;
  * no two forward passes run at once (see the report on this branch: concurrent passes on a loaded machine were
  * seen to differ in the last bit).
  */
+@SlowTest
 @KillTest
 class KillAndResumeCollectionTest {
 
