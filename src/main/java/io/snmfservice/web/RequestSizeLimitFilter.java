@@ -63,4 +63,9 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
       budget.giveBack(taken);
     }
   }
+
+  /** KiB of request bodies this replica holds now; tests wait on it. */
+  int bodyKibTaken() {
+    return budget.takenKib();
+  }
 }

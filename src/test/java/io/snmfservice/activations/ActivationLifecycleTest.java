@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.snmfservice.support.ContractClient;
 import io.snmfservice.support.IsolatedDatabaseInitializer;
 import io.snmfservice.support.Jobs;
+import io.snmfservice.support.SlowTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"snmf.activations.retention=1ms", "snmf.activations.retention-check=1h"})
+@SlowTest
 @ContextConfiguration(initializers = IsolatedDatabaseInitializer.class)
 @ActiveProfiles("test")
 @DirtiesContext

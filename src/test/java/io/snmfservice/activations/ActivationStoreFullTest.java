@@ -7,6 +7,7 @@ import io.snmfservice.activations.store.DType;
 import io.snmfservice.support.ContractClient;
 import io.snmfservice.support.IsolatedDatabaseInitializer;
 import io.snmfservice.support.Jobs;
+import io.snmfservice.support.SlowTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = "snmf.activations.max-store-size=4MB")
+@SlowTest
 @ContextConfiguration(initializers = IsolatedDatabaseInitializer.class)
 @ActiveProfiles("test")
 @DirtiesContext

@@ -1,5 +1,6 @@
 package io.snmfservice.activations;
 
+import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,6 +24,7 @@ import org.springframework.beans.factory.annotation.Value;
 import tools.jackson.databind.JsonNode;
 
 /** The collect job writes, for every token, exactly the activation a direct hook capture gives. */
+@SlowTest
 @ServiceTest
 class CollectJobTest {
 

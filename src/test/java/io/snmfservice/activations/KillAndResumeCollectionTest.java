@@ -1,11 +1,14 @@
 package io.snmfservice.activations;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.snmfservice.activations.store.ActivationFileHeader;
 import io.snmfservice.support.Http;
 import io.snmfservice.support.Jobs;
+import io.snmfservice.support.KillTest;
 import io.snmfservice.support.ServiceProcess;
+import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +30,8 @@ import tools.jackson.databind.JsonNode;
  * no two forward passes run at once (see the report on this branch: concurrent passes on a loaded machine were
  * seen to differ in the last bit).
  */
+@SlowTest
+@KillTest
 class KillAndResumeCollectionTest {
 
   private static final Pattern TOKENS = Pattern.compile("^([\\d,]+)/[\\d,]+ tokens");
@@ -67,12 +72,9 @@ class KillAndResumeCollectionTest {
           + "\"kind\":\"tokens\",\"tokens\":" + tokens + "}").json().get("id").asLong();
     }
     long job = http.post("/v1/activations", collect(model, datasets[0])).json().get("id").asLong();
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    long batchesAtKill;
-    while ((batchesAtKill = batchesDone(http, job)) < 2) {
-      assertThat(System.nanoTime()).as("the collection past its second batch").isLessThan(deadline);
-      Thread.sleep(20);
-    }
+    Http firstHttp = http;
+    long batchesAtKill = await("the collection past its second batch").atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(20)).until(() -> batchesDone(firstHttp, job), n -> n >= 2);
     first.kill();
 
     ServiceProcess second = start();

@@ -1,12 +1,14 @@
 package io.snmfservice.activations;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.snmfservice.activations.store.ActivationFileReader;
 import io.snmfservice.activations.store.ShardManifest;
 import io.snmfservice.support.ContractClient;
 import io.snmfservice.support.Jobs;
 import io.snmfservice.support.ServiceTest;
+import io.snmfservice.support.SlowTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +27,7 @@ import tools.jackson.databind.JsonNode;
  * index entry, read through the same reader seam; its job view sums up the shards' progress; a shard whose worker
  * lost its lease is run again alone and resumes where it was; cancelling the collection cancels the shards.
  */
+@SlowTest
 @ServiceTest
 class ShardedCollectionTest {
 
@@ -60,13 +63,12 @@ class ShardedCollectionTest {
     }
     // the worker running shard 1 loses its lease (a long pause, a lost connection): it stops at its next report,
     // the reaper queues the shard again, and its second attempt continues from the shard's cursor
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     List<JsonNode> seen = new ArrayList<>();
-    while (batchesDone(api, shards[1]) < 2) {
-      seen.add(api.get("/v1/jobs/" + parent).json());
-      assertThat(System.nanoTime()).as("shard 1 past its second batch").isLessThan(deadline);
-      Thread.sleep(20);
-    }
+    await("shard 1 past its second batch").atMost(Duration.ofMinutes(2)).pollInSameThread()
+        .pollInterval(Duration.ofMillis(20)).until(() -> {
+          seen.add(api.get("/v1/jobs/" + parent).json());
+          return batchesDone(api, shards[1]) >= 2;
+        });
     assertThat(jdbc.sql("UPDATE job SET lease_owner = 'a-worker-that-paused', lease_expires_at = now()"
         + " WHERE id = ? AND status = 'RUNNING'").param(shards[1]).update()).isEqualTo(1);
     seen.addAll(Jobs.awaitFinished(api, parent, Duration.ofMinutes(2)));

@@ -2,6 +2,7 @@ package io.snmfservice.clients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.snmfservice.client.ApiClient;
 import io.snmfservice.client.ApiException;
@@ -26,6 +27,7 @@ import io.snmfservice.support.ServiceTest;
 import io.snmfservice.vectors.SaeFixture;
 import java.io.File;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
@@ -94,13 +96,13 @@ class JavaClientApiTest {
         .steering(new ComparisonRequestSteering().klTargets(List.of(new BigDecimal("0.1")))
             .signs(List.of(ComparisonRequestSteering.SignsEnum.PLUS)).generations(1).newTokens(4)), null);
     JobsApi jobs = new JobsApi(client);
-    long deadline = System.nanoTime() + 120_000_000_000L;
-    while (!job.getStatus().getValue().equals("SUCCEEDED") && System.nanoTime() < deadline) {
-      assertThat(job.getStatus().getValue()).isIn("QUEUED", "RUNNING");
-      Thread.sleep(100);
-      job = jobs.getJob(job.getId());
-    }
-    assertThat(job.getStatus().getValue()).isEqualTo("SUCCEEDED");
+    long jobId = job.getId();
+    job = await("comparison job " + jobId + " to succeed").atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(100)).until(() -> jobs.getJob(jobId), j -> {
+          boolean succeeded = j.getStatus().getValue().equals("SUCCEEDED");
+          assertThat(j.getStatus().getValue()).isIn("QUEUED", "RUNNING", "SUCCEEDED");
+          return succeeded;
+        });
     Comparison comparison = comparisons.getComparison(((Number) job.getResult().get("comparisonId")).longValue());
     assertThat(comparison.getRows()).extracting(ComparisonRowsInner::getMethod).containsExactlyInAnyOrder("sae",
         "diffmeans");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.snmfservice.support.ServiceTest;
+import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import org.springframework.beans.factory.annotation.Value;
  * Runs the Python client's own tests ({@code python3 -m unittest} in clients/python, including its example) against
  * this live service, so {@code ./mvnw test} checks the client from outside the JVM.
  */
+@SlowTest
 @ServiceTest
 class PythonClientTest {
 

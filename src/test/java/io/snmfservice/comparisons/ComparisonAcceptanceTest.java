@@ -6,6 +6,7 @@ import io.snmfservice.support.ContractClient;
 import io.snmfservice.support.Http;
 import io.snmfservice.support.Jobs;
 import io.snmfservice.support.ServiceTest;
+import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestDevice;
 import io.snmfservice.transformer.AddVector;
 import io.snmfservice.transformer.ForwardResult;
@@ -44,6 +45,7 @@ import tools.jackson.databind.node.ObjectNode;
  * other four", and check stored cells against an independent recomputation (own forward capture, own cosine, own
  * pairwise AUROC, own softmax KL) — not against the service's own code paths.
  */
+@SlowTest
 @ServiceTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ComparisonAcceptanceTest {

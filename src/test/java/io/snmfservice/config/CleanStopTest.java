@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.snmfservice.support.Http;
 import io.snmfservice.support.Jobs;
+import io.snmfservice.support.KillTest;
 import io.snmfservice.support.ServiceProcess;
+import io.snmfservice.support.SlowTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +30,8 @@ import tools.jackson.databind.JsonNode;
  * its data directory, logs no stack trace, and the next start finds no orphaned database; every job started on the
  * way succeeds exactly once.
  */
+@SlowTest
+@KillTest
 class CleanStopTest {
 
   private static final Logger log = LoggerFactory.getLogger(CleanStopTest.class);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.snmfservice.SnmfServiceApplication;
 import io.snmfservice.support.Http;
+import io.snmfservice.support.SlowTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * With no datasource configured the service runs on its own embedded PostgreSQL, whose data survives restarts; with
  * no key configured it generates the first admin key into {@code <data-dir>/admin.key}, as a newcomer meets it.
  */
+@SlowTest
 class EmbeddedDefaultTest {
 
   @TempDir Path dataDir;

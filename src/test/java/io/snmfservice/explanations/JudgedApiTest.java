@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.snmfservice.support.ContractClient;
 import io.snmfservice.support.Jobs;
 import io.snmfservice.support.ServiceTest;
+import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestKeys;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +39,7 @@ import tools.jackson.databind.node.ArrayNode;
  * The fake's rules make the expected numbers computable here: it describes every feature as "text containing the
  * letter e", answers detection questions by whether the text contains an "e", rates concepts 2 and fluency 1.
  */
+@SlowTest
 @ServiceTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JudgedApiTest {

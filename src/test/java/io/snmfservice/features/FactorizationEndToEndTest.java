@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.snmfservice.support.ContractClient;
 import io.snmfservice.support.Jobs;
 import io.snmfservice.support.ServiceTest;
+import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestKeys;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -36,6 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  * factorize layer 2 with K = 32 → stored features checked against the exported factors and an independent
  * vocabulary projection; then a two-level hierarchy over the same (reused) activations.
  */
+@SlowTest
 @ServiceTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FactorizationEndToEndTest {

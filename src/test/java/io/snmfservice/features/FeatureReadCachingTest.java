@@ -1,6 +1,7 @@
 package io.snmfservice.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.snmfservice.support.ContractClient;
@@ -10,7 +11,9 @@ import io.snmfservice.support.StoredFactorizations;
 import io.snmfservice.support.TestKeys;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -38,7 +41,7 @@ class FeatureReadCachingTest {
   List<Long> features;
 
   @BeforeEach
-  void plant() throws InterruptedException {
+  void plant() {
     api = new ContractClient(port);
     awaitSubscribed();
     long generation = cache.generation();
@@ -86,7 +89,7 @@ class FeatureReadCachingTest {
   }
 
   @Test
-  void aDescriptionWrittenElsewhereReachesTheNextReads() throws InterruptedException {
+  void aDescriptionWrittenElsewhereReachesTheNextReads() {
     String detail = "/v1/features/" + features.get(0);
     String list = "/v1/factorizations/" + factorization + "/features";
     String search = "/v1/factorizations/" + factorization + "/features/search?text=citrus";
@@ -159,35 +162,26 @@ class FeatureReadCachingTest {
         .header("If-None-Match", ifNoneMatch).GET());
   }
 
-  private Http.Response awaitChanged(String path, String before) throws InterruptedException {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    Http.Response r = api.get(path);
-    while (r.body().equals(before) && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-      r = api.get(path);
-    }
-    return r;
+  private Http.Response awaitChanged(String path, String before) {
+    return await(path + " to change").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+        .until(() -> api.get(path), r -> !r.body().equals(before));
   }
 
-  private void awaitSubscribed() throws InterruptedException {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (!cache.isSubscribed() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(cache.isSubscribed()).isTrue();
+  private void awaitSubscribed() {
+    await("the cache to listen for changes").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+        .until(cache::isSubscribed);
   }
 
   /** Until the notifications of the planting's commits have reached the cache (one or more, then quiet). */
-  private void awaitHeard(long generationBefore) throws InterruptedException {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (cache.generation() == generationBefore && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    long seen;
-    do {
-      seen = cache.generation();
-      Thread.sleep(250);
-    } while (cache.generation() != seen && System.nanoTime() < deadline);
+  private void awaitHeard(long generationBefore) {
+    await("the planting's notifications").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+        .until(cache::generation, g -> g != generationBefore);
+    AtomicLong seen = new AtomicLong(cache.generation());
+    await("no further notification for 250 ms").atMost(Duration.ofSeconds(10)).during(Duration.ofMillis(250))
+        .pollInterval(Duration.ofMillis(20)).until(() -> {
+          long now = cache.generation();
+          return seen.getAndSet(now) == now;
+        });
   }
 
   private double hits() {

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.snmfservice.errors.Conflict;
 import io.snmfservice.errors.NotFound;
 import io.snmfservice.errors.Unavailable;
+import io.snmfservice.support.SlowTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 
+@SlowTest
 class JobQueueTest {
 
   private QueueFixture q;
@@ -195,7 +197,7 @@ class JobQueueTest {
       try {
         for (int i = 0; ; i++) {
           ctx.report("spin", Math.min(0.99, i / 1000.0));
-          Thread.sleep(20);
+          Thread.sleep(20); // the job's work: a report every 20 ms
         }
       } finally {
         stoppedAt.set(System.nanoTime());
@@ -230,7 +232,7 @@ class JobQueueTest {
       started.countDown();
       while (true) {
         ctx.report("long", 0.1);
-        Thread.sleep(20);
+        Thread.sleep(20); // the job's work: a report every 20 ms
       }
     }));
     pool.start();

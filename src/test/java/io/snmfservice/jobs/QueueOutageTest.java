@@ -1,8 +1,11 @@
 package io.snmfservice.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.snmfservice.support.KillTest;
 import io.snmfservice.support.ServiceProcess;
+import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -10,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
  * it stops and starts again: a result finished while the database is down is written once it returns, and a job
  * that failed only because the database was down goes back to the queue without spending an attempt.
  */
+@SlowTest
+@KillTest
 class QueueOutageTest {
 
   private static final Duration LEASE = Duration.ofSeconds(20);
@@ -51,10 +57,12 @@ class QueueOutageTest {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch finish = new CountDownLatch(1);
     AtomicInteger runs = new AtomicInteger();
+    AtomicBoolean finished = new AtomicBoolean();
     queue.pool("w1-" + type, 1, LEASE, QueueFixture.handler(type, context -> {
       runs.incrementAndGet();
       started.countDown();
       finish.await();
+      finished.set(true);
       return new JobResult(() -> JsonMapper.builder().build().createObjectNode().put("answer", 42));
     })).start();
     long id = queue.service.submit(type, queue.json.createObjectNode(), 0, null).id();
@@ -62,7 +70,10 @@ class QueueOutageTest {
 
     postgres.close();
     finish.countDown(); // completes while the database is down: the outcome waits
-    Thread.sleep(1500);
+    await("the handler to finish").atMost(Duration.ofSeconds(10)).untilTrue(finished);
+    // a fixed wait on purpose: the outage must outlast the pool's connection timeout, so that the first write of
+    // the outcome fails and has to wait (no outside sign tells that attempt from the heartbeat's)
+    Thread.sleep(queue.dataSource.getConnectionTimeout() + 500);
     postgres = start();
 
     Job done = awaitFinished(id);
@@ -78,11 +89,17 @@ class QueueOutageTest {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch databaseDown = new CountDownLatch(1);
     AtomicInteger runs = new AtomicInteger();
+    AtomicBoolean readFailed = new AtomicBoolean();
     queue.pool("w1-" + type, 1, LEASE, QueueFixture.handler(type, context -> {
       if (runs.incrementAndGet() == 1) {
         started.countDown();
         databaseDown.await();
-        queue.jdbc.sql("SELECT 1").query(Integer.class).single(); // the handler's own read fails
+        try {
+          queue.jdbc.sql("SELECT 1").query(Integer.class).single(); // the handler's own read fails
+        } catch (RuntimeException e) {
+          readFailed.set(true);
+          throw e;
+        }
       }
       return new JobResult(() -> null);
     })).start();
@@ -91,7 +108,7 @@ class QueueOutageTest {
 
     postgres.close();
     databaseDown.countDown();
-    Thread.sleep(1500);
+    await("the handler's read to fail").atMost(Duration.ofSeconds(30)).untilTrue(readFailed);
     postgres = start();
 
     Job done = awaitFinished(id);
@@ -105,20 +122,10 @@ class QueueOutageTest {
         .setPort(port).start();
   }
 
-  private static Job awaitFinished(long id) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    Job job = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        job = queue.store.find(id).orElseThrow();
-        if (job.status() != JobStatus.QUEUED && job.status() != JobStatus.RUNNING) {
-          return job;
-        }
-      } catch (RuntimeException e) {
-        // the pool reconnects
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("job " + id + " did not finish; last " + job);
+  private static Job awaitFinished(long id) {
+    return await("job " + id + " to finish").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+        .ignoreExceptionsInstanceOf(RuntimeException.class) // the pool reconnects
+        .until(() -> queue.store.find(id).orElseThrow(),
+            job -> job.status() != JobStatus.QUEUED && job.status() != JobStatus.RUNNING);
   }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.snmfservice.support.Http;
 import io.snmfservice.support.Jobs;
+import io.snmfservice.support.KillTest;
 import io.snmfservice.support.ServiceProcess;
+import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +30,8 @@ import tools.jackson.databind.JsonNode;
  * iteration 0, exactly one set of results exists, and it equals the result of the same factorization run without
  * a kill. The processes run on the runtime classpath, so the service is also shown to start without test-only jars.
  */
+@SlowTest
+@KillTest
 class KillAndRestartTest {
 
   private static final int ITERATIONS = 600;

@@ -1,12 +1,15 @@
 package io.snmfservice.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.snmfservice.activations.TokenIndex;
 import io.snmfservice.activations.store.ActivationFileReader;
 import io.snmfservice.activations.store.ShardManifest;
 import io.snmfservice.support.Http;
+import io.snmfservice.support.KillTest;
 import io.snmfservice.support.ServiceProcess;
+import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,6 +42,8 @@ import tools.jackson.databind.JsonNode;
  * store holds no orphaned files, and every round's results equal those of a round run without kills.
  * {@code -Dsoak.kills=N} (default 30) sets the number of kills; {@code scripts/soak.sh} runs a long one.
  */
+@SlowTest
+@KillTest
 class SoakTest {
 
   private static final Logger log = LoggerFactory.getLogger(SoakTest.class);
@@ -75,21 +80,25 @@ class SoakTest {
     List<Thread> killing = killers.stream().map(k -> new Thread(k, "soak-killer-" + k.logName)).toList();
     killing.forEach(Thread::start);
     List<Round> rounds = new ArrayList<>();
-    while (killing.stream().anyMatch(Thread::isAlive) || rounds.stream().anyMatch(r -> !r.done())) {
-      if (killing.stream().anyMatch(Thread::isAlive) && rounds.stream().allMatch(Round::done)) {
-        rounds.add(new Round(http, model));
-      }
-      rounds.forEach(Round::advance);
-      Thread.sleep(200);
-    }
+    // rounds one after another for as long as the killers kill, then until the last round is done
+    await("the killers to finish and every round to be done").atMost(Duration.ofMinutes(10 + KILLS))
+        .pollInSameThread().pollInterval(Duration.ofMillis(200)).until(() -> {
+          boolean stillKilling = killing.stream().anyMatch(Thread::isAlive);
+          if (stillKilling && rounds.stream().allMatch(Round::done)) {
+            rounds.add(new Round(http, model));
+          }
+          rounds.forEach(Round::advance);
+          return !stillKilling && rounds.stream().allMatch(Round::done);
+        });
     for (Killer killer : killers) {
       assertThat(killer.failure).as("killer of " + killer.logName).isNull();
     }
     Round reference = new Round(http, model);
-    while (!reference.done()) {
-      reference.advance();
-      Thread.sleep(200);
-    }
+    await("the undisturbed reference round").atMost(Duration.ofMinutes(10)).pollInSameThread()
+        .pollInterval(Duration.ofMillis(200)).until(() -> {
+          reference.advance();
+          return reference.done();
+        });
     int kills = killers.stream().mapToInt(k -> k.kills).sum();
 
     Summary summary = new Summary(kills, rounds.size(), resumedFactorizations(), jobStats());
@@ -122,7 +131,7 @@ class SoakTest {
       try {
         while (kills < target) {
           ServiceProcess worker = startWorker(logName);
-          // a random point: anywhere from the first claim to a few seconds into the work
+          // a random point: anywhere from the first claim to a few seconds into the work (the sleep is the point)
           Thread.sleep(100 + random.nextInt(2500));
           worker.kill();
           kills++;

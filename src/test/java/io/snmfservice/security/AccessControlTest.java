@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.snmfservice.support.ApiOperations;
 import io.snmfservice.support.Http;
 import io.snmfservice.support.ServiceTest;
+import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestKeys;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -25,6 +26,7 @@ import tools.jackson.databind.JsonNode;
  * operation's {@code x-required-role} gets 403; a role at or above it is let through (whatever the handler then
  * answers: 2xx, 404 for the made-up ids, 400 for the empty bodies).
  */
+@SlowTest
 @ServiceTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AccessControlTest {

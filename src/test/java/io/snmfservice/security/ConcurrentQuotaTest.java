@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.snmfservice.support.Http;
 import io.snmfservice.support.IsolatedDatabaseInitializer;
+import io.snmfservice.support.SlowTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -29,6 +30,7 @@ import org.springframework.test.context.ContextConfiguration;
     "snmf.security.quota.requests-per-second=1000",
     "snmf.security.quota.burst=1000",
     "server.tomcat.threads.max=120"})
+@SlowTest
 @ContextConfiguration(initializers = IsolatedDatabaseInitializer.class)
 @ActiveProfiles("test")
 @DirtiesContext

@@ -1,10 +1,12 @@
 package io.snmfservice.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.snmfservice.jobs.JobWatch;
 import io.snmfservice.support.Http;
 import io.snmfservice.support.IsolatedDatabaseInitializer;
+import io.snmfservice.support.SlowTest;
 import io.snmfservice.vectors.SaeFixture;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -60,6 +62,7 @@ import org.springframework.test.context.ContextConfiguration;
     "snmf.limits.streams-per-key=4",
     "snmf.limits.streams-per-replica=20",
     "snmf.limits.stream-idle-timeout=10s"})
+@SlowTest
 @ContextConfiguration(initializers = IsolatedDatabaseInitializer.class)
 @ActiveProfiles("test")
 @DirtiesContext
@@ -184,17 +187,14 @@ class LoadLimitsTest {
 
     long polls = watch.polls();
     long queries = watch.queries();
-    Thread.sleep(2000);
+    awaitPolls(polls + 4);
     assertQueriesPerPoll(1, polls, queries, "one query per poll for 20 streams on 2 jobs");
 
     for (Socket socket : open) {
       socket.close(); // unnoticed by the server until it writes: the idle timeout (10 s) ends them
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (permits.openStreams() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-    }
-    assertThat(permits.openStreams()).as("idle streams are closed and their permits returned").isZero();
+    await("idle streams to be closed and their permits returned").atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(200)).until(permits::openStreams, n -> n == 0);
   }
 
   @Test
@@ -224,9 +224,15 @@ class LoadLimitsTest {
       assertThat(firstEvent(progress)).isEqualTo("progress");
       long polls = watch.polls();
       long queries = watch.queries();
-      Thread.sleep(1500);
+      awaitPolls(polls + 3);
       assertQueriesPerPoll(2, polls, queries, "the watched job, and the job table's version for the list");
     }
+  }
+
+  /** Until the job watch has polled {@code count} times in all (it polls every 500 ms). */
+  private void awaitPolls(long count) {
+    await("job watch polls").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+        .until(watch::polls, n -> n >= count);
   }
 
   /** {@code perPoll} queries per poll since the counts given, give or take the poll running as they were read. */
@@ -361,7 +367,7 @@ class LoadLimitsTest {
           HttpResponse<Void> r = HttpClient.newHttpClient().send(get("/actuator/health").build(),
               HttpResponse.BodyHandlers.discarding());
           slowestNanos.accumulateAndGet(r.statusCode() == 200 ? System.nanoTime() - start : Long.MAX_VALUE, Math::max);
-          Thread.sleep(100);
+          Thread.sleep(100); // the pace of the asking, not a wait for something
         } catch (IOException | InterruptedException e) {
           slowestNanos.set(Long.MAX_VALUE);
           return;
@@ -374,7 +380,7 @@ class LoadLimitsTest {
     Health() throws InterruptedException {
       thread.setDaemon(true);
       thread.start();
-      Thread.sleep(1000);
+      Thread.sleep(1000); // the quiet second is a measuring window, not a wait for something
       quiet = slowest();
       slowestNanos.set(0);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.snmfservice.support.Http;
 import io.snmfservice.support.IsolatedDatabaseInitializer;
+import io.snmfservice.support.SlowTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -22,6 +23,7 @@ import org.springframework.test.context.ContextConfiguration;
     "snmf.security.quota.max-active-jobs=2",
     "snmf.security.quota.requests-per-second=1",
     "snmf.security.quota.burst=8"})
+@SlowTest
 @ContextConfiguration(initializers = IsolatedDatabaseInitializer.class)
 @ActiveProfiles("test")
 @DirtiesContext

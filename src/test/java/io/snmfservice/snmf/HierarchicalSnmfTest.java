@@ -2,10 +2,12 @@ package io.snmfservice.snmf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.snmfservice.support.SlowTest;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** Acceptance 5: a planted two-level structure (8 parents × 4 children) is recovered. */
+@SlowTest
 class HierarchicalSnmfTest {
 
   private static int bestMatch(double[] v, double[][] candidates) {

@@ -3,6 +3,7 @@ package io.snmfservice.snmf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.snmfservice.support.SlowTest;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * cannot compare two). This test never sets OPENBLAS_CORETYPE: the children either inherit this JVM's environment
  * unchanged or run without the variable, as a user who never heard of it would.
  */
+@SlowTest
 class OpenBlasKernelDefaultsTest {
 
   private static final Pattern CORE = Pattern.compile("Core: (\\S+)");

@@ -2,11 +2,13 @@ package io.snmfservice.snmf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestDevice;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** Acceptance 1: 32 planted sparse mixed-sign directions are found again. */
+@SlowTest
 class SnmfPlantedFeaturesTest {
 
   private static PlantedFeatures planted() {

@@ -1,5 +1,6 @@
 package io.snmfservice.snmf;
 
+import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Acceptance 3: the streaming engine over a file gives the in-memory iterates. */
+@SlowTest
 class SnmfStreamingTest {
 
   @TempDir Path dir;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.snmfservice.support.ContractClient;
 import io.snmfservice.support.Jobs;
 import io.snmfservice.support.ServiceTest;
+import io.snmfservice.support.SparkTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import tools.jackson.databind.JsonNode;
  * the second level, the joint fine-tune (it rewrites G in the application's g.bin) and interpretation in the service,
  * features stored; the Spark working directory is gone after.
  */
+@SparkTest
 @ServiceTest
 @TestPropertySource(properties = {"snmf.spark.master=local[2]", "snmf.spark.driver-memory=1g"})
 class SparkFactorizationJobTest {

@@ -8,6 +8,7 @@ import io.snmfservice.activations.store.DType;
 import io.snmfservice.snmf.CancellationSignal;
 import io.snmfservice.snmf.SnmfConfig;
 import io.snmfservice.snmf.SnmfProgressListener;
+import io.snmfservice.support.SparkTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * for executor pods (none listens here), so the Kubernetes support and its dependencies load; the failure reaches
  * the caller with Spark's reason and the working directory is removed.
  */
+@SparkTest
 class SparkKubernetesSubmitTest {
 
   @TempDir Path dir;

@@ -14,6 +14,7 @@ import io.snmfservice.snmf.SnmfConfig;
 import io.snmfservice.snmf.SnmfEngine;
 import io.snmfservice.snmf.SnmfProgressListener;
 import io.snmfservice.snmf.SnmfResult;
+import io.snmfservice.support.SparkTest;
 import io.snmfservice.support.TestDevice;
 import io.snmfservice.transformer.HookPoint;
 import io.snmfservice.transformer.HookSpec;
@@ -35,6 +36,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * sums are added in a different order (tree aggregation), so the two are not bit-identical.
  * Measured worst differences are printed (docs/benchmarks.md quotes them).
  */
+@SparkTest
 class SparkSnmfEquivalenceTest {
 
   @TempDir Path dir;

@@ -55,7 +55,7 @@ class JudgeClientTest {
       reply = new Reply(500, "{\"error\":\"script exhausted\"}", null, 0);
     }
     try {
-      Thread.sleep(reply.delayMillis());
+      Thread.sleep(reply.delayMillis()); // a slow judge on purpose: the script's delay is what is tested
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -7,27 +7,26 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 import tools.jackson.databind.JsonNode;
 
 /** Waits for jobs through the public API. */
 public final class Jobs {
+
+  private static final Duration POLL = Duration.ofMillis(50);
 
   private Jobs() {}
 
   /** Polls {@code GET /v1/jobs/{id}} until the job finishes; returns all observed snapshots. */
   public static List<JsonNode> awaitFinished(ContractClient api, long jobId, Duration timeout) {
     List<JsonNode> seen = new ArrayList<>();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      JsonNode job = api.get("/v1/jobs/" + jobId).json();
-      seen.add(job);
-      String status = job.get("status").asString();
-      if (status.equals("SUCCEEDED") || status.equals("FAILED") || status.equals("CANCELLED")) {
-        return seen;
-      }
-      Pause.sleep(50);
-    }
-    throw new AssertionError("job " + jobId + " did not finish within " + timeout + "; last: " + seen.get(seen.size() - 1));
+    Awaitility.await("job " + jobId + " to finish").atMost(timeout).pollInSameThread().pollInterval(POLL)
+        .until(() -> {
+          JsonNode job = api.get("/v1/jobs/" + jobId).json();
+          seen.add(job);
+          return job;
+        }, job -> List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.get("status").asString()));
+    return seen;
   }
 
   public static JsonNode awaitSucceeded(ContractClient api, long jobId, Duration timeout) {
@@ -43,32 +42,31 @@ public final class Jobs {
    * are 503 answers, which must be problem documents that name the unavailable database.
    */
   public static JsonNode await(Http http, long jobId, String what, Predicate<JsonNode> reached, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JsonNode last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        Http.Response r = http.get("/v1/jobs/" + jobId);
-        if (r.status() == 200) {
-          last = r.json();
-          if (reached.test(last)) {
-            return last;
+    return Awaitility.await("job " + jobId + " to reach " + what).atMost(timeout).pollInterval(POLL)
+        .ignoreExceptionsInstanceOf(UncheckedIOException.class) // the service is restarting
+        .until(() -> jobUnlessUnavailable(http, jobId), job -> {
+          if (job == null || reached.test(job)) {
+            return job != null;
           }
-          assertThat(last.get("status").asString()).as(last.toString()).isIn("QUEUED", "RUNNING");
-        } else {
-          assertThat(r.status()).as(r.body()).isEqualTo(503);
-          assertThat(r.contentType()).startsWith("application/problem+json");
-          assertThat(r.json().get("detail").asString()).contains("database is unavailable");
-        }
-      } catch (UncheckedIOException e) {
-        // the service is restarting
-      }
-      Pause.sleep(50);
-    }
-    throw new AssertionError("job " + jobId + " never reached " + what + " within " + timeout + "; last: " + last);
+          assertThat(job.get("status").asString()).as(job.toString()).isIn("QUEUED", "RUNNING");
+          return false;
+        });
   }
 
   /** {@link #await} until the job has SUCCEEDED. */
   public static JsonNode awaitSucceeded(Http http, long jobId, Duration timeout) {
     return await(http, jobId, "SUCCEEDED", j -> "SUCCEEDED".equals(j.get("status").asString()), timeout);
+  }
+
+  /** The job, or null while the database is away: then the answer must be a 503 problem that names it. */
+  private static JsonNode jobUnlessUnavailable(Http http, long jobId) {
+    Http.Response r = http.get("/v1/jobs/" + jobId);
+    if (r.status() == 200) {
+      return r.json();
+    }
+    assertThat(r.status()).as(r.body()).isEqualTo(503);
+    assertThat(r.contentType()).startsWith("application/problem+json");
+    assertThat(r.json().get("detail").asString()).contains("database is unavailable");
+    return null;
   }
 }

@@ -1,6 +1,6 @@
 package io.snmfservice.support;
 
-import static io.snmfservice.support.Pause.sleep;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The service as a separate JVM on its runtime classpath only (as {@code java -jar} has it: a dependency that only
@@ -155,22 +156,19 @@ public final class ServiceProcess implements AutoCloseable {
 
   private void awaitHealthy(Duration timeout) {
     Http http = new Http(port, null); // health is open; a key the service does not know would be refused
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new AssertionError("service process exited, see " + log);
-      }
-      try {
-        if (http.get("/actuator/health").status() == 200) {
-          return;
-        }
-      } catch (RuntimeException e) {
-        // not listening yet
-      }
-      sleep(100);
+    try {
+      await("the service to answer /actuator/health, see " + log).atMost(timeout).pollInterval(Duration.ofMillis(100))
+          .ignoreExceptionsInstanceOf(RuntimeException.class) // not listening yet
+          .until(() -> {
+            if (!process.isAlive()) {
+              throw new AssertionError("service process exited, see " + log);
+            }
+            return http.get("/actuator/health").status() == 200;
+          });
+    } catch (ConditionTimeoutException e) {
+      kill();
+      throw e;
     }
-    kill();
-    throw new AssertionError("service did not become healthy, see " + log);
   }
 
   static List<String> databaseSettings(TestDatabase.Connection db) {

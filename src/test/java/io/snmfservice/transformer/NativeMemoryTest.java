@@ -1,5 +1,6 @@
 package io.snmfservice.transformer;
 
+import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Every forward pass releases its native arrays: over 1,000 passes (batched, captured, steered, plus KV-cached
  * steps) the model owns no extra arrays and resident memory outside the Java heap shows no upward trend.
  */
+@SlowTest
 @ExtendWith(SingleThreadedTorch.class)
 class NativeMemoryTest {
 
@@ -72,7 +74,8 @@ class NativeMemoryTest {
 
   /** Resident memory minus what the JVM has committed for heap and metaspace (that part is Java garbage). */
   private static long nativeResidentKiB() throws IOException, InterruptedException {
-    // DJL frees some transfer buffers through cleaners that run after a collection: let them finish
+    // DJL frees some transfer buffers through cleaners that run after a collection: let them finish (a fixed
+    // pause, since nothing tells when they are done)
     for (int i = 0; i < 2; i++) {
       System.gc();
       Thread.sleep(100);

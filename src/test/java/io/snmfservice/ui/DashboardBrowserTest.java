@@ -1,11 +1,12 @@
 package io.snmfservice.ui;
 
-import static io.snmfservice.support.Pause.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.snmfservice.support.BrowserTest;
 import io.snmfservice.support.ContractClient;
 import io.snmfservice.support.Jobs;
 import io.snmfservice.support.ServiceTest;
+import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestKeys;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,8 @@ import tools.jackson.databind.JsonNode;
  * five-language corpus (feature card with multi-byte text, steering, playground, evaluation). Every page must load
  * without browser console errors; screenshots go to target/ui-screenshots/.
  */
+@SlowTest
+@BrowserTest
 @ServiceTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -213,28 +216,25 @@ class DashboardBrowserTest {
     String jobUrl = browser.driver.getCurrentUrl();
 
     Set<String> seen = new LinkedHashSet<>();
-    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    String status = "";
-    boolean screenshotWhileRunning = false;
-    while (System.nanoTime() < deadline) {
-      // one atomic read: the fragment is replaced by server-sent events while we look
-      @SuppressWarnings("unchecked")
-      List<String> box = (List<String>) browser.driver.executeScript("var b = document.querySelector('.progress-box');"
-          + " var m = b.querySelector('.msg');"
-          + " return [b.getAttribute('data-status'), b.querySelector('.percent').textContent, m ? m.textContent : ''];");
-      status = box.get(0);
-      if (status.equals("RUNNING")) {
-        seen.add(box.get(1));
-        if (!screenshotWhileRunning && box.get(2).startsWith("iteration")) {
-          browser.screenshot("job-running");
-          screenshotWhileRunning = true;
-        }
-      }
-      if (status.equals("SUCCEEDED") || status.equals("FAILED") || status.equals("CANCELLED")) {
-        break;
-      }
-      sleep(150);
-    }
+    boolean[] screenshotWhileRunning = {false};
+    // samples the progress box every 150 ms until the job has finished
+    String status = waitUpTo(Duration.ofMinutes(3)).pollingEvery(Duration.ofMillis(150))
+        .withMessage("the job page to show the job finished").until(d -> {
+          // one atomic read: the fragment is replaced by server-sent events while we look
+          @SuppressWarnings("unchecked")
+          List<String> box = (List<String>) browser.driver.executeScript(
+              "var b = document.querySelector('.progress-box'); var m = b.querySelector('.msg');"
+              + " return [b.getAttribute('data-status'), b.querySelector('.percent').textContent,"
+              + " m ? m.textContent : ''];");
+          if (box.get(0).equals("RUNNING")) {
+            seen.add(box.get(1));
+            if (!screenshotWhileRunning[0] && box.get(2).startsWith("iteration")) {
+              browser.screenshot("job-running");
+              screenshotWhileRunning[0] = true;
+            }
+          }
+          return List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(box.get(0)) ? box.get(0) : null;
+        });
     assertThat(status).isEqualTo("SUCCEEDED");
     assertThat(browser.driver.getCurrentUrl()).as("no reload: the page was updated in place").isEqualTo(jobUrl);
     assertThat(seen).as("progress values shown while running").hasSizeGreaterThanOrEqualTo(3);

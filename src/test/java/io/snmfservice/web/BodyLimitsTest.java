@@ -1,6 +1,7 @@
 package io.snmfservice.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.snmfservice.support.Http;
 import io.snmfservice.support.RejectedRequests;
@@ -11,6 +12,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -34,6 +36,8 @@ class BodyLimitsTest {
   int port;
 
   @Autowired JdbcClient jdbc;
+
+  @Autowired RequestSizeLimitFilter sizeLimit;
 
   RejectedRequests database;
 
@@ -105,9 +109,10 @@ class BodyLimitsTest {
             .getBytes(StandardCharsets.UTF_8));
         socket.getOutputStream().flush();
         stalled.add(socket);
-        Thread.sleep(300); // in before the next, so none finds the budget taken by the probes below
+        int held = 4096 * (i + 1);
+        await("stalled client " + i + " to take its 4 MiB").atMost(Duration.ofSeconds(10))
+            .until(sizeLimit::bodyKibTaken, kib -> kib == held);
       }
-      Thread.sleep(700);
       for (Socket socket : stalled) {
         assertThat(socket.getInputStream().available()).as("a stalled client was answered before it sent its body")
             .isZero();
@@ -124,11 +129,9 @@ class BodyLimitsTest {
       assertThat(admin.post("/v1/datasets", "{\"name\":\"small\",\"kind\":\"none\"}").status())
           .as("small bodies do not count").isEqualTo(422);
       stalled.remove(0).close(); // one client gives up: its room comes back once the server has seen it go
+      await("the room of the client that left to come back").atMost(Duration.ofSeconds(20))
+          .until(sizeLimit::bodyKibTaken, kib -> kib == 2 * 4096);
       Http.Response after = admin.post("/v1/datasets", large);
-      for (long end = System.nanoTime() + 20_000_000_000L; after.status() == 503 && System.nanoTime() < end; ) {
-        Thread.sleep(100);
-        after = admin.post("/v1/datasets", large);
-      }
       assertThat(after.status()).as(after.body()).isEqualTo(422);
       assertThat(database.counts()).as("nothing stored").isEqualTo(before);
     } finally {

@@ -6,6 +6,7 @@ import io.snmfservice.support.ContractClient;
 import io.snmfservice.support.Http;
 import io.snmfservice.support.Jobs;
 import io.snmfservice.support.ServiceTest;
+import io.snmfservice.support.SlowTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ import tools.jackson.databind.JsonNode;
  * but answer 409 naming a {@code download-model} job; the server's token goes only to allowlisted repositories;
  * a model over the size limit fails its job before any file content is fetched.
  */
+@SlowTest
 @ServiceTest
 class HubModelEndToEndTest {
 

@@ -6,6 +6,7 @@ import io.snmfservice.support.ContractClient;
 import io.snmfservice.support.Http;
 import io.snmfservice.support.Jobs;
 import io.snmfservice.support.ServiceTest;
+import io.snmfservice.support.SlowTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Steering and evaluation through the API on stories260K: jobs, stored outcomes, causal scores, bad requests. */
+@SlowTest
 @ServiceTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SteeringApiTest {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.snmfservice.support.Http;
 import io.snmfservice.support.ServiceProcess;
+import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The seed is logged; {@code -Dfuzz.seed=N} replays a run, {@code -Dfuzz.uploads=N} changes its length.
  */
+@SlowTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileUploadFuzzTest {
 

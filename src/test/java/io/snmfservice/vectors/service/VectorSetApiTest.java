@@ -7,6 +7,7 @@ import io.snmfservice.support.ContractClient;
 import io.snmfservice.support.Http;
 import io.snmfservice.support.Jobs;
 import io.snmfservice.support.ServiceTest;
+import io.snmfservice.support.SlowTest;
 import io.snmfservice.transformer.Tensor;
 import io.snmfservice.transformer.loader.SafetensorsTestWriter;
 import io.snmfservice.vectors.SaeFixture;
@@ -32,6 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
  * against the reference latents, matrix uploads, sets from evaluations, steering and evaluation with members, and
  * broken uploads refused with 422 and nothing stored.
  */
+@SlowTest
 @ServiceTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VectorSetApiTest {

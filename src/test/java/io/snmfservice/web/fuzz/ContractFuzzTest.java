@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.snmfservice.SnmfServiceApplication;
 import io.snmfservice.support.ApiOperations;
 import io.snmfservice.support.Http;
+import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestDatabase;
 import io.snmfservice.support.TestKeys;
 import java.io.IOException;
@@ -40,6 +41,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * every table unchanged (the audit trail may gain a DENIED or REJECTED entry for it, never a SUCCEEDED one). The
  * service runs on a database of its own with no workers, so only the requests change rows.
  */
+@SlowTest
 class ContractFuzzTest {
 
   private static final Logger log = LoggerFactory.getLogger(ContractFuzzTest.class);
