@@ -3,9 +3,11 @@ package io.snmfservice.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.snmfservice.support.ContainerEngine;
+import io.snmfservice.support.ContainerTest;
 import io.snmfservice.support.DashboardSession;
 import io.snmfservice.support.Http;
 import io.snmfservice.support.Jobs;
+import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,7 +29,6 @@ import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -41,8 +42,8 @@ import tools.jackson.databind.JsonNode;
  * the data; health, Prometheus and the dashboard's sign-in answer through the containers. Everything binds to
  * 127.0.0.1 (host networking), on free ports.
  */
-@Tag("container")
-@Tag("slow")
+@ContainerTest
+@SlowTest
 class ComposeStackTest {
 
   private static final Logger log = LoggerFactory.getLogger(ComposeStackTest.class);
