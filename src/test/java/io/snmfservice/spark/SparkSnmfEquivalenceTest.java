@@ -114,7 +114,7 @@ class SparkSnmfEquivalenceTest {
    * The engine with the BLAS/ND4J thread count of a Spark task (spark.task.cpus = 1, see TaskThreads in spark/):
    * float32 GEMM rounds differently with another thread count, which is not a difference of the algorithm.
    */
-  private static SnmfResult engine(Path file, SnmfConfig cfg) {
+  static SnmfResult engine(Path file, SnmfConfig cfg) {
     int blasThreads = Nd4j.factory().blas().getMaxThreads();
     int nd4jThreads = Nd4j.getEnvironment().maxThreads();
     Nd4j.factory().blas().setMaxThreads(1);
@@ -156,7 +156,7 @@ class SparkSnmfEquivalenceTest {
   }
 
   /** Largest |x − y| over the largest |y|. */
-  private static double relativeMaxDifference(double[] x, double[] y) {
+  static double relativeMaxDifference(double[] x, double[] y) {
     double diff = 0;
     double scale = 0;
     for (int i = 0; i < y.length; i++) {
@@ -166,7 +166,7 @@ class SparkSnmfEquivalenceTest {
     return diff / scale;
   }
 
-  private static Path write(Path file, float[] columnMajor, int d, int n) {
+  static Path write(Path file, float[] columnMajor, int d, int n) {
     try (ActivationFileWriter w = ActivationFileWriter.create(file, d, DType.FLOAT32, 1024)) {
       w.appendColumns(columnMajor, n);
     }
