@@ -2,6 +2,7 @@ package io.snmfservice.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import io.snmfservice.activations.store.StoreDirectory;
 import io.snmfservice.snmf.CancellationSignal;
@@ -10,10 +11,12 @@ import io.snmfservice.snmf.PlantedFeatures;
 import io.snmfservice.snmf.SnmfConfig;
 import io.snmfservice.snmf.SnmfResult;
 import io.snmfservice.support.ContainerEngine;
+import io.snmfservice.support.ContainerTest;
 import io.snmfservice.support.ContractClient;
 import io.snmfservice.support.Jobs;
-import io.snmfservice.support.Pause;
 import io.snmfservice.support.ServiceTest;
+import io.snmfservice.support.SlowTest;
+import io.snmfservice.support.SparkTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -25,11 +28,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -46,8 +49,9 @@ import tools.jackson.databind.JsonNode;
  * where the service expects them. The driver runs on the host, in this test's service. Containers are removed after.
  */
 @ServiceTest
-@Tag("container")
-@Tag("spark")
+@ContainerTest
+@SparkTest
+@SlowTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @TestPropertySource(properties = "snmf.test.data-dir=${java.io.tmpdir}/snmf-spark-cluster-test")
 class SparkStandaloneContainersTest {
@@ -195,40 +199,41 @@ class SparkStandaloneContainersTest {
 
   /** Polls the job until the Spark application reports an iteration; the application is then mid-run. */
   private static JsonNode awaitIteration(ContractClient api, long jobId) {
-    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-    while (System.nanoTime() < deadline) {
-      JsonNode job = api.get("/v1/jobs/" + jobId).json();
-      if (job.get("message").asString("").startsWith("iteration")) {
-        return job;
-      }
-      assertThat(job.get("status").asString()).as(job.toString()).isIn("QUEUED", "RUNNING");
-      Pause.sleep(20);
-    }
-    Path sparkLog = DATA.resolve("factorizations/job-" + jobId + "-spark/spark.log");
-    String log;
     try {
-      log = Files.readString(sparkLog);
-    } catch (IOException e) {
-      log = "(no " + sparkLog + ")";
+      return await("job " + jobId + " to report an iteration").atMost(Duration.ofMinutes(5))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> {
+            JsonNode job = api.get("/v1/jobs/" + jobId).json();
+            assertThat(job.get("status").asString()).as(job.toString()).isIn("QUEUED", "RUNNING");
+            return job;
+          }, job -> job.get("message").asString("").startsWith("iteration"));
+    } catch (ConditionTimeoutException e) {
+      Path sparkLog = DATA.resolve("factorizations/job-" + jobId + "-spark/spark.log");
+      String log;
+      try {
+        log = Files.readString(sparkLog);
+      } catch (IOException io) {
+        log = "(no " + sparkLog + ")";
+      }
+      return fail("job " + jobId + " reported no iteration in 5 minutes; spark.log ends:\n"
+          + log.substring(Math.max(0, log.length() - 4000)));
     }
-    return fail("job " + jobId + " reported no iteration in 5 minutes; spark.log ends:\n"
-        + log.substring(Math.max(0, log.length() - 4000)));
   }
 
   /** Waits until the worker's executor has run a task of the application (its log says so). */
   private static void awaitTaskOn(String worker, ContractClient api, long jobId) {
-    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    while (System.nanoTime() < deadline) {
-      var log = ContainerEngine.exec(List.of("docker", "exec", worker, "sh", "-c", "cat /tmp/spark-work/*/*/stderr"),
-          Map.of(), Duration.ofSeconds(30));
-      if (log.output().contains("Got assigned task")) {
-        return;
-      }
-      JsonNode job = api.get("/v1/jobs/" + jobId).json();
-      assertThat(job.get("status").asString()).as("the job ran no task on %s: %s", worker, job).isEqualTo("RUNNING");
-      Pause.sleep(200);
-    }
-    fail(worker + " ran no task of job " + jobId + " in 3 minutes");
+    await(worker + " to run a task of job " + jobId).atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+        .until(() -> {
+          var log = ContainerEngine.exec(List.of("docker", "exec", worker, "sh", "-c",
+              "cat /tmp/spark-work/*/*/stderr"), Map.of(), Duration.ofSeconds(30));
+          if (log.output().contains("Got assigned task")) {
+            return true;
+          }
+          JsonNode job = api.get("/v1/jobs/" + jobId).json();
+          assertThat(job.get("status").asString()).as("the job ran no task on %s: %s", worker, job)
+              .isEqualTo("RUNNING");
+          return false;
+        });
   }
 
   /** Master and workers from the image's Spark home, as docs/deploy.md ("Spark standalone in containers") shows. */
@@ -249,19 +254,12 @@ class SparkStandaloneContainersTest {
     if (registered) {
       return;
     }
-    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-    String log = "";
-    while (System.nanoTime() < deadline) {
-      log = ContainerEngine.run("docker", "logs", MASTER);
-      if (log.split("Registering worker", -1).length - 1 >= WORKERS.size()) {
-        registered = true;
-        System.out.printf("Spark master and %d workers registered %.1f s after docker run%n", WORKERS.size(),
-            (System.nanoTime() - clusterStart) / 1e9);
-        return;
-      }
-      Pause.sleep(500);
-    }
-    fail("the workers did not register with the master in 5 minutes; master log:\n" + log);
+    await("the workers to register with the master").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
+        .until(() -> ContainerEngine.run("docker", "logs", MASTER).split("Registering worker", -1).length - 1
+            >= WORKERS.size());
+    registered = true;
+    System.out.printf("Spark master and %d workers registered %.1f s after docker run%n", WORKERS.size(),
+        (System.nanoTime() - clusterStart) / 1e9);
   }
 
   private static void start(String name, String user, String mainClass, String... args) {
