@@ -23,6 +23,8 @@ done
 
 missing() { $rebuild || ! docker image inspect "$1" >/dev/null 2>&1; }
 say() { echo "local-images: $*"; }
+began=$SECONDS
+took() { say "$1 in $((SECONDS - began)) s"; began=$SECONDS; }
 
 if missing snmf-local/debian:bookworm; then
   tmp="$(mktemp -d)"
@@ -30,19 +32,23 @@ if missing snmf-local/debian:bookworm; then
   say "making snmf-local/debian:bookworm with mmdebstrap"
   mmdebstrap --variant=minbase --quiet bookworm "$tmp/bookworm.tar"
   docker import "$tmp/bookworm.tar" snmf-local/debian:bookworm >/dev/null
+  took "made snmf-local/debian:bookworm"
 fi
 if missing snmf-local/jre:17; then
   say "building snmf-local/jre:17"
   docker build -q -f docker/local/jre.Dockerfile -t snmf-local/jre:17 docker/local >/dev/null
+  took "built snmf-local/jre:17"
 fi
 if missing snmf-local/postgres:15; then
   say "building snmf-local/postgres:15"
   docker build -q -f docker/local/postgres.Dockerfile -t snmf-local/postgres:15 docker/local >/dev/null
+  took "built snmf-local/postgres:15"
 fi
 
 if ! $skip_jar; then
   say "building the jar and the Spark home on the host"
   ./mvnw -B -ntp -q -DskipTests package
+  took "built the jar and the Spark home"
 fi
 say "building snmf-service:0.1.0"
 docker build -q -f docker/Dockerfile \
@@ -50,4 +56,5 @@ docker build -q -f docker/Dockerfile \
   --build-arg RUNTIME_IMAGE=snmf-local/jre:17 \
   --build-arg APP_SOURCE=host \
   -t snmf-service:0.1.0 . >/dev/null
+took "built snmf-service:0.1.0"
 docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '^(snmf-local|snmf-service)' | sed 's/^/local-images: /'
