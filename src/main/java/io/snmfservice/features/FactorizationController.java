@@ -1,6 +1,10 @@
 package io.snmfservice.features;
 
 import io.snmfservice.config.ConditionalOnRole;
+import io.snmfservice.features.read.FactorExport;
+import io.snmfservice.features.read.FeatureQueries;
+import io.snmfservice.features.read.FeatureResponseCache;
+import io.snmfservice.features.read.FeatureViews;
 import io.snmfservice.jobs.JobView;
 import io.snmfservice.web.ApiException;
 import io.snmfservice.web.PageView;

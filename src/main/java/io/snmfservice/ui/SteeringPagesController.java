@@ -1,7 +1,7 @@
 package io.snmfservice.ui;
 
 import io.snmfservice.config.ConditionalOnRole;
-import io.snmfservice.features.FeatureQueries;
+import io.snmfservice.features.read.FeatureQueries;
 import io.snmfservice.models.ModelService;
 import io.snmfservice.models.ModelView;
 import io.snmfservice.steering.service.InteractiveSteering;
