@@ -22,11 +22,11 @@ import tools.jackson.databind.node.ObjectNode;
  * Streams a factorization's factor files to a client, as a zip of {@code .npy} files or as one safetensors file
  * (tensors {@code F_level{l}}, {@code G}, {@code tokens}, {@code links_level{l}}), without loading G into memory.
  */
-public final class FactorExport {
+final class FactorExport {
 
   private FactorExport() {}
 
-  public static void zip(Path dir, OutputStream out) throws IOException {
+  static void zip(Path dir, OutputStream out) throws IOException {
     try (ZipOutputStream zip = new ZipOutputStream(out)) {
       zip.setLevel(1);
       for (Path file : files(dir)) {
@@ -38,7 +38,7 @@ public final class FactorExport {
   }
 
   /** The safetensors layout: 8-byte little-endian header length, JSON header with offsets, raw tensor bytes. */
-  public static void safetensors(Path dir, JsonMapper json, Map<String, String> metadata, OutputStream out)
+  static void safetensors(Path dir, JsonMapper json, Map<String, String> metadata, OutputStream out)
       throws IOException {
     ObjectNode header = json.createObjectNode();
     ObjectNode meta = header.putObject("__metadata__");
