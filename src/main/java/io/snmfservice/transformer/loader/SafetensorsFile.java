@@ -2,6 +2,7 @@ package io.snmfservice.transformer.loader;
 
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import io.snmfservice.activations.store.Float16;
 import io.snmfservice.transformer.Tensor;
 import java.io.IOException;
 import java.io.StringReader;
@@ -301,13 +302,13 @@ public final class SafetensorsFile implements AutoCloseable {
         case "BF16" -> {
           var shorts = data.asShortBuffer();
           for (int i = 0; i < values.length; i++) {
-            values[i] = HalfFloats.bfloat16ToFloat(shorts.get(i));
+            values[i] = bfloat16ToFloat(shorts.get(i));
           }
         }
         default -> {
           var shorts = data.asShortBuffer();
           for (int i = 0; i < values.length; i++) {
-            values[i] = HalfFloats.halfToFloat(shorts.get(i));
+            values[i] = Float16.toFloat(shorts.get(i));
           }
         }
       }
@@ -315,6 +316,11 @@ public final class SafetensorsFile implements AutoCloseable {
       throw new UncheckedIOException("cannot map " + name + " from " + path, e);
     }
     return new Tensor(values, entry.shape());
+  }
+
+  /** bfloat16 is the upper half of a float32: shift it back. */
+  private static float bfloat16ToFloat(short bits) {
+    return Float.intBitsToFloat((bits & 0xffff) << 16);
   }
 
   @Override

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
+import io.snmfservice.activations.store.Float16;
 import io.snmfservice.transformer.ForwardResult;
 import io.snmfservice.transformer.HookSpec;
 import io.snmfservice.transformer.HookedTransformer;
@@ -74,7 +75,7 @@ class HfCheckpointLoaderTest {
         for (int i = 0; i < values.length; i++) {
           values[i] = dtype.equals("BF16")
               ? Float.intBitsToFloat((SafetensorsTestWriter.toBfloat16(values[i]) & 0xffff) << 16)
-              : HalfFloats.halfToFloat(SafetensorsTestWriter.toHalf(values[i]));
+              : Float16.toFloat(Float16.fromFloat(values[i]));
         }
         roundedTensors.put(e.getKey(), new Tensor(values, e.getValue().shape()));
       }

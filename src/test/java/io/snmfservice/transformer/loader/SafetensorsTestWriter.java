@@ -1,5 +1,6 @@
 package io.snmfservice.transformer.loader;
 
+import io.snmfservice.activations.store.Float16;
 import io.snmfservice.transformer.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,7 +46,7 @@ public final class SafetensorsTestWriter {
         switch (dtype) {
           case "F32" -> out.putFloat(v);
           case "BF16" -> out.putShort(toBfloat16(v));
-          case "F16" -> out.putShort(toHalf(v));
+          case "F16" -> out.putShort(Float16.fromFloat(v));
           default -> throw new IllegalArgumentException(dtype);
         }
       }
@@ -61,24 +62,5 @@ public final class SafetensorsTestWriter {
     int bits = Float.floatToRawIntBits(v);
     int rounding = 0x7fff + ((bits >>> 16) & 1);
     return (short) ((bits + rounding) >>> 16);
-  }
-
-  /** float → IEEE half for normal-range values (the tests use those plus exact subnormals via Math.scalb). */
-  static short toHalf(float v) {
-    int sign = Float.floatToRawIntBits(v) >>> 16 & 0x8000;
-    float a = Math.abs(v);
-    if (a == 0) {
-      return (short) sign;
-    }
-    if (a < 0x1p-14f) { // subnormal half: multiples of 2^-24
-      return (short) (sign | Math.round(a / 0x1p-24f));
-    }
-    int exponent = Math.getExponent(a);
-    int mantissa = Math.round((a / (float) Math.pow(2, exponent) - 1) * 1024);
-    if (mantissa == 1024) {
-      mantissa = 0;
-      exponent++;
-    }
-    return (short) (sign | ((exponent + 15) << 10) | mantissa);
   }
 }
