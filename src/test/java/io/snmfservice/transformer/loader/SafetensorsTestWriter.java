@@ -1,7 +1,7 @@
 package io.snmfservice.transformer.loader;
 
 import io.snmfservice.activations.store.Float16;
-import io.snmfservice.transformer.Tensor;
+import io.snmfservice.transformer.HostTensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -20,11 +20,11 @@ public final class SafetensorsTestWriter {
   private SafetensorsTestWriter() {}
 
   /** Writes tensors (in map order) with the given dtype: F32, F16 or BF16 (16-bit ones rounded to nearest even). */
-  public static void write(Path file, Map<String, Tensor> tensors, String dtype) {
+  public static void write(Path file, Map<String, HostTensor> tensors, String dtype) {
     int width = dtype.equals("F32") ? 4 : 2;
     StringBuilder header = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\"}");
     long offset = 0;
-    for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+    for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
       long bytes = (long) e.getValue().data().length * width;
       StringBuilder shape = new StringBuilder();
       for (long s : e.getValue().shape()) {
@@ -41,7 +41,7 @@ public final class SafetensorsTestWriter {
     byte[] headerBytes = header.toString().getBytes(StandardCharsets.UTF_8);
     ByteBuffer out = ByteBuffer.allocate((int) (8 + headerBytes.length + offset)).order(ByteOrder.LITTLE_ENDIAN);
     out.putLong(headerBytes.length).put(headerBytes);
-    for (Tensor t : tensors.values()) {
+    for (HostTensor t : tensors.values()) {
       for (float v : t.data()) {
         switch (dtype) {
           case "F32" -> out.putFloat(v);
