@@ -57,11 +57,11 @@ public final class OrderlyStop {
     }
   }
 
-  static void onOverrun(Runnable lastResort) {
+  public static void onOverrun(Runnable lastResort) {
     LAST_RESORTS.add(lastResort);
   }
 
-  static void removeOnOverrun(Runnable lastResort) {
+  public static void removeOnOverrun(Runnable lastResort) {
     LAST_RESORTS.remove(lastResort);
   }
 

@@ -8,10 +8,6 @@ import io.snmfservice.web.Paging;
 import jakarta.validation.Valid;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import org.springframework.data.domain.Page;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -55,14 +51,7 @@ class DatasetController {
       @RequestParam("kind") String kind,
       @RequestParam(name = "modelId", required = false) Long modelId)
       throws IOException {
-    if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
-      throw Invalid.value(
-          "name must start with a letter or digit and use only letters, digits, '.', '_' and '-'");
-    }
-    if (!kind.matches("text|jsonl|tokens")) {
-      throw Invalid.value("kind", "kind must be one of text, jsonl, tokens");
-    }
-    return created(datasets.upload(name, kind, modelId, utf8(file.getBytes())));
+    return created(datasets.upload(name, kind, modelId, DatasetUploadValidator.validText(name, kind, file.getBytes())));
   }
 
   @GetMapping
@@ -101,17 +90,5 @@ class DatasetController {
 
   private static ResponseEntity<DatasetView> created(Dataset dataset) {
     return ResponseEntity.created(URI.create("/v1/datasets/" + dataset.getId())).body(DatasetView.of(dataset));
-  }
-
-  private static String utf8(byte[] bytes) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw Invalid.value("the uploaded file is not valid UTF-8 text");
-    }
   }
 }

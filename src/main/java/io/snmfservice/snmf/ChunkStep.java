@@ -16,7 +16,7 @@ public final class ChunkStep {
    * F on the device with the split Gram matrix, rows scaled by the pending G column scale s:
    * diag(s)·[[FᵀF]⁺ | [FᵀF]⁻] (K×2K, prepared once per pass), so that G·diag(s)[FᵀF]^± = G̃·[FᵀF]^±.
    */
-  public record Factor(Tensor f, double[] scale, Tensor ftfSplit) implements AutoCloseable {
+  public record Factor(DeviceTensor f, double[] scale, DeviceTensor ftfSplit) implements AutoCloseable {
 
     public static Factor upload(TensorOps ops, double[] f, double[] ftf, double[] scale, int d, int k) {
       double[] pos = HostMatrices.positivePart(ftf);
@@ -39,7 +39,7 @@ public final class ChunkStep {
   }
 
   /** The new G block (owned by the caller) and the chunk's contributions to A·G and GᵀG. */
-  public record Output(Tensor g, double[] ag, double[] gtg) {}
+  public record Output(DeviceTensor g, double[] ag, double[] gtg) {}
 
   /**
    * G_c' = G̃_c ⊙ sqrt(([A_cᵀF]⁺ + G̃_c[FᵀF]⁻) / ([A_cᵀF]⁻ + G̃_c[FᵀF]⁺ + ε)), G̃_c = G_c·diag(s),
@@ -48,16 +48,16 @@ public final class ChunkStep {
    * @param a the chunk A_c, d×n_c
    * @param g the chunk's stored rows of G, n_c×K (not consumed)
    */
-  public static Output apply(TensorOps ops, Factor f, Tensor a, Tensor g, double eps) {
+  public static Output apply(TensorOps ops, Factor f, DeviceTensor a, DeviceTensor g, double eps) {
     TensorOps.ChunkUpdate u = ops.chunkUpdate(a, f.f(), g, f.scale(), f.ftfSplit(), eps);
     return new Output(u.g(), u.ag(), u.gram());
   }
 
   /** A_c·G_c (d×K) and G_cᵀG_c (K×K) for a given block, which the output then owns. */
-  public static Output sums(TensorOps ops, Tensor a, Tensor g) {
+  public static Output sums(TensorOps ops, DeviceTensor a, DeviceTensor g) {
     double[] ag;
     double[] gtg;
-    try (Tensor m = ops.gemm(a, false, g, false); Tensor s = ops.gemm(g, true, g, false)) {
+    try (DeviceTensor m = ops.gemm(a, false, g, false); DeviceTensor s = ops.gemm(g, true, g, false)) {
       ag = ops.toColumnMajorDouble(m);
       gtg = ops.toColumnMajorDouble(s);
     }

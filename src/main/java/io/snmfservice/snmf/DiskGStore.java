@@ -70,7 +70,7 @@ final class DiskGStore implements GStore {
   }
 
   @Override
-  public Tensor read(int slot, int chunk) {
+  public DeviceTensor read(int slot, int chunk) {
     int rows = layout.size(chunk);
     ByteBuffer b = ByteBuffer.allocate(rows * k * bytes).order(ByteOrder.LITTLE_ENDIAN);
     try {
@@ -96,12 +96,12 @@ final class DiskGStore implements GStore {
   }
 
   @Override
-  public void release(Tensor block) {
+  public void release(DeviceTensor block) {
     block.close();
   }
 
   @Override
-  public void write(int slot, int chunk, Tensor block) {
+  public void write(int slot, int chunk, DeviceTensor block) {
     ByteBuffer b = ByteBuffer.allocate(block.rows() * k * bytes).order(ByteOrder.LITTLE_ENDIAN);
     if (bytes == 8) {
       b.asDoubleBuffer().put(ops.toColumnMajorDouble(block));

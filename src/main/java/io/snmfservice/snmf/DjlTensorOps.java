@@ -18,7 +18,7 @@ public final class DjlTensorOps implements TensorOps {
   private final SnmfPrecision precision;
   private final DataType type;
   private final NDManager manager;
-  /** Host side of chunk uploads, reused (see {@link #copyInto(Tensor, float[])}). */
+  /** Host side of chunk uploads, reused (see {@link #copyInto(DeviceTensor, float[])}). */
   private java.nio.ByteBuffer hostStaging;
 
   public DjlTensorOps(SnmfPrecision precision, Device device) {
@@ -33,18 +33,18 @@ public final class DjlTensorOps implements TensorOps {
   }
 
   /** The stored NDArray: the transpose (cols×rows, row-major) of the logical matrix. */
-  private static NDArray stored(Tensor t) {
+  private static NDArray stored(DeviceTensor t) {
     return ((DjlTensor) t).transposed;
   }
 
   @Override
-  public Tensor fromColumnMajor(float[] values, int rows, int cols) {
+  public DeviceTensor fromColumnMajor(float[] values, int rows, int cols) {
     float[] exact = values.length == rows * cols ? values : java.util.Arrays.copyOf(values, rows * cols);
     return new DjlTensor(manager.create(exact, new Shape(cols, rows)).toType(type, false), rows, cols);
   }
 
   @Override
-  public Tensor fromColumnMajor(double[] values, int rows, int cols) {
+  public DeviceTensor fromColumnMajor(double[] values, int rows, int cols) {
     double[] exact = values.length == rows * cols ? values : java.util.Arrays.copyOf(values, rows * cols);
     return new DjlTensor(manager.create(exact, new Shape(cols, rows)).toType(type, false), rows, cols);
   }
@@ -55,7 +55,7 @@ public final class DjlTensorOps implements TensorOps {
    * buffer as the tensor's storage, which is safe only because the engine streams into one staging tensor.
    */
   @Override
-  public void copyInto(Tensor target, float[] values) {
+  public void copyInto(DeviceTensor target, float[] values) {
     int length = target.rows() * target.cols();
     java.nio.ByteBuffer bytes = staging(length);
     if (type == DataType.FLOAT32) {
@@ -70,7 +70,7 @@ public final class DjlTensorOps implements TensorOps {
   }
 
   @Override
-  public void copyInto(Tensor target, double[] values) {
+  public void copyInto(DeviceTensor target, double[] values) {
     int length = target.rows() * target.cols();
     java.nio.ByteBuffer bytes = staging(length);
     if (type == DataType.FLOAT64) {
@@ -96,7 +96,7 @@ public final class DjlTensorOps implements TensorOps {
 
   /** Stored C = Cᵀ = op(B)ᵀ·op(A)ᵀ, with op(X)ᵀ = stored(X) or its transpose. */
   @Override
-  public Tensor gemm(Tensor a, boolean transposeA, Tensor b, boolean transposeB) {
+  public DeviceTensor gemm(DeviceTensor a, boolean transposeA, DeviceTensor b, boolean transposeB) {
     NDArray sa = stored(a);
     NDArray sb = stored(b);
     NDArray left = transposeB ? sb.transpose() : sb;
@@ -107,7 +107,8 @@ public final class DjlTensorOps implements TensorOps {
   }
 
   @Override
-  public Tensor multiplicativeUpdate(Tensor g, double[] scale, Tensor atf, Tensor scaledFtfSplit, double eps) {
+  public DeviceTensor multiplicativeUpdate(DeviceTensor g, double[] scale, DeviceTensor atf,
+      DeviceTensor scaledFtfSplit, double eps) {
     int k = g.cols();
     try (NDManager scope = manager.newSubManager()) {
       NDArray sg = stored(g); // K×n
@@ -127,7 +128,7 @@ public final class DjlTensorOps implements TensorOps {
   }
 
   @Override
-  public double[] toColumnMajorDouble(Tensor t) {
+  public double[] toColumnMajorDouble(DeviceTensor t) {
     NDArray s = stored(t);
     if (s.getDataType() == DataType.FLOAT64) {
       return s.toDoubleArray();
@@ -141,7 +142,7 @@ public final class DjlTensorOps implements TensorOps {
   }
 
   @Override
-  public float[] toColumnMajorFloat(Tensor t) {
+  public float[] toColumnMajorFloat(DeviceTensor t) {
     NDArray s = stored(t);
     if (s.getDataType() == DataType.FLOAT32) {
       return s.toFloatArray();
@@ -164,7 +165,7 @@ public final class DjlTensorOps implements TensorOps {
     manager.close();
   }
 
-  private static final class DjlTensor implements Tensor {
+  private static final class DjlTensor implements DeviceTensor {
     private final NDArray transposed;
     private final int rows;
     private final int cols;

@@ -36,7 +36,7 @@ public final class GFactor {
       int chunk = (int) (row / layout.chunkColumns());
       long chunkStart = layout.start(chunk);
       int rows = layout.size(chunk);
-      Tensor block = store.read(slot, chunk);
+      DeviceTensor block = store.read(slot, chunk);
       double[] cm = ops.toColumnMajorDouble(block);
       store.release(block);
       long end = Math.min(start + count, chunkStart + rows);

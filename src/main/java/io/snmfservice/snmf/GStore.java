@@ -8,13 +8,13 @@ package io.snmfservice.snmf;
 interface GStore extends AutoCloseable {
 
   /** The block of a chunk; hand it back with {@link #release}. */
-  Tensor read(int slot, int chunk);
+  DeviceTensor read(int slot, int chunk);
 
   /** Hands back a block obtained from {@link #read}. */
-  void release(Tensor block);
+  void release(DeviceTensor block);
 
   /** Stores a block; the store takes ownership of it. */
-  void write(int slot, int chunk, Tensor block);
+  void write(int slot, int chunk, DeviceTensor block);
 
   @Override
   void close();

@@ -93,7 +93,7 @@ final class HierarchyFineTune {
       double[] f, int kl, double[] ap, double[] atf) {
     int d = a.d();
     int n = Math.toIntExact(a.n());
-    try (Tensor fTensor = ops.fromColumnMajor(rowToColumnMajor(f, d, kl), d, kl)) {
+    try (DeviceTensor fTensor = ops.fromColumnMajor(rowToColumnMajor(f, d, kl), d, kl)) {
       for (int start = 0; start < n; start += chunkColumns) {
         int count = Math.min(chunkColumns, n - start);
         a.readColumns(start, count, host);
@@ -104,10 +104,10 @@ final class HierarchyFineTune {
           }
         }
         float[] block = count * d == host.length ? host : java.util.Arrays.copyOf(host, count * d);
-        try (Tensor ac = ops.fromColumnMajor(block, d, count);
-            Tensor pt = ops.fromColumnMajor(pc, count, kl);
-            Tensor m = ops.gemm(ac, false, pt, false);
-            Tensor q = ops.gemm(ac, true, fTensor, false)) {
+        try (DeviceTensor ac = ops.fromColumnMajor(block, d, count);
+            DeviceTensor pt = ops.fromColumnMajor(pc, count, kl);
+            DeviceTensor m = ops.gemm(ac, false, pt, false);
+            DeviceTensor q = ops.gemm(ac, true, fTensor, false)) {
           double[] mc = ops.toColumnMajorDouble(m);
           for (int i = 0; i < d; i++) {
             for (int j = 0; j < kl; j++) {

@@ -3,15 +3,15 @@ package io.snmfservice.snmf;
 /** G blocks held as backend tensors (native or device memory, off the Java heap). */
 final class MemoryGStore implements GStore {
 
-  private final Tensor[][] blocks;
+  private final DeviceTensor[][] blocks;
 
   MemoryGStore(int slots, int chunks) {
-    this.blocks = new Tensor[slots][chunks];
+    this.blocks = new DeviceTensor[slots][chunks];
   }
 
   @Override
-  public Tensor read(int slot, int chunk) {
-    Tensor t = blocks[slot][chunk];
+  public DeviceTensor read(int slot, int chunk) {
+    DeviceTensor t = blocks[slot][chunk];
     if (t == null) {
       throw new IllegalStateException("G slot " + slot + " chunk " + chunk + " was never written");
     }
@@ -19,13 +19,13 @@ final class MemoryGStore implements GStore {
   }
 
   @Override
-  public void release(Tensor block) {
+  public void release(DeviceTensor block) {
     // still owned by the store
   }
 
   @Override
-  public void write(int slot, int chunk, Tensor block) {
-    Tensor old = blocks[slot][chunk];
+  public void write(int slot, int chunk, DeviceTensor block) {
+    DeviceTensor old = blocks[slot][chunk];
     blocks[slot][chunk] = block;
     if (old != null && old != block) {
       old.close();
@@ -34,7 +34,7 @@ final class MemoryGStore implements GStore {
 
   @Override
   public void close() {
-    for (Tensor[] slot : blocks) {
+    for (DeviceTensor[] slot : blocks) {
       for (int c = 0; c < slot.length; c++) {
         if (slot[c] != null) {
           slot[c].close();

@@ -35,12 +35,12 @@ public final class Nd4jTensorOps implements TensorOps {
   }
 
   /** The ND4J array inside a tensor of this backend. */
-  static INDArray array(Tensor t) {
+  static INDArray array(DeviceTensor t) {
     return ((Nd4jTensor) t).array;
   }
 
   @Override
-  public Tensor fromColumnMajor(float[] values, int rows, int cols) {
+  public DeviceTensor fromColumnMajor(float[] values, int rows, int cols) {
     if (!cpu) {
       float[] exact = values.length == rows * cols ? values : java.util.Arrays.copyOf(values, rows * cols);
       return new Nd4jTensor(Nd4j.create(exact, new long[] {rows, cols}, 'f').castTo(type));
@@ -61,7 +61,7 @@ public final class Nd4jTensorOps implements TensorOps {
   }
 
   @Override
-  public Tensor fromColumnMajor(double[] values, int rows, int cols) {
+  public DeviceTensor fromColumnMajor(double[] values, int rows, int cols) {
     if (!cpu) {
       double[] exact = values.length == rows * cols ? values : java.util.Arrays.copyOf(values, rows * cols);
       return new Nd4jTensor(Nd4j.create(exact, new long[] {rows, cols}, 'f').castTo(type));
@@ -81,10 +81,10 @@ public final class Nd4jTensorOps implements TensorOps {
   }
 
   @Override
-  public void copyInto(Tensor target, float[] values) {
+  public void copyInto(DeviceTensor target, float[] values) {
     INDArray a = array(target);
     if (!cpu) {
-      try (Tensor t = fromColumnMajor(values, (int) a.rows(), (int) a.columns())) {
+      try (DeviceTensor t = fromColumnMajor(values, (int) a.rows(), (int) a.columns())) {
         a.assign(array(t));
       }
       return;
@@ -102,10 +102,10 @@ public final class Nd4jTensorOps implements TensorOps {
   }
 
   @Override
-  public void copyInto(Tensor target, double[] values) {
+  public void copyInto(DeviceTensor target, double[] values) {
     INDArray a = array(target);
     if (!cpu) {
-      try (Tensor t = fromColumnMajor(values, (int) a.rows(), (int) a.columns())) {
+      try (DeviceTensor t = fromColumnMajor(values, (int) a.rows(), (int) a.columns())) {
         a.assign(array(t));
       }
       return;
@@ -123,7 +123,7 @@ public final class Nd4jTensorOps implements TensorOps {
   }
 
   @Override
-  public java.nio.ByteBuffer float32HostBytes(Tensor t) {
+  public java.nio.ByteBuffer float32HostBytes(DeviceTensor t) {
     INDArray a = array(t);
     if (!cpu || type != DataType.FLOAT || !plain(a)
         || java.nio.ByteOrder.nativeOrder() != java.nio.ByteOrder.LITTLE_ENDIAN) {
@@ -135,7 +135,7 @@ public final class Nd4jTensorOps implements TensorOps {
   }
 
   @Override
-  public Tensor gemm(Tensor a, boolean transposeA, Tensor b, boolean transposeB) {
+  public DeviceTensor gemm(DeviceTensor a, boolean transposeA, DeviceTensor b, boolean transposeB) {
     INDArray x = array(a);
     INDArray y = array(b);
     long m = transposeA ? x.columns() : x.rows();
@@ -151,7 +151,8 @@ public final class Nd4jTensorOps implements TensorOps {
    * On the CPU in float32 it runs blocked ({@link #blocked}).
    */
   @Override
-  public Tensor multiplicativeUpdate(Tensor g, double[] scale, Tensor atf, Tensor scaledFtfSplit, double eps) {
+  public DeviceTensor multiplicativeUpdate(DeviceTensor g, double[] scale, DeviceTensor atf,
+      DeviceTensor scaledFtfSplit, double eps) {
     INDArray gg = array(g);
     INDArray p0 = array(atf);
     INDArray split = array(scaledFtfSplit);
@@ -162,7 +163,8 @@ public final class Nd4jTensorOps implements TensorOps {
   }
 
   @Override
-  public ChunkUpdate chunkUpdate(Tensor a, Tensor f, Tensor g, double[] scale, Tensor scaledFtfSplit, double eps) {
+  public ChunkUpdate chunkUpdate(DeviceTensor a, DeviceTensor f, DeviceTensor g, double[] scale,
+      DeviceTensor scaledFtfSplit, double eps) {
     INDArray aa = array(a);
     INDArray ff = array(f);
     INDArray gg = array(g);
@@ -329,7 +331,7 @@ public final class Nd4jTensorOps implements TensorOps {
   }
 
   /** Any layout, precision or device: copies to the host, one fused loop, upload. */
-  private Tensor generalUpdate(INDArray gg, double[] scale, INDArray p0, INDArray split, double eps) {
+  private DeviceTensor generalUpdate(INDArray gg, double[] scale, INDArray p0, INDArray split, double eps) {
     int rows = (int) gg.rows();
     int cols = (int) gg.columns();
     int negOffset = rows * cols; // G·[P | N]: the N half starts after K columns
@@ -415,12 +417,12 @@ public final class Nd4jTensorOps implements TensorOps {
   }
 
   @Override
-  public double[] toColumnMajorDouble(Tensor t) {
+  public double[] toColumnMajorDouble(DeviceTensor t) {
     return flatDouble(array(t));
   }
 
   @Override
-  public float[] toColumnMajorFloat(Tensor t) {
+  public float[] toColumnMajorFloat(DeviceTensor t) {
     return flatFloat(array(t));
   }
 
@@ -439,7 +441,7 @@ public final class Nd4jTensorOps implements TensorOps {
     return new SymmetricEigen(vals, vecs);
   }
 
-  private static final class Nd4jTensor implements Tensor {
+  private static final class Nd4jTensor implements DeviceTensor {
     private final INDArray array;
 
     Nd4jTensor(INDArray array) {

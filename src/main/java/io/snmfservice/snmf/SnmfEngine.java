@@ -108,11 +108,11 @@ public final class SnmfEngine {
     private final int k;
     private final ChunkLayout layout;
     private final GStore store;
-    private final Tensor[] cachedChunks;
+    private final DeviceTensor[] cachedChunks;
     private final float[] hostChunk;
     private final double[] hostChunkDouble;
     /** Reused device buffer for full-size chunks of a source that is not cached. */
-    private Tensor staging;
+    private DeviceTensor staging;
     private boolean validated;
     private double normA2;
     private int completedIterations;
@@ -132,7 +132,7 @@ public final class SnmfEngine {
       this.store = cfg.gSpillDirectory() == null
           ? new MemoryGStore(SnmfIterations.SLOTS, layout.count())
           : new DiskGStore(ops, cfg.gSpillDirectory(), SnmfIterations.SLOTS, layout, k);
-      this.cachedChunks = source.inMemory() ? new Tensor[layout.count()] : null;
+      this.cachedChunks = source.inMemory() ? new DeviceTensor[layout.count()] : null;
       boolean wide = cfg.precision() == SnmfPrecision.FLOAT64;
       this.hostChunk = wide ? null : new float[Math.multiplyExact(d, chunk)];
       this.hostChunkDouble = wide ? new double[Math.multiplyExact(d, chunk)] : null;
@@ -204,7 +204,7 @@ public final class SnmfEngine {
 
         @Override
         public Object read(int slot, int chunk) {
-          Tensor block = store.read(slot, chunk);
+          DeviceTensor block = store.read(slot, chunk);
           try {
             return wide() ? ops.toColumnMajorDouble(block) : ops.toColumnMajorFloat(block);
           } finally {
@@ -226,7 +226,7 @@ public final class SnmfEngine {
       SnmfIterations.Sums sums = SnmfIterations.Sums.zero(d, k);
       try (ChunkStep.Factor factor = ChunkStep.Factor.upload(ops, f, ftf, gScale, d, k)) {
         forEachChunk((chunk, a) -> {
-          Tensor stored = store.read(fromSlot, chunk);
+          DeviceTensor stored = store.read(fromSlot, chunk);
           ChunkStep.Output out;
           try {
             out = ChunkStep.apply(ops, factor, a, stored, cfg.epsilon());
@@ -289,7 +289,7 @@ public final class SnmfEngine {
     private BlockSource svdInit() {
       double[] aat = new double[d * d];
       forEachChunk((chunk, a) -> {
-        try (Tensor c = ops.gemm(a, false, a, true)) {
+        try (DeviceTensor c = ops.gemm(a, false, a, true)) {
           double[] part = ops.toColumnMajorDouble(c);
           for (int i = 0; i < aat.length; i++) {
             aat[i] += part[i];
@@ -307,10 +307,10 @@ public final class SnmfEngine {
           projection[j * d + i] = eig.vectors()[col * d + i] * factor;
         }
       }
-      Tensor u = ops.fromColumnMajor(projection, d, k);
+      DeviceTensor u = ops.fromColumnMajor(projection, d, k);
       return (chunk, a) -> {
         double[] g;
-        try (Tensor v = ops.gemm(a, true, u, false)) {
+        try (DeviceTensor v = ops.gemm(a, true, u, false)) {
           g = ops.toColumnMajorDouble(v);
         }
         if (chunk == layout.count() - 1) {
@@ -339,7 +339,7 @@ public final class SnmfEngine {
         double[] sums = new double[d * k];
         long[] counts = new long[k];
         double[] current = centroids;
-        try (Tensor c = ops.fromColumnMajor(current, d, k)) {
+        try (DeviceTensor c = ops.fromColumnMajor(current, d, k)) {
           double[] norms = columnNorms2(current);
           forEachChunk((chunk, a) -> {
             int[] assign = assign(a, c, norms);
@@ -348,7 +348,8 @@ public final class SnmfEngine {
               oneHot[i + assign[i] * assign.length] = 1;
               counts[assign[i]]++;
             }
-            try (Tensor h = ops.fromColumnMajor(oneHot, assign.length, k); Tensor s = ops.gemm(a, false, h, false)) {
+            try (DeviceTensor h = ops.fromColumnMajor(oneHot, assign.length, k);
+                DeviceTensor s = ops.gemm(a, false, h, false)) {
               double[] part = ops.toColumnMajorDouble(s);
               for (int i = 0; i < part.length; i++) {
                 sums[i] += part[i];
@@ -369,7 +370,7 @@ public final class SnmfEngine {
           }
         }
       }
-      Tensor c = ops.fromColumnMajor(centroids, d, k);
+      DeviceTensor c = ops.fromColumnMajor(centroids, d, k);
       double[] norms = columnNorms2(centroids);
       return (chunk, a) -> {
         int[] assign = assign(a, c, norms);
@@ -396,9 +397,9 @@ public final class SnmfEngine {
     }
 
     /** Nearest centroid of each column: argmin_k ‖c_k‖² − 2 a·c_k (lowest index on ties). */
-    private int[] assign(Tensor a, Tensor c, double[] norms2) {
+    private int[] assign(DeviceTensor a, DeviceTensor c, double[] norms2) {
       double[] dots;
-      try (Tensor p = ops.gemm(a, true, c, false)) {
+      try (DeviceTensor p = ops.gemm(a, true, c, false)) {
         dots = ops.toColumnMajorDouble(p);
       }
       int rows = a.cols();
@@ -419,12 +420,12 @@ public final class SnmfEngine {
     @FunctionalInterface
     private interface BlockSource {
       /** G₀'s block for a chunk, n_c×K. */
-      Tensor block(int chunk, Tensor a);
+      DeviceTensor block(int chunk, DeviceTensor a);
     }
 
     @FunctionalInterface
     private interface ChunkVisitor {
-      void visit(int chunk, Tensor a);
+      void visit(int chunk, DeviceTensor a);
     }
 
     /**
@@ -436,7 +437,7 @@ public final class SnmfEngine {
         if (cancel.isCancelled()) {
           throw new SnmfCancelledException(completedIterations);
         }
-        Tensor a = cachedChunks != null ? cachedChunks[c] : null;
+        DeviceTensor a = cachedChunks != null ? cachedChunks[c] : null;
         boolean owned = false;
         if (a == null && cachedChunks == null && validated && readDirect(c)) {
           a = staging; // the file was read straight into the device buffer
@@ -497,7 +498,7 @@ public final class SnmfEngine {
       return bytes != null && source.readFloat32Bytes(layout.start(chunk), count, bytes);
     }
 
-    private Tensor uploadChunk(int count) {
+    private DeviceTensor uploadChunk(int count) {
       if (hostChunk == null) {
         double[] v = count * d == hostChunkDouble.length ? hostChunkDouble : Arrays.copyOf(hostChunkDouble, count * d);
         return ops.fromColumnMajor(v, d, count);

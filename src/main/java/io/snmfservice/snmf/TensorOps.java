@@ -12,27 +12,27 @@ public interface TensorOps extends AutoCloseable {
   SnmfPrecision precision();
 
   /** Uploads a column-major rows×cols matrix. */
-  Tensor fromColumnMajor(float[] values, int rows, int cols);
+  DeviceTensor fromColumnMajor(float[] values, int rows, int cols);
 
   /** Uploads a column-major rows×cols matrix. */
-  Tensor fromColumnMajor(double[] values, int rows, int cols);
+  DeviceTensor fromColumnMajor(double[] values, int rows, int cols);
 
   /** Overwrites a tensor of the same shape with column-major values (reuses its memory). */
-  void copyInto(Tensor target, float[] values);
+  void copyInto(DeviceTensor target, float[] values);
 
   /** Overwrites a tensor of the same shape with column-major values (reuses its memory). */
-  void copyInto(Tensor target, double[] values);
+  void copyInto(DeviceTensor target, double[] values);
 
   /**
    * The tensor's own memory as little-endian float32 bytes in column-major order, when it lives in
    * host memory with that layout (so a file can be read straight into it); null otherwise.
    */
-  default java.nio.ByteBuffer float32HostBytes(Tensor t) {
+  default java.nio.ByteBuffer float32HostBytes(DeviceTensor t) {
     return null;
   }
 
   /** C = op(A)·op(B), op = transpose when the flag is set. */
-  Tensor gemm(Tensor a, boolean transposeA, Tensor b, boolean transposeB);
+  DeviceTensor gemm(DeviceTensor a, boolean transposeA, DeviceTensor b, boolean transposeB);
 
   /**
    * The semi-NMF update of G for fixed F (Ding et al.), applied to the column-scaled G̃ = G·diag(s):
@@ -45,7 +45,8 @@ public interface TensorOps extends AutoCloseable {
    * @param atf AᵀF, n×K
    * @param scaledFtfSplit diag(s)·[[FᵀF]⁺ | [FᵀF]⁻], K×2K
    */
-  Tensor multiplicativeUpdate(Tensor g, double[] scale, Tensor atf, Tensor scaledFtfSplit, double eps);
+  DeviceTensor multiplicativeUpdate(DeviceTensor g, double[] scale, DeviceTensor atf, DeviceTensor scaledFtfSplit,
+      double eps);
 
   /**
    * One chunk of step 4: P = A_cᵀF, G' = {@link #multiplicativeUpdate}(G_c, s, P, split), and the chunk's sums
@@ -56,12 +57,13 @@ public interface TensorOps extends AutoCloseable {
    * @param f F, d×K
    * @param g the chunk's stored G_c, n_c×K (not consumed)
    */
-  default ChunkUpdate chunkUpdate(Tensor a, Tensor f, Tensor g, double[] scale, Tensor scaledFtfSplit, double eps) {
-    Tensor updated;
-    try (Tensor atf = gemm(a, true, f, false)) {
+  default ChunkUpdate chunkUpdate(DeviceTensor a, DeviceTensor f, DeviceTensor g, double[] scale,
+      DeviceTensor scaledFtfSplit, double eps) {
+    DeviceTensor updated;
+    try (DeviceTensor atf = gemm(a, true, f, false)) {
       updated = multiplicativeUpdate(g, scale, atf, scaledFtfSplit, eps);
     }
-    try (Tensor ag = gemm(a, false, updated, false); Tensor gram = gemm(updated, true, updated, false)) {
+    try (DeviceTensor ag = gemm(a, false, updated, false); DeviceTensor gram = gemm(updated, true, updated, false)) {
       return new ChunkUpdate(updated, toColumnMajorDouble(ag), toColumnMajorDouble(gram));
     } catch (RuntimeException | Error e) {
       updated.close();
@@ -70,13 +72,13 @@ public interface TensorOps extends AutoCloseable {
   }
 
   /** A new G block (owned by the caller), A_c·G' and G'ᵀG'. */
-  record ChunkUpdate(Tensor g, double[] ag, double[] gram) {}
+  record ChunkUpdate(DeviceTensor g, double[] ag, double[] gram) {}
 
   /** Column-major copy to the host. */
-  double[] toColumnMajorDouble(Tensor t);
+  double[] toColumnMajorDouble(DeviceTensor t);
 
   /** Column-major copy to the host. */
-  float[] toColumnMajorFloat(Tensor t);
+  float[] toColumnMajorFloat(DeviceTensor t);
 
   /**
    * Eigen-decomposition of a symmetric n×n matrix (column-major): eigenvalues ascending, and the

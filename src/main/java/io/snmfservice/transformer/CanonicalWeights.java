@@ -16,12 +16,12 @@ import java.util.List;
  */
 public record CanonicalWeights(
     TransformerConfig config,
-    Tensor tokenEmbedding,
-    Tensor positionEmbedding,
+    HostTensor tokenEmbedding,
+    HostTensor positionEmbedding,
     List<LayerWeights> layers,
-    Tensor finalNormWeight,
-    Tensor finalNormBias,
-    Tensor unembedding) {
+    HostTensor finalNormWeight,
+    HostTensor finalNormBias,
+    HostTensor unembedding) {
 
   public CanonicalWeights {
     if (layers.size() != config.nLayers()) {

@@ -103,7 +103,7 @@ public final class HookedTransformer implements AutoCloseable {
     return out;
   }
 
-  private NDArray upload(Tensor t) {
+  private NDArray upload(HostTensor t) {
     return t == null ? null : manager.create(t.data(), new Shape(t.shape()));
   }
 

@@ -21,17 +21,17 @@ package io.snmfservice.transformer;
  * @param postMlpNormWeight Gemma-2 norm on the MLP output {@code [d]} or null
  */
 public record LayerWeights(
-    Tensor attnNormWeight,
-    Tensor attnNormBias,
-    Tensor qkv,
-    Tensor qkvBias,
-    Tensor attnOut,
-    Tensor attnOutBias,
-    Tensor postAttnNormWeight,
-    Tensor mlpNormWeight,
-    Tensor mlpNormBias,
-    Tensor mlpIn,
-    Tensor mlpInBias,
-    Tensor mlpOut,
-    Tensor mlpOutBias,
-    Tensor postMlpNormWeight) {}
+    HostTensor attnNormWeight,
+    HostTensor attnNormBias,
+    HostTensor qkv,
+    HostTensor qkvBias,
+    HostTensor attnOut,
+    HostTensor attnOutBias,
+    HostTensor postAttnNormWeight,
+    HostTensor mlpNormWeight,
+    HostTensor mlpNormBias,
+    HostTensor mlpIn,
+    HostTensor mlpInBias,
+    HostTensor mlpOut,
+    HostTensor mlpOutBias,
+    HostTensor postMlpNormWeight) {}

@@ -1,6 +1,6 @@
 package io.snmfservice.ui;
 
-import io.snmfservice.features.FeatureViews;
+import io.snmfservice.features.read.FeatureViews;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -4,6 +4,7 @@ import io.snmfservice.config.ConditionalOnRole;
 import io.snmfservice.datasets.CreateDatasetRequest;
 import io.snmfservice.datasets.Dataset;
 import io.snmfservice.datasets.DatasetService;
+import io.snmfservice.datasets.DatasetUploadValidator;
 import io.snmfservice.datasets.DatasetView;
 import io.snmfservice.errors.DomainException;
 import io.snmfservice.errors.Invalid;
@@ -12,10 +13,6 @@ import io.snmfservice.models.ModelService;
 import io.snmfservice.models.ModelView;
 import io.snmfservice.web.Paging;
 import jakarta.servlet.http.HttpServletResponse;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.util.LinkedMultiValueMap;
@@ -83,14 +80,8 @@ class DatasetsController {
         Forms.Values v = Forms.of(form).text("name").text("kind").integer("modelId");
         String name = (String) v.map().getOrDefault("name", "");
         String kind = (String) v.map().getOrDefault("kind", "");
-        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
-          throw Invalid.value(
-              "name must start with a letter or digit and use only letters, digits, '.', '_' and '-'");
-        }
-        if (!kind.matches("text|jsonl|tokens")) {
-          throw Invalid.value("kind", "kind must be one of text, jsonl, tokens");
-        }
-        Dataset d = datasets.upload(name, kind, v.longValue("modelId"), utf8(file.getBytes()));
+        String text = DatasetUploadValidator.validText(name, kind, file.getBytes());
+        Dataset d = datasets.upload(name, kind, v.longValue("modelId"), text);
         return created(d, redirect);
       }
       CreateDatasetRequest request = forms.bind(Forms.of(form).text("name").text("kind").text("content")
@@ -114,14 +105,5 @@ class DatasetsController {
     redirect.addFlashAttribute("notice", "Created dataset " + d.getName() + " with " + d.getDocumentCount()
         + " documents.");
     return "redirect:/ui/datasets/" + d.getId();
-  }
-
-  private static String utf8(byte[] bytes) {
-    try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      throw Invalid.value("the uploaded file is not valid UTF-8 text");
-    }
   }
 }

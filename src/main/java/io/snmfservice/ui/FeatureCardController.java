@@ -2,8 +2,8 @@ package io.snmfservice.ui;
 
 import io.snmfservice.config.ConditionalOnRole;
 import io.snmfservice.errors.DomainException;
-import io.snmfservice.features.FeatureQueries;
-import io.snmfservice.features.FeatureViews;
+import io.snmfservice.features.read.FeatureQueries;
+import io.snmfservice.features.read.FeatureViews;
 import io.snmfservice.jobs.Job;
 import io.snmfservice.steering.service.SteeringRequest;
 import io.snmfservice.steering.service.SteeringService;

@@ -2,7 +2,7 @@ package io.snmfservice.ui;
 
 import io.snmfservice.config.ConditionalOnRole;
 import io.snmfservice.datasets.DatasetService;
-import io.snmfservice.features.FeatureQueries;
+import io.snmfservice.features.read.FeatureQueries;
 import io.snmfservice.jobs.JobService;
 import io.snmfservice.models.ModelService;
 import org.springframework.http.HttpStatus;

@@ -3,7 +3,7 @@ package io.snmfservice.ui;
 import io.snmfservice.config.ConditionalOnRole;
 import io.snmfservice.errors.DomainException;
 import io.snmfservice.errors.Unavailable;
-import io.snmfservice.features.FeatureQueries;
+import io.snmfservice.features.read.FeatureQueries;
 import io.snmfservice.models.ModelService;
 import io.snmfservice.models.ModelView;
 import io.snmfservice.steering.service.InteractiveSteering;

@@ -1,6 +1,6 @@
 package io.snmfservice.vectors;
 
-import io.snmfservice.transformer.Tensor;
+import io.snmfservice.transformer.HostTensor;
 import io.snmfservice.transformer.loader.SafetensorsFile;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -56,7 +56,7 @@ public final class MatrixUpload {
         throw new VectorImportException("shape of " + name + " must be 2-D [n, d], is " + Arrays.toString(declared));
       }
       limits.check("shape of " + name, shape[0], shape[1]);
-      Tensor t = file.read(name);
+      HostTensor t = file.read(name);
       int n = (int) shape[0];
       int d = (int) shape[1];
       float[][] rows = new float[n][];

@@ -2,7 +2,7 @@ package io.snmfservice.vectors;
 
 import com.google.gson.JsonObject;
 import io.snmfservice.transformer.HookPoint;
-import io.snmfservice.transformer.Tensor;
+import io.snmfservice.transformer.HostTensor;
 import io.snmfservice.transformer.loader.SafetensorsFile;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -90,7 +90,7 @@ public record SaeCheckpoint(String hookName, HookPoint hook, int dIn, int dSae, 
   }
 
   private static float[] values(SafetensorsFile file, String name) {
-    Tensor t = file.read(name);
+    HostTensor t = file.read(name);
     for (float v : t.data()) {
       if (!Float.isFinite(v)) {
         throw new VectorImportException(name + " holds NaN or infinite values");

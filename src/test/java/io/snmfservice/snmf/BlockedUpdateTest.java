@@ -28,17 +28,17 @@ class BlockedUpdateTest {
     float[] got;
     TensorOps.ChunkUpdate u;
     try (Nd4jTensorOps ops = new Nd4jTensorOps(SnmfPrecision.FLOAT32);
-        Tensor ta = ops.fromColumnMajor(a, d, rows);
-        Tensor tf = ops.fromColumnMajor(f, d, k);
-        Tensor tg = ops.fromColumnMajor(g, rows, k);
-        Tensor ts = ops.fromColumnMajor(split, k, 2 * k)) {
+        DeviceTensor ta = ops.fromColumnMajor(a, d, rows);
+        DeviceTensor tf = ops.fromColumnMajor(f, d, k);
+        DeviceTensor tg = ops.fromColumnMajor(g, rows, k);
+        DeviceTensor ts = ops.fromColumnMajor(split, k, 2 * k)) {
       u = ops.chunkUpdate(ta, tf, tg, scale, ts, eps);
-      try (Tensor out = u.g()) {
+      try (DeviceTensor out = u.g()) {
         got = ops.toColumnMajorFloat(out);
       }
       // the blocked update on a whole-chunk AᵀF (GEMMs of other shapes: last bits may differ)
-      try (Tensor atf = ops.gemm(ta, true, tf, false);
-          Tensor plain = ops.multiplicativeUpdate(tg, scale, atf, ts, eps)) {
+      try (DeviceTensor atf = ops.gemm(ta, true, tf, false);
+          DeviceTensor plain = ops.multiplicativeUpdate(tg, scale, atf, ts, eps)) {
         float[] unfused = ops.toColumnMajorFloat(plain);
         for (int i = 0; i < got.length; i++) {
           assertThat(unfused[i]).as("entry " + i).isCloseTo(got[i], offset(1e-5f * Math.max(1, Math.abs(got[i]))));

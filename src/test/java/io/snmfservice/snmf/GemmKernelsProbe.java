@@ -32,9 +32,9 @@ public final class GemmKernelsProbe {
     }
     float[] c;
     try (Nd4jTensorOps ops = new Nd4jTensorOps(SnmfPrecision.FLOAT32);
-        Tensor ta = ops.fromColumnMajor(a, m, k);
-        Tensor tb = ops.fromColumnMajor(b, k, n);
-        Tensor tc = ops.gemm(ta, false, tb, false)) {
+        DeviceTensor ta = ops.fromColumnMajor(a, m, k);
+        DeviceTensor tb = ops.fromColumnMajor(b, k, n);
+        DeviceTensor tc = ops.gemm(ta, false, tb, false)) {
       c = ops.toColumnMajorFloat(tc);
     }
     try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(Path.of(args[1])))) {

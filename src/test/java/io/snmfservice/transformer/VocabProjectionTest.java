@@ -71,7 +71,7 @@ class VocabProjectionTest {
     }
   }
 
-  private static float[] norm(TransformerConfig config, float[] x, Tensor weight, Tensor bias) {
+  private static float[] norm(TransformerConfig config, float[] x, HostTensor weight, HostTensor bias) {
     int d = x.length;
     double mean = 0;
     double square = 0;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.snmfservice.transformer.HookPoint;
-import io.snmfservice.transformer.Tensor;
+import io.snmfservice.transformer.HostTensor;
 import io.snmfservice.transformer.loader.SafetensorsTestWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -76,16 +76,16 @@ class SaeCheckpointTest {
   @Test
   void refusesMissingDecoderWrongShapesNonFiniteValuesAndBadHooks() {
     String cfg = SaeFixture.cfg();
-    Path noDecoder = write("no-dec", Map.of("W_enc", new Tensor(new float[128 * 1024], 128, 1024)));
+    Path noDecoder = write("no-dec", Map.of("W_enc", new HostTensor(new float[128 * 1024], 128, 1024)));
     assertThatThrownBy(() -> SaeCheckpoint.read(cfg, noDecoder)).isInstanceOf(VectorImportException.class)
         .hasMessageContaining("no W_dec");
-    Path transposed = write("transposed", Map.of("W_dec", new Tensor(new float[128 * 1024], 128, 1024)));
+    Path transposed = write("transposed", Map.of("W_dec", new HostTensor(new float[128 * 1024], 128, 1024)));
     assertThatThrownBy(() -> SaeCheckpoint.read(cfg, transposed)).hasMessageContaining("W_dec has shape [128, 1024]");
     float[] nan = new float[1024 * 128];
     nan[77] = Float.NaN;
-    Path withNan = write("nan", Map.of("W_dec", new Tensor(nan, 1024, 128)));
+    Path withNan = write("nan", Map.of("W_dec", new HostTensor(nan, 1024, 128)));
     assertThatThrownBy(() -> SaeCheckpoint.read(cfg, withNan)).hasMessageContaining("NaN");
-    Path ok = write("ok", Map.of("W_dec", new Tensor(new float[1024 * 128], 1024, 128)));
+    Path ok = write("ok", Map.of("W_dec", new HostTensor(new float[1024 * 128], 1024, 128)));
     assertThat(SaeCheckpoint.read(cfg, ok).encodable()).isFalse();
     assertThatThrownBy(() -> SaeCheckpoint.read(cfg.replace("blocks.2.hook_resid_post", "blocks.2.attn.hook_z"), ok))
         .hasMessageContaining("unknown hook point");
@@ -138,7 +138,7 @@ class SaeCheckpointTest {
         .hasMessageContaining("W_enc has shape [3, 2], expected [2, 3]");
   }
 
-  private Path write(String name, Map<String, Tensor> tensors) {
+  private Path write(String name, Map<String, HostTensor> tensors) {
     Path file = tmp.resolve(name + ".safetensors");
     SafetensorsTestWriter.write(file, new LinkedHashMap<>(tensors), "F32");
     return file;

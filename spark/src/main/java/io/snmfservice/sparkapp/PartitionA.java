@@ -1,8 +1,8 @@
 package io.snmfservice.sparkapp;
 
 import io.snmfservice.activations.store.ActivationFileReader;
+import io.snmfservice.snmf.DeviceTensor;
 import io.snmfservice.snmf.SnmfValidationException;
-import io.snmfservice.snmf.Tensor;
 import io.snmfservice.snmf.TensorOps;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -60,7 +60,7 @@ final class PartitionA implements Serializable {
     return s;
   }
 
-  Tensor upload(TensorOps ops, int chunk) {
+  DeviceTensor upload(TensorOps ops, int chunk) {
     return ops.fromColumnMajor(chunks[chunk], d, columns[chunk]);
   }
 }

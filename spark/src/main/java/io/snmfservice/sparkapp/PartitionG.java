@@ -1,12 +1,12 @@
 package io.snmfservice.sparkapp;
 
 import io.snmfservice.snmf.ChunkStep;
+import io.snmfservice.snmf.DeviceTensor;
 import io.snmfservice.snmf.Nd4jTensorOps;
 import io.snmfservice.snmf.RandomInit;
 import io.snmfservice.snmf.SnmfIterations;
 import io.snmfservice.snmf.SnmfPrecision;
 import io.snmfservice.snmf.StoredResult;
-import io.snmfservice.snmf.Tensor;
 import io.snmfservice.snmf.TensorOps;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -43,7 +43,7 @@ final class PartitionG implements Serializable {
       Blocks out = new Blocks(a.chunks.length, precision, a.d, k);
       for (int c = 0; c < a.chunks.length; c++) {
         double[] g0 = RandomInit.block(seed, a.starts[c], a.columns[c], k);
-        try (Tensor at = a.upload(ops, c)) {
+        try (DeviceTensor at = a.upload(ops, c)) {
           ChunkStep.Output o = ChunkStep.sums(ops, at, ops.fromColumnMajor(g0, a.columns[c], k));
           out.keep(ops, c, o);
         }
@@ -59,7 +59,7 @@ final class PartitionG implements Serializable {
         ChunkStep.Factor factor = ChunkStep.Factor.upload(ops, f.f(), f.ftf(), f.scale(), f.d(), f.k())) {
       Blocks out = new Blocks(a.chunks.length, f.precision(), f.d(), f.k());
       for (int c = 0; c < a.chunks.length; c++) {
-        try (Tensor at = a.upload(ops, c); Tensor g = upload(ops, c, f.k())) {
+        try (DeviceTensor at = a.upload(ops, c); DeviceTensor g = upload(ops, c, f.k())) {
           out.keep(ops, c, ChunkStep.apply(ops, factor, at, g, f.epsilon()));
         }
       }
@@ -74,7 +74,7 @@ final class PartitionG implements Serializable {
     }
   }
 
-  private Tensor upload(TensorOps ops, int chunk, int k) {
+  private DeviceTensor upload(TensorOps ops, int chunk, int k) {
     return g32 != null
         ? ops.fromColumnMajor(g32[chunk], rows[chunk], k)
         : ops.fromColumnMajor(g64[chunk], rows[chunk], k);
@@ -94,7 +94,7 @@ final class PartitionG implements Serializable {
     }
 
     void keep(TensorOps ops, int chunk, ChunkStep.Output o) {
-      try (Tensor g = o.g()) {
+      try (DeviceTensor g = o.g()) {
         if (g32 != null) {
           g32[chunk] = ops.toColumnMajorFloat(g);
         } else {

@@ -3,11 +3,11 @@ package io.snmfservice.transformer.loader;
 import com.google.gson.JsonObject;
 import io.snmfservice.transformer.Architecture;
 import io.snmfservice.transformer.CanonicalWeights;
+import io.snmfservice.transformer.HostTensor;
 import io.snmfservice.transformer.LayerWeights;
 import io.snmfservice.transformer.MlpType;
 import io.snmfservice.transformer.NormType;
 import io.snmfservice.transformer.RopeScaling;
-import io.snmfservice.transformer.Tensor;
 import io.snmfservice.transformer.TransformerConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,13 +69,13 @@ public final class HfCheckpointLoader {
     List<LayerWeights> layers = new ArrayList<>();
     for (int l = 0; l < nLayers; l++) {
       String p = "model.layers." + l + ".";
-      Tensor qkv = Tensor.concatColumns(linear(w, p + "self_attn.q_proj"), linear(w, p + "self_attn.k_proj"),
+      HostTensor qkv = HostTensor.concatColumns(linear(w, p + "self_attn.q_proj"), linear(w, p + "self_attn.k_proj"),
           linear(w, p + "self_attn.v_proj"));
-      Tensor qkvBias = w.contains(p + "self_attn.q_proj.bias")
+      HostTensor qkvBias = w.contains(p + "self_attn.q_proj.bias")
           ? concat(w.read(p + "self_attn.q_proj.bias"), w.read(p + "self_attn.k_proj.bias"), w.read(p + "self_attn.v_proj.bias"))
           : null;
-      Tensor mlpIn = Tensor.concatColumns(linear(w, p + "mlp.gate_proj"), linear(w, p + "mlp.up_proj"));
-      Tensor mlpInBias = w.contains(p + "mlp.gate_proj.bias")
+      HostTensor mlpIn = HostTensor.concatColumns(linear(w, p + "mlp.gate_proj"), linear(w, p + "mlp.up_proj"));
+      HostTensor mlpInBias = w.contains(p + "mlp.gate_proj.bias")
           ? concat(w.read(p + "mlp.gate_proj.bias"), w.read(p + "mlp.up_proj.bias")) : null;
       layers.add(new LayerWeights(
           norm(w, p + "input_layernorm.weight", gemma), null, qkv, qkvBias,
@@ -85,8 +85,8 @@ public final class HfCheckpointLoader {
           mlpIn, mlpInBias, linear(w, p + "mlp.down_proj"), optional(w, p + "mlp.down_proj.bias"),
           gemma ? norm(w, p + "post_feedforward_layernorm.weight", true) : null));
     }
-    Tensor embedding = w.read("model.embed_tokens.weight");
-    Tensor unembedding = tied ? embedding : w.read("lm_head.weight");
+    HostTensor embedding = w.read("model.embed_tokens.weight");
+    HostTensor unembedding = tied ? embedding : w.read("lm_head.weight");
     return new CanonicalWeights(config, embedding, null, layers, norm(w, "model.norm.weight", gemma), null, unembedding);
   }
 
@@ -149,37 +149,37 @@ public final class HfCheckpointLoader {
           w.read(p + "mlp.c_fc.weight"), w.read(p + "mlp.c_fc.bias"),
           w.read(p + "mlp.c_proj.weight"), w.read(p + "mlp.c_proj.bias"), null));
     }
-    Tensor embedding = w.read(prefix + "wte.weight");
+    HostTensor embedding = w.read(prefix + "wte.weight");
     return new CanonicalWeights(config, embedding, w.read(prefix + "wpe.weight"), layers,
         w.read(prefix + "ln_f.weight"), w.read(prefix + "ln_f.bias"), embedding);
   }
 
   /** An {@code nn.Linear} weight {@code [out, in]} as canonical {@code [in, out]}. */
-  private static Tensor linear(SafetensorsCheckpoint w, String name) {
+  private static HostTensor linear(SafetensorsCheckpoint w, String name) {
     return w.read(name + ".weight").transpose();
   }
 
-  private static Tensor optional(SafetensorsCheckpoint w, String name) {
+  private static HostTensor optional(SafetensorsCheckpoint w, String name) {
     return w.contains(name) ? w.read(name) : null;
   }
 
   /** Gemma-2's RMSNorm multiplies by (1 + w): fold the 1 in so one RMSNorm serves all families. */
-  private static Tensor norm(SafetensorsCheckpoint w, String name, boolean gemma) {
-    Tensor weight = w.read(name);
+  private static HostTensor norm(SafetensorsCheckpoint w, String name, boolean gemma) {
+    HostTensor weight = w.read(name);
     return gemma ? weight.plus(1f) : weight;
   }
 
-  private static Tensor concat(Tensor... vectors) {
+  private static HostTensor concat(HostTensor... vectors) {
     int size = 0;
-    for (Tensor v : vectors) {
+    for (HostTensor v : vectors) {
       size += v.data().length;
     }
     float[] out = new float[size];
     int offset = 0;
-    for (Tensor v : vectors) {
+    for (HostTensor v : vectors) {
       System.arraycopy(v.data(), 0, out, offset, v.data().length);
       offset += v.data().length;
     }
-    return new Tensor(out, size);
+    return new HostTensor(out, size);
   }
 }

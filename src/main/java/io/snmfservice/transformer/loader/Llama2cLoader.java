@@ -2,10 +2,10 @@ package io.snmfservice.transformer.loader;
 
 import io.snmfservice.transformer.Architecture;
 import io.snmfservice.transformer.CanonicalWeights;
+import io.snmfservice.transformer.HostTensor;
 import io.snmfservice.transformer.LayerWeights;
 import io.snmfservice.transformer.MlpType;
 import io.snmfservice.transformer.NormType;
-import io.snmfservice.transformer.Tensor;
 import io.snmfservice.transformer.TransformerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,27 +63,27 @@ public final class Llama2cLoader {
       if (floats.remaining() != expected) {
         throw new IllegalArgumentException(file + ": holds " + floats.remaining() + " floats, header implies " + expected);
       }
-      Tensor embedding = next(floats, vocab, dim);
-      Tensor[] rmsAtt = stack(floats, nLayers, dim);
-      Tensor[] wq = stack(floats, nLayers, dim, dim);
-      Tensor[] wk = stack(floats, nLayers, kvDim, dim);
-      Tensor[] wv = stack(floats, nLayers, kvDim, dim);
-      Tensor[] wo = stack(floats, nLayers, dim, dim);
-      Tensor[] rmsFfn = stack(floats, nLayers, dim);
-      Tensor[] w1 = stack(floats, nLayers, hiddenDim, dim);
-      Tensor[] w2 = stack(floats, nLayers, dim, hiddenDim);
-      Tensor[] w3 = stack(floats, nLayers, hiddenDim, dim);
-      Tensor rmsFinal = next(floats, dim);
+      HostTensor embedding = next(floats, vocab, dim);
+      HostTensor[] rmsAtt = stack(floats, nLayers, dim);
+      HostTensor[] wq = stack(floats, nLayers, dim, dim);
+      HostTensor[] wk = stack(floats, nLayers, kvDim, dim);
+      HostTensor[] wv = stack(floats, nLayers, kvDim, dim);
+      HostTensor[] wo = stack(floats, nLayers, dim, dim);
+      HostTensor[] rmsFfn = stack(floats, nLayers, dim);
+      HostTensor[] w1 = stack(floats, nLayers, hiddenDim, dim);
+      HostTensor[] w2 = stack(floats, nLayers, dim, hiddenDim);
+      HostTensor[] w3 = stack(floats, nLayers, hiddenDim, dim);
+      HostTensor rmsFinal = next(floats, dim);
       floats.position(floats.position() + seqLen * headDim); // freq_cis_real and _imag: recomputed instead
-      Tensor classifier = shared ? embedding : next(floats, vocab, dim);
+      HostTensor classifier = shared ? embedding : next(floats, vocab, dim);
 
       List<LayerWeights> layers = new ArrayList<>();
       for (int l = 0; l < nLayers; l++) {
-        Tensor q = RotaryLayout.interleavedToHalves(wq[l], nHeads, headDim).transpose();
-        Tensor k = RotaryLayout.interleavedToHalves(wk[l], nKvHeads, headDim).transpose();
-        layers.add(new LayerWeights(rmsAtt[l], null, Tensor.concatColumns(q, k, wv[l].transpose()), null,
+        HostTensor q = RotaryLayout.interleavedToHalves(wq[l], nHeads, headDim).transpose();
+        HostTensor k = RotaryLayout.interleavedToHalves(wk[l], nKvHeads, headDim).transpose();
+        layers.add(new LayerWeights(rmsAtt[l], null, HostTensor.concatColumns(q, k, wv[l].transpose()), null,
             wo[l].transpose(), null, null, rmsFfn[l], null,
-            Tensor.concatColumns(w1[l].transpose(), w3[l].transpose()), null, w2[l].transpose(), null, null));
+            HostTensor.concatColumns(w1[l].transpose(), w3[l].transpose()), null, w2[l].transpose(), null, null));
       }
       TransformerConfig config = new TransformerConfig(Architecture.LLAMA, nLayers, dim, nHeads, nKvHeads, headDim,
           hiddenDim, vocab, seqLen, NormType.RMS, 1e-5f, MlpType.GATED_SILU, true, 10000.0, null,
@@ -94,7 +94,7 @@ public final class Llama2cLoader {
     }
   }
 
-  private static Tensor next(FloatBuffer floats, int... shape) {
+  private static HostTensor next(FloatBuffer floats, int... shape) {
     int count = 1;
     long[] longShape = new long[shape.length];
     for (int i = 0; i < shape.length; i++) {
@@ -103,11 +103,11 @@ public final class Llama2cLoader {
     }
     float[] values = new float[count];
     floats.get(values);
-    return new Tensor(values, longShape);
+    return new HostTensor(values, longShape);
   }
 
-  private static Tensor[] stack(FloatBuffer floats, int layers, int... shape) {
-    Tensor[] out = new Tensor[layers];
+  private static HostTensor[] stack(FloatBuffer floats, int layers, int... shape) {
+    HostTensor[] out = new HostTensor[layers];
     for (int l = 0; l < layers; l++) {
       out[l] = next(floats, shape);
     }

@@ -1,6 +1,6 @@
 package io.snmfservice.transformer.loader;
 
-import io.snmfservice.transformer.Tensor;
+import io.snmfservice.transformer.HostTensor;
 
 /**
  * RoPE conventions: llama2.c rotates interleaved pairs (x₀,x₁),(x₂,x₃)… of each head; the canonical layout (and
@@ -12,16 +12,16 @@ public final class RotaryLayout {
   private RotaryLayout() {}
 
   /** Rows {@code [heads·headDim, in]}: new row {@code j·headDim/2 + i} of a head = old row {@code 2i + j}. */
-  public static Tensor interleavedToHalves(Tensor w, int heads, int headDim) {
+  public static HostTensor interleavedToHalves(HostTensor w, int heads, int headDim) {
     return permuteRows(w, heads, headDim, true);
   }
 
   /** The inverse of {@link #interleavedToHalves}. */
-  public static Tensor halvesToInterleaved(Tensor w, int heads, int headDim) {
+  public static HostTensor halvesToInterleaved(HostTensor w, int heads, int headDim) {
     return permuteRows(w, heads, headDim, false);
   }
 
-  private static Tensor permuteRows(Tensor w, int heads, int headDim, boolean toHalves) {
+  private static HostTensor permuteRows(HostTensor w, int heads, int headDim, boolean toHalves) {
     int cols = w.dim(1);
     if (w.dim(0) != heads * headDim) {
       throw new IllegalArgumentException("expected " + heads * headDim + " rows, got " + w.dim(0));
@@ -39,6 +39,6 @@ public final class RotaryLayout {
         }
       }
     }
-    return new Tensor(out, w.shape().clone());
+    return new HostTensor(out, w.shape().clone());
   }
 }

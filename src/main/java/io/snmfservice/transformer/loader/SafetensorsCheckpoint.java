@@ -3,7 +3,7 @@ package io.snmfservice.transformer.loader;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.snmfservice.transformer.Tensor;
+import io.snmfservice.transformer.HostTensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -90,7 +90,7 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
   }
 
   /** Reads a tensor as float32; fails with the missing name when absent. */
-  public Tensor read(String name) {
+  public HostTensor read(String name) {
     SafetensorsFile file = byName.get(name);
     if (file == null) {
       throw new IllegalArgumentException("checkpoint has no tensor " + name);

@@ -2,7 +2,8 @@ package io.snmfservice.transformer.loader;
 
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
-import io.snmfservice.transformer.Tensor;
+import io.snmfservice.activations.store.Float16;
+import io.snmfservice.transformer.HostTensor;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -276,7 +277,7 @@ public final class SafetensorsFile implements AutoCloseable {
   }
 
   /** Reads a tensor as float32 with its shape. */
-  public Tensor read(String name) {
+  public HostTensor read(String name) {
     TensorInfo entry = info(name);
     if (!Set.of("F32", "F16", "BF16", "F64").contains(entry.dtype())) {
       throw new MalformedTensorFileException("dtype of " + name + " is " + entry.dtype()
@@ -301,20 +302,25 @@ public final class SafetensorsFile implements AutoCloseable {
         case "BF16" -> {
           var shorts = data.asShortBuffer();
           for (int i = 0; i < values.length; i++) {
-            values[i] = HalfFloats.bfloat16ToFloat(shorts.get(i));
+            values[i] = bfloat16ToFloat(shorts.get(i));
           }
         }
         default -> {
           var shorts = data.asShortBuffer();
           for (int i = 0; i < values.length; i++) {
-            values[i] = HalfFloats.halfToFloat(shorts.get(i));
+            values[i] = Float16.toFloat(shorts.get(i));
           }
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot map " + name + " from " + path, e);
     }
-    return new Tensor(values, entry.shape());
+    return new HostTensor(values, entry.shape());
+  }
+
+  /** bfloat16 is the upper half of a float32: shift it back. */
+  private static float bfloat16ToFloat(short bits) {
+    return Float.intBitsToFloat((bits & 0xffff) << 16);
   }
 
   @Override

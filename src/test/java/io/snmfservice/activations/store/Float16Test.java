@@ -20,6 +20,33 @@ class Float16Test {
     assertThat(Float.floatToRawIntBits(Float16.toFloat((short) 0x8000))).isEqualTo(0x80000000);
   }
 
+  /**
+   * All 65,536 bit patterns against binary16 as IEEE 754 defines it, computed in double: subnormals, zeros of
+   * both signs, infinities, and NaNs with their sign and payload kept (the safetensors loader and the .act reader
+   * both decode through {@link Float16}).
+   */
+  @Test
+  void decodesEveryBitPatternAsIeeeDefines() {
+    for (int bits = 0; bits < 0x10000; bits++) {
+      float decoded = Float16.toFloat((short) bits);
+      int sign = bits >>> 15;
+      int exponent = (bits >>> 10) & 0x1F;
+      int fraction = bits & 0x3FF;
+      if (exponent == 0x1F && fraction != 0) {
+        assertThat(decoded).as("bits %04x", bits).isNaN();
+        assertThat(Float.floatToRawIntBits(decoded)).as("bits %04x", bits)
+            .isEqualTo((sign << 31) | 0x7F800000 | (fraction << 13));
+        continue;
+      }
+      double magnitude = exponent == 0x1F ? Double.POSITIVE_INFINITY
+          : exponent == 0 ? fraction * Math.pow(2, -24)
+          : (1 + fraction / 1024.0) * Math.pow(2, exponent - 15);
+      float expected = (float) (sign == 1 ? -magnitude : magnitude);
+      assertThat(Float.floatToRawIntBits(decoded)).as("bits %04x", bits)
+          .isEqualTo(Float.floatToRawIntBits(expected));
+    }
+  }
+
   @Test
   void everyHalfValueSurvivesARoundTrip() {
     for (int bits = 0; bits < 0x10000; bits++) {

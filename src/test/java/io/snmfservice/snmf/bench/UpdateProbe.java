@@ -1,8 +1,8 @@
 package io.snmfservice.snmf.bench;
 
+import io.snmfservice.snmf.DeviceTensor;
 import io.snmfservice.snmf.Nd4jTensorOps;
 import io.snmfservice.snmf.SnmfPrecision;
-import io.snmfservice.snmf.Tensor;
 import io.snmfservice.snmf.TensorOps;
 import java.util.SplittableRandom;
 
@@ -43,25 +43,25 @@ public final class UpdateProbe {
     java.util.Arrays.fill(scale, 1.0);
     double[][] t = new double[3][reps];
     try (Nd4jTensorOps ops = new Nd4jTensorOps(SnmfPrecision.FLOAT32);
-        Tensor tg = ops.fromColumnMajor(g, rows, k);
-        Tensor tp = ops.fromColumnMajor(p, rows, k);
-        Tensor ts = ops.fromColumnMajor(split, k, 2 * k);
-        Tensor ta = ops.fromColumnMajor(a, d, rows);
-        Tensor tf = ops.fromColumnMajor(f, d, k)) {
+        DeviceTensor tg = ops.fromColumnMajor(g, rows, k);
+        DeviceTensor tp = ops.fromColumnMajor(p, rows, k);
+        DeviceTensor ts = ops.fromColumnMajor(split, k, 2 * k);
+        DeviceTensor ta = ops.fromColumnMajor(a, d, rows);
+        DeviceTensor tf = ops.fromColumnMajor(f, d, k)) {
       for (int rep = 0; rep < reps; rep++) {
         long t0 = System.nanoTime();
         TensorOps.ChunkUpdate u = ops.chunkUpdate(ta, tf, tg, scale, ts, 1e-6);
         u.g().close();
         long t1 = System.nanoTime();
-        try (Tensor atf = ops.gemm(ta, true, tf, false);
-            Tensor updated = ops.multiplicativeUpdate(tg, scale, atf, ts, 1e-6);
-            Tensor gram = ops.gemm(updated, true, updated, false);
-            Tensor ag = ops.gemm(ta, false, updated, false)) {
+        try (DeviceTensor atf = ops.gemm(ta, true, tf, false);
+            DeviceTensor updated = ops.multiplicativeUpdate(tg, scale, atf, ts, 1e-6);
+            DeviceTensor gram = ops.gemm(updated, true, updated, false);
+            DeviceTensor ag = ops.gemm(ta, false, updated, false)) {
           ops.toColumnMajorDouble(gram);
           ops.toColumnMajorDouble(ag);
         }
         long t2 = System.nanoTime();
-        try (Tensor atf = ops.gemm(ta, true, tf, false); Tensor ag = ops.gemm(ta, false, tg, false)) {
+        try (DeviceTensor atf = ops.gemm(ta, true, tf, false); DeviceTensor ag = ops.gemm(ta, false, tg, false)) {
           ops.toColumnMajorDouble(ag);
         }
         long t3 = System.nanoTime();

@@ -5,8 +5,8 @@ import io.snmfservice.transformer.ForwardResult;
 import io.snmfservice.transformer.HookPoint;
 import io.snmfservice.transformer.HookSpec;
 import io.snmfservice.transformer.HookedTransformer;
+import io.snmfservice.transformer.HostTensor;
 import io.snmfservice.transformer.LogitsMode;
-import io.snmfservice.transformer.Tensor;
 import io.snmfservice.transformer.TokenBatch;
 import io.snmfservice.transformer.TorchThreads;
 import io.snmfservice.transformer.loader.SafetensorsTestWriter;
@@ -147,7 +147,7 @@ public final class TransformerBenchmark {
     int d = 768;
     int layers = 12;
     SplittableRandom random = new SplittableRandom(5);
-    Map<String, Tensor> tensors = new LinkedHashMap<>();
+    Map<String, HostTensor> tensors = new LinkedHashMap<>();
     tensors.put("wte.weight", gaussian(random, 50257, d));
     tensors.put("wpe.weight", gaussian(random, 1024, d));
     for (int l = 0; l < layers; l++) {
@@ -174,26 +174,26 @@ public final class TransformerBenchmark {
          "activation_function": "gelu_new", "tie_word_embeddings": true}
         """);
     long params = 0;
-    for (Tensor t : tensors.values()) {
+    for (HostTensor t : tensors.values()) {
       params += t.data().length;
     }
     return params;
   }
 
-  private static Tensor gaussian(SplittableRandom random, int rows, int cols) {
+  private static HostTensor gaussian(SplittableRandom random, int rows, int cols) {
     float[] values = new float[rows * cols];
     for (int i = 0; i < values.length; i++) {
       // Box–Muller from two uniforms (SplittableRandom has no nextGaussian on Java 17)
       double u = 1 - random.nextDouble();
       values[i] = (float) (0.02 * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextDouble()));
     }
-    return new Tensor(values, rows, cols);
+    return new HostTensor(values, rows, cols);
   }
 
-  private static Tensor constant(float value, int size) {
+  private static HostTensor constant(float value, int size) {
     float[] values = new float[size];
     Arrays.fill(values, value);
-    return new Tensor(values, size);
+    return new HostTensor(values, size);
   }
 
   private static void writeReport(Path report, List<Row> rows) throws IOException {

@@ -7,12 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
+import io.snmfservice.activations.store.Float16;
 import io.snmfservice.transformer.ForwardResult;
 import io.snmfservice.transformer.HookSpec;
 import io.snmfservice.transformer.HookedTransformer;
+import io.snmfservice.transformer.HostTensor;
 import io.snmfservice.transformer.Reference;
 import io.snmfservice.transformer.SingleThreadedTorch;
-import io.snmfservice.transformer.Tensor;
 import io.snmfservice.transformer.TokenBatch;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ class HfCheckpointLoaderTest {
   @Test
   void acceptsGpt2KeysWithTheTransformerPrefix() throws Exception {
     Path source = Reference.shared("fixtures", "hf-tiny", "gpt2");
-    Map<String, Tensor> prefixed = new LinkedHashMap<>();
+    Map<String, HostTensor> prefixed = new LinkedHashMap<>();
     try (SafetensorsFile file = SafetensorsFile.open(source.resolve("model.safetensors"))) {
       for (String name : file.names()) {
         prefixed.put("transformer." + name, file.read(name));
@@ -59,7 +60,7 @@ class HfCheckpointLoaderTest {
       Path rounded = dir.resolve(dtype + "-as-f32");
       Files.createDirectories(half);
       Files.createDirectories(rounded);
-      Map<String, Tensor> tensors = new LinkedHashMap<>();
+      Map<String, HostTensor> tensors = new LinkedHashMap<>();
       try (SafetensorsFile file = SafetensorsFile.open(source.resolve("model.safetensors"))) {
         for (String name : file.names()) {
           tensors.put(name, file.read(name));
@@ -68,15 +69,15 @@ class HfCheckpointLoaderTest {
       SafetensorsTestWriter.write(half.resolve("model.safetensors"), tensors, dtype);
       Files.copy(source.resolve("config.json"), half.resolve("config.json"));
       // the same values rounded by the test writer, stored as float32: both must give identical logits
-      Map<String, Tensor> roundedTensors = new LinkedHashMap<>();
-      for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+      Map<String, HostTensor> roundedTensors = new LinkedHashMap<>();
+      for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
         float[] values = e.getValue().data().clone();
         for (int i = 0; i < values.length; i++) {
           values[i] = dtype.equals("BF16")
               ? Float.intBitsToFloat((SafetensorsTestWriter.toBfloat16(values[i]) & 0xffff) << 16)
-              : HalfFloats.halfToFloat(SafetensorsTestWriter.toHalf(values[i]));
+              : Float16.toFloat(Float16.fromFloat(values[i]));
         }
-        roundedTensors.put(e.getKey(), new Tensor(values, e.getValue().shape()));
+        roundedTensors.put(e.getKey(), new HostTensor(values, e.getValue().shape()));
       }
       SafetensorsTestWriter.write(rounded.resolve("model.safetensors"), roundedTensors, "F32");
       Files.copy(source.resolve("config.json"), rounded.resolve("config.json"));
@@ -94,7 +95,8 @@ class HfCheckpointLoaderTest {
   @Test
   void refusesUnsupportedArchitecturesAndLayouts() throws Exception {
     Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"mamba\"}");
-    SafetensorsTestWriter.write(dir.resolve("model.safetensors"), Map.of("x", new Tensor(new float[] {1}, 1)), "F32");
+    SafetensorsTestWriter.write(dir.resolve("model.safetensors"), Map.of("x", new HostTensor(new float[] {1}, 1)),
+        "F32");
     assertThatThrownBy(() -> TransformerLoader.load(dir, TestDevice.get())).hasMessageContaining("mamba");
 
     Path gemma = dir.resolve("gemma");

@@ -1,6 +1,7 @@
 package io.snmfservice.transformer.loader;
 
-import io.snmfservice.transformer.Tensor;
+import io.snmfservice.activations.store.Float16;
+import io.snmfservice.transformer.HostTensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -19,11 +20,11 @@ public final class SafetensorsTestWriter {
   private SafetensorsTestWriter() {}
 
   /** Writes tensors (in map order) with the given dtype: F32, F16 or BF16 (16-bit ones rounded to nearest even). */
-  public static void write(Path file, Map<String, Tensor> tensors, String dtype) {
+  public static void write(Path file, Map<String, HostTensor> tensors, String dtype) {
     int width = dtype.equals("F32") ? 4 : 2;
     StringBuilder header = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\"}");
     long offset = 0;
-    for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+    for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
       long bytes = (long) e.getValue().data().length * width;
       StringBuilder shape = new StringBuilder();
       for (long s : e.getValue().shape()) {
@@ -40,12 +41,12 @@ public final class SafetensorsTestWriter {
     byte[] headerBytes = header.toString().getBytes(StandardCharsets.UTF_8);
     ByteBuffer out = ByteBuffer.allocate((int) (8 + headerBytes.length + offset)).order(ByteOrder.LITTLE_ENDIAN);
     out.putLong(headerBytes.length).put(headerBytes);
-    for (Tensor t : tensors.values()) {
+    for (HostTensor t : tensors.values()) {
       for (float v : t.data()) {
         switch (dtype) {
           case "F32" -> out.putFloat(v);
           case "BF16" -> out.putShort(toBfloat16(v));
-          case "F16" -> out.putShort(toHalf(v));
+          case "F16" -> out.putShort(Float16.fromFloat(v));
           default -> throw new IllegalArgumentException(dtype);
         }
       }
@@ -61,24 +62,5 @@ public final class SafetensorsTestWriter {
     int bits = Float.floatToRawIntBits(v);
     int rounding = 0x7fff + ((bits >>> 16) & 1);
     return (short) ((bits + rounding) >>> 16);
-  }
-
-  /** float → IEEE half for normal-range values (the tests use those plus exact subnormals via Math.scalb). */
-  static short toHalf(float v) {
-    int sign = Float.floatToRawIntBits(v) >>> 16 & 0x8000;
-    float a = Math.abs(v);
-    if (a == 0) {
-      return (short) sign;
-    }
-    if (a < 0x1p-14f) { // subnormal half: multiples of 2^-24
-      return (short) (sign | Math.round(a / 0x1p-24f));
-    }
-    int exponent = Math.getExponent(a);
-    int mantissa = Math.round((a / (float) Math.pow(2, exponent) - 1) * 1024);
-    if (mantissa == 1024) {
-      mantissa = 0;
-      exponent++;
-    }
-    return (short) (sign | ((exponent + 15) << 10) | mantissa);
   }
 }

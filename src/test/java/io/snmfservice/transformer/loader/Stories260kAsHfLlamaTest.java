@@ -10,9 +10,9 @@ import com.google.gson.JsonObject;
 import io.snmfservice.transformer.ForwardResult;
 import io.snmfservice.transformer.HookSpec;
 import io.snmfservice.transformer.HookedTransformer;
+import io.snmfservice.transformer.HostTensor;
 import io.snmfservice.transformer.Reference;
 import io.snmfservice.transformer.SingleThreadedTorch;
-import io.snmfservice.transformer.Tensor;
 import io.snmfservice.transformer.TokenBatch;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -79,23 +79,23 @@ class Stories260kAsHfLlamaTest {
     }
     assertThat(header).containsExactly(DIM, HIDDEN, LAYERS, HEADS, KV_HEADS, VOCAB, SEQ_LEN);
     int kvDim = KV_HEADS * HEAD_DIM;
-    Tensor embedding = read(bin, VOCAB, DIM);
-    Tensor[] rmsAtt = readLayers(bin, DIM);
-    Tensor[] wq = readLayers(bin, DIM, DIM);
-    Tensor[] wk = readLayers(bin, kvDim, DIM);
-    Tensor[] wv = readLayers(bin, kvDim, DIM);
-    Tensor[] wo = readLayers(bin, DIM, DIM);
-    Tensor[] rmsFfn = readLayers(bin, DIM);
-    Tensor[] w1 = readLayers(bin, HIDDEN, DIM);
-    Tensor[] w2 = readLayers(bin, DIM, HIDDEN);
-    Tensor[] w3 = readLayers(bin, HIDDEN, DIM);
-    Tensor rmsFinal = read(bin, DIM);
+    HostTensor embedding = read(bin, VOCAB, DIM);
+    HostTensor[] rmsAtt = readLayers(bin, DIM);
+    HostTensor[] wq = readLayers(bin, DIM, DIM);
+    HostTensor[] wk = readLayers(bin, kvDim, DIM);
+    HostTensor[] wv = readLayers(bin, kvDim, DIM);
+    HostTensor[] wo = readLayers(bin, DIM, DIM);
+    HostTensor[] rmsFfn = readLayers(bin, DIM);
+    HostTensor[] w1 = readLayers(bin, HIDDEN, DIM);
+    HostTensor[] w2 = readLayers(bin, DIM, HIDDEN);
+    HostTensor[] w3 = readLayers(bin, HIDDEN, DIM);
+    HostTensor rmsFinal = read(bin, DIM);
 
-    Map<String, Tensor> first = new LinkedHashMap<>();
-    Map<String, Tensor> second = new LinkedHashMap<>();
+    Map<String, HostTensor> first = new LinkedHashMap<>();
+    Map<String, HostTensor> second = new LinkedHashMap<>();
     first.put("model.embed_tokens.weight", embedding);
     for (int l = 0; l < LAYERS; l++) {
-      Map<String, Tensor> shard = sharded && l >= 2 ? second : first;
+      Map<String, HostTensor> shard = sharded && l >= 2 ? second : first;
       String p = "model.layers." + l + ".";
       shard.put(p + "input_layernorm.weight", rmsAtt[l]);
       shard.put(p + "self_attn.q_proj.weight", exportPermute(wq[l], HEADS));
@@ -136,7 +136,7 @@ class Stories260kAsHfLlamaTest {
    * llama2.c export.py's {@code permute_reverse}: {@code w.view(heads, 2, rows/heads/2, cols)}-style reordering
    * so the HF rotate-half RoPE sees the pairs llama2.c rotated: HF row (h, j, i) = llama2.c row (h, i, j).
    */
-  private static Tensor exportPermute(Tensor w, int heads) {
+  private static HostTensor exportPermute(HostTensor w, int heads) {
     int rows = w.dim(0);
     int cols = w.dim(1);
     int half = rows / heads / 2;
@@ -150,10 +150,10 @@ class Stories260kAsHfLlamaTest {
         }
       }
     }
-    return new Tensor(out, rows, cols);
+    return new HostTensor(out, rows, cols);
   }
 
-  private static Tensor read(ByteBuffer bin, int... shape) {
+  private static HostTensor read(ByteBuffer bin, int... shape) {
     int count = 1;
     long[] longShape = new long[shape.length];
     for (int i = 0; i < shape.length; i++) {
@@ -163,11 +163,11 @@ class Stories260kAsHfLlamaTest {
     float[] values = new float[count];
     bin.asFloatBuffer().get(values);
     bin.position(bin.position() + 4 * count);
-    return new Tensor(values, longShape);
+    return new HostTensor(values, longShape);
   }
 
-  private static Tensor[] readLayers(ByteBuffer bin, int... shape) {
-    Tensor[] out = new Tensor[LAYERS];
+  private static HostTensor[] readLayers(ByteBuffer bin, int... shape) {
+    HostTensor[] out = new HostTensor[LAYERS];
     for (int l = 0; l < LAYERS; l++) {
       out[l] = read(bin, shape);
     }

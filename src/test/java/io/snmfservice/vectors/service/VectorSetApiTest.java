@@ -8,7 +8,7 @@ import io.snmfservice.support.Http;
 import io.snmfservice.support.Jobs;
 import io.snmfservice.support.ServiceTest;
 import io.snmfservice.support.SlowTest;
-import io.snmfservice.transformer.Tensor;
+import io.snmfservice.transformer.HostTensor;
 import io.snmfservice.transformer.loader.SafetensorsTestWriter;
 import io.snmfservice.vectors.SaeFixture;
 import java.io.IOException;
@@ -104,12 +104,12 @@ class VectorSetApiTest {
     long before = sets();
     byte[] cfg = SaeFixture.cfg().getBytes();
     rejects("W_dec has shape [128, 1024]", uploadSae("bad1-" + suffix, cfg,
-        safetensors(Map.of("W_dec", new Tensor(new float[128 * 1024], 128, 1024)))));
+        safetensors(Map.of("W_dec", new HostTensor(new float[128 * 1024], 128, 1024)))));
     rejects("no W_dec", uploadSae("bad2-" + suffix, cfg,
-        safetensors(Map.of("W_enc", new Tensor(new float[128 * 1024], 128, 1024)))));
+        safetensors(Map.of("W_enc", new HostTensor(new float[128 * 1024], 128, 1024)))));
     float[] nan = new float[1024 * 128];
     nan[5] = Float.NaN;
-    rejects("NaN", uploadSae("bad3-" + suffix, cfg, safetensors(Map.of("W_dec", new Tensor(nan, 1024, 128)))));
+    rejects("NaN", uploadSae("bad3-" + suffix, cfg, safetensors(Map.of("W_dec", new HostTensor(nan, 1024, 128)))));
     byte[] weights = Files.readAllBytes(SaeFixture.WEIGHTS);
     rejects("outside the model's layers", uploadSae("bad4-" + suffix,
         SaeFixture.cfg().replace("blocks.2.hook_resid_post", "blocks.9.hook_resid_post").getBytes(), weights));
@@ -143,13 +143,13 @@ class VectorSetApiTest {
     assertThat(row.get("norm").asDouble()).isEqualTo(1.0);
     long before = sets();
     rejects("width 128 (d_model)", uploadMatrix("m1-" + suffix, "blocks.1.hook_resid_pre", "w.safetensors",
-        safetensors(Map.of("v", new Tensor(new float[4 * 100], 4, 100)))));
+        safetensors(Map.of("v", new HostTensor(new float[4 * 100], 4, 100)))));
     float[] inf = new float[2 * 512];
     inf[3] = Float.POSITIVE_INFINITY;
     rejects("NaN or infinite", uploadMatrix("m2-" + suffix, "blocks.1.mlp.hook_post", "w.safetensors",
-        safetensors(Map.of("v", new Tensor(inf, 2, 512)))));
+        safetensors(Map.of("v", new HostTensor(inf, 2, 512)))));
     rejects("name the tensor", uploadMatrix("m3-" + suffix, "blocks.1.mlp.hook_post", "w.safetensors",
-        safetensors(Map.of("a", new Tensor(new float[512], 1, 512), "b", new Tensor(new float[512], 1, 512)))));
+        safetensors(Map.of("a", new HostTensor(new float[512], 1, 512), "b", new HostTensor(new float[512], 1, 512)))));
     rejects("no SAE encoder", api.post("/v1/vector-sets/" + id + "/encode", "{\"text\":\"hello\"}"));
     assertThat(sets()).isEqualTo(before);
     assertThat(api.delete("/v1/vector-sets/" + id).status()).isEqualTo(204);
@@ -218,7 +218,7 @@ class VectorSetApiTest {
         Map.of("modelId", Long.toString(model), "name", name, "kind", "matrix", "hook", hook));
   }
 
-  private byte[] safetensors(Map<String, Tensor> tensors) throws IOException {
+  private byte[] safetensors(Map<String, HostTensor> tensors) throws IOException {
     Path file = Files.createTempFile(tmp, "w", ".safetensors");
     SafetensorsTestWriter.write(file, new LinkedHashMap<>(tensors), "F32");
     return Files.readAllBytes(file);

@@ -1,4 +1,4 @@
-package io.snmfservice.features.bench;
+package io.snmfservice.features.read.bench;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;

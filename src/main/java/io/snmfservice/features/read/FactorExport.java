@@ -1,4 +1,4 @@
-package io.snmfservice.features;
+package io.snmfservice.features.read;
 
 import java.io.IOException;
 import java.io.InputStream;

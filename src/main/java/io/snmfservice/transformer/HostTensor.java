@@ -2,10 +2,10 @@ package io.snmfservice.transformer;
 
 import java.util.Arrays;
 
-/** A float32 array with a row-major shape: how loaders hand weights to {@link HookedTransformer}. */
-public record Tensor(float[] data, long... shape) {
+/** A float32 array on the Java heap with a row-major shape: how loaders hand weights to {@link HookedTransformer}. */
+public record HostTensor(float[] data, long... shape) {
 
-  public Tensor {
+  public HostTensor {
     long size = 1;
     for (long s : shape) {
       size *= s;
@@ -21,7 +21,7 @@ public record Tensor(float[] data, long... shape) {
   }
 
   /** The transpose of a matrix: {@code out[j][i] = in[i][j]}. */
-  public Tensor transpose() {
+  public HostTensor transpose() {
     if (shape.length != 2) {
       throw new IllegalStateException("transpose needs a matrix, shape " + Arrays.toString(shape));
     }
@@ -40,14 +40,14 @@ public record Tensor(float[] data, long... shape) {
         }
       }
     }
-    return new Tensor(out, cols, rows);
+    return new HostTensor(out, cols, rows);
   }
 
   /** Matrices side by side: {@code [r, c1] | [r, c2] | … → [r, Σc]}. */
-  public static Tensor concatColumns(Tensor... parts) {
+  public static HostTensor concatColumns(HostTensor... parts) {
     int rows = parts[0].dim(0);
     int cols = 0;
-    for (Tensor p : parts) {
+    for (HostTensor p : parts) {
       if (p.shape.length != 2 || p.dim(0) != rows) {
         throw new IllegalArgumentException("column concatenation needs matrices with " + rows + " rows");
       }
@@ -55,22 +55,22 @@ public record Tensor(float[] data, long... shape) {
     }
     float[] out = new float[rows * cols];
     int offset = 0;
-    for (Tensor p : parts) {
+    for (HostTensor p : parts) {
       int c = p.dim(1);
       for (int i = 0; i < rows; i++) {
         System.arraycopy(p.data, i * c, out, i * cols + offset, c);
       }
       offset += c;
     }
-    return new Tensor(out, rows, cols);
+    return new HostTensor(out, rows, cols);
   }
 
   /** Adds a constant to every element (Gemma-2 stores RMSNorm weights as w with the norm using 1 + w). */
-  public Tensor plus(float constant) {
+  public HostTensor plus(float constant) {
     float[] out = data.clone();
     for (int i = 0; i < out.length; i++) {
       out[i] += constant;
     }
-    return new Tensor(out, shape);
+    return new HostTensor(out, shape);
   }
 }

@@ -1,6 +1,7 @@
-package io.snmfservice.config;
+package io.snmfservice.storage;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.snmfservice.config.SnmfProperties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

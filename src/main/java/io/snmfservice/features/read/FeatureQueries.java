@@ -1,4 +1,4 @@
-package io.snmfservice.features;
+package io.snmfservice.features.read;
 
 import io.snmfservice.errors.NotFound;
 import java.sql.Array;
@@ -54,11 +54,11 @@ public class FeatureQueries {
         + " AND (?::bigint IS NULL OR dataset_id = ?)", Long.class, modelId, modelId, datasetId, datasetId);
   }
 
-  void delete(long id) {
+  public void delete(long id) {
     jdbc.update("DELETE FROM factorization WHERE id = ?", id);
   }
 
-  String factorDir(long id) {
+  public String factorDir(long id) {
     return jdbc.queryForList("SELECT factor_dir FROM factorization WHERE id = ?", String.class, id).stream()
         .findFirst().orElseThrow(() -> new NotFound("factorization", id));
   }

@@ -1,4 +1,4 @@
-package io.snmfservice.features;
+package io.snmfservice.features.read;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ConditionalOnRole(ConditionalOnRole.Half.API)
-class FeatureResponseCache {
+public class FeatureResponseCache {
 
   /** A response as sent: body, content type and its entity tag. */
   record Response(byte[] body, String contentType, String etag) {}
@@ -70,7 +70,7 @@ class FeatureResponseCache {
   }
 
   /** Forgets every response: some feature or factorization changed. */
-  void clear() {
+  public void clear() {
     generation.incrementAndGet();
     entries.invalidateAll();
   }

@@ -1,5 +1,6 @@
-package io.snmfservice.config;
+package io.snmfservice.storage;
 
+import io.snmfservice.config.OrderlyStop;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.Closeable;
 import java.io.IOException;

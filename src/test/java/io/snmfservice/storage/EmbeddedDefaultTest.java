@@ -1,4 +1,4 @@
-package io.snmfservice.config;
+package io.snmfservice.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.snmfservice.features;
+package io.snmfservice.features.read;
 
 import io.snmfservice.config.ConditionalOnRole;
 import jakarta.servlet.FilterChain;

@@ -1,4 +1,4 @@
-package io.snmfservice.features;
+package io.snmfservice.features.read;
 
 import java.time.Instant;
 import java.util.List;
