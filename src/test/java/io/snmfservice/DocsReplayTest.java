@@ -3,9 +3,10 @@ package io.snmfservice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.snmfservice.support.DocsReplay;
 import io.snmfservice.support.ServiceProcess;
+import io.snmfservice.support.SlowTest;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +37,6 @@ class DocsReplayTest {
   private static final Path WALKTHROUGH = Path.of("docs", "walkthrough.md");
   /** Replayed, in this order, each in a bash of its own (each defines what it uses), on one service. */
   private static final List<Path> REPLAYED = List.of(README, WALKTHROUGH);
-  private static final Pattern SKIP = Pattern.compile("^<!-- docs-replay: skip \\((.+)\\) -->$");
   /** {@code VAR=value} words before the command of the start line. */
   private static final Pattern ASSIGNMENT = Pattern.compile("^([A-Z_][A-Z0-9_]*)=(\\S*)$");
   private static final String START = "./mvnw spring-boot:run";
@@ -45,19 +44,11 @@ class DocsReplayTest {
   /** Kept when the test fails, with the service's log and the scripts. */
   @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp;
 
-  /** A fenced bash block: where it starts (the line after the fence) and why it is not run, if it is not. */
-  record Block(Path file, int line, String text, String skipReason) {
-
-    boolean replayed() {
-      return skipReason == null;
-    }
-  }
-
   @Test
   void everyBashBlockOfTheDocsIsReplayedOrSaysWhyNot() throws IOException {
     List<String> unchecked = new ArrayList<>();
     for (Path doc : docs()) {
-      for (Block block : blocks(doc)) {
+      for (DocsReplay.Block block : DocsReplay.blocks(doc)) {
         if (!REPLAYED.contains(doc) && block.replayed()) {
           unchecked.add(doc + ":" + block.line());
         }
@@ -70,7 +61,7 @@ class DocsReplayTest {
   }
 
   @Test
-  @Tag("slow")
+  @SlowTest
   void theReadmeAndTheWalkThroughRunAsWrittenAgainstAFreshService() throws IOException, InterruptedException {
     for (String tool : List.of("curl", "jq")) {
       assumeTrue(runs(tool, "--version"), tool + " is not on the PATH: the docs' commands cannot be replayed here");
@@ -88,53 +79,13 @@ class DocsReplayTest {
       List<String> timings = new ArrayList<>();
       for (Path doc : REPLAYED) {
         long t0 = System.nanoTime();
-        replay(doc, checkout, "http://localhost:" + service.port());
+        DocsReplay.replay(doc, checkout, tmp, Map.of("SNMF", "http://localhost:" + service.port()));
         timings.add(String.format("%s %.1f s", doc, (System.nanoTime() - t0) / 1e9));
       }
       log.info("Docs replayed: service start {} ms, {}", startMillis, timings);
     } finally {
       service.terminate(Duration.ofMinutes(1)); // SIGTERM: the embedded database stops with it
     }
-  }
-
-  /** Runs the doc's replayed blocks as one script in {@code dir}; fails naming the block that failed. */
-  private void replay(Path doc, Path dir, String url) throws IOException, InterruptedException {
-    List<Block> blocks = blocks(doc).stream().filter(Block::replayed).toList();
-    assertThat(blocks).as("bash blocks to replay in %s", doc).isNotEmpty();
-    StringBuilder script = new StringBuilder("set -euo pipefail\n");
-    for (int i = 0; i < blocks.size(); i++) {
-      script.append("echo '>>> block ").append(i).append("' >&2\n").append(blocks.get(i).text())
-          .append("echo '<<< block ").append(i).append("' >&2\n");
-    }
-    String name = doc.getFileName().toString().replace(".md", "");
-    Path file = tmp.resolve(name + ".sh");
-    Path output = tmp.resolve(name + ".out");
-    Files.writeString(file, script);
-    ProcessBuilder builder = new ProcessBuilder("bash", file.toString()).directory(dir.toFile())
-        .redirectErrorStream(true).redirectOutput(output.toFile());
-    builder.environment().put("SNMF", url);
-    Process bash = builder.start();
-    boolean finished = bash.waitFor(10, TimeUnit.MINUTES);
-    if (!finished) {
-      bash.destroyForcibly().waitFor();
-    }
-    String out = Files.readString(output);
-    int failed = lastStarted(out);
-    Block at = failed < 0 ? null : blocks.get(failed);
-    String where = at == null ? doc.toString() : doc + ":" + at.line();
-    assertThat(finished).as("%s finished within 10 minutes; output:%n%s", where, out).isTrue();
-    assertThat(bash.exitValue()).as("exit status of the commands at %s; output:%n%s", where, out).isZero();
-    assertThat(out).as("every block of %s ran", doc).contains("<<< block " + (blocks.size() - 1));
-  }
-
-  /** The block that started last (and had not ended when the script stopped, if it failed). */
-  private static int lastStarted(String output) {
-    Matcher m = Pattern.compile("(?m)^>>> block (\\d+)$").matcher(output);
-    int last = -1;
-    while (m.find()) {
-      last = Integer.parseInt(m.group(1));
-    }
-    return last;
   }
 
   /** The environment the README's start command sets. */
@@ -153,7 +104,7 @@ class DocsReplayTest {
 
   /** The doc's one start line: a skipped block's line that runs {@code ./mvnw spring-boot:run}. */
   private static String startCommand(Path doc) throws IOException {
-    List<String> lines = blocks(doc).stream().filter(b -> !b.replayed())
+    List<String> lines = DocsReplay.blocks(doc).stream().filter(b -> !b.replayed())
         .flatMap(b -> b.text().lines()).filter(l -> l.contains(START)).toList();
     assertThat(lines).as("the start command in %s", doc).hasSize(1);
     return lines.get(0).strip();
@@ -167,24 +118,6 @@ class DocsReplayTest {
           .sorted().forEach(docs::add);
     }
     return docs;
-  }
-
-  static List<Block> blocks(Path doc) throws IOException {
-    List<String> lines = Files.readAllLines(doc, StandardCharsets.UTF_8);
-    List<Block> blocks = new ArrayList<>();
-    for (int i = 0; i < lines.size(); i++) {
-      if (!lines.get(i).equals("```bash")) {
-        continue;
-      }
-      Matcher skip = i > 0 ? SKIP.matcher(lines.get(i - 1)) : null;
-      StringBuilder text = new StringBuilder();
-      int start = i + 1;
-      for (i++; i < lines.size() && !lines.get(i).equals("```"); i++) {
-        text.append(lines.get(i)).append('\n');
-      }
-      blocks.add(new Block(doc, start + 1, text.toString(), skip != null && skip.matches() ? skip.group(1) : null));
-    }
-    return blocks;
   }
 
   private static boolean runs(String... command) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.snmfservice.support.ContainerEngine;
 import io.snmfservice.support.ContainerTest;
 import io.snmfservice.support.DashboardSession;
+import io.snmfservice.support.DocsReplay;
 import io.snmfservice.support.Http;
 import io.snmfservice.support.Jobs;
 import io.snmfservice.support.SlowTest;
@@ -37,7 +38,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The compose stack of docker/compose.yaml as an operator starts it: the service image, PostgreSQL, the API and two
- * workers. The walk-through's core runs against it (register, sample, factorize, browse, steer); the worker running
+ * workers. The README's commands run against it as pasted, then the walk-through's core (register, sample,
+ * factorize, browse, steer); the worker running
  * the factorization is killed midway and the other resumes it from its checkpoint; {@code down} and {@code up} keep
  * the data; health, Prometheus and the dashboard's sign-in answer through the containers. Everything binds to
  * 127.0.0.1 (host networking), on free ports.
@@ -120,6 +122,9 @@ class ComposeStackTest {
     DashboardSession dashboard = new DashboardSession(apiPort);
     dashboard.signIn(TestKeys.ADMIN);
     assertThat(dashboard.get("/ui/jobs").statusCode()).isEqualTo(200);
+    // the README's commands as pasted, against the stack (its models mounted at /models)
+    DocsReplay.replay(Path.of("README.md"), work, work,
+        Map.of("SNMF", "http://127.0.0.1:" + apiPort, "KEY", TestKeys.ADMIN, "MODELS", "/models"));
 
     long model = http.post("/v1/models", "{\"name\":\"stories260K\",\"source\":\"llama2c\","
         + "\"path\":\"/models/stories260K/stories260K.bin\"}").json().get("id").asLong();
