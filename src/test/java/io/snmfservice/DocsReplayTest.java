@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.snmfservice.support.DocsReplay;
 import io.snmfservice.support.ServiceProcess;
-import io.snmfservice.support.SlowTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +61,7 @@ class DocsReplayTest {
   }
 
   @Test
-  @SlowTest
+  @Tag("slow") // this method only: the check above stays in the quick tier
   void theReadmeAndTheWalkThroughRunAsWrittenAgainstAFreshService() throws IOException, InterruptedException {
     for (String tool : List.of("curl", "jq")) {
       assumeTrue(runs(tool, "--version"), tool + " is not on the PATH: the docs' commands cannot be replayed here");
