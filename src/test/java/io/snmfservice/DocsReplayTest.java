@@ -3,6 +3,7 @@ package io.snmfservice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.snmfservice.support.Commands;
 import io.snmfservice.support.DocsReplay;
 import io.snmfservice.support.ServiceProcess;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -64,10 +64,10 @@ class DocsReplayTest {
   @Tag("slow") // this method only: the check above stays in the quick tier
   void theReadmeAndTheWalkThroughRunAsWrittenAgainstAFreshService() throws IOException, InterruptedException {
     for (String tool : List.of("curl", "jq")) {
-      assumeTrue(runs(tool, "--version"), tool + " is not on the PATH: the docs' commands cannot be replayed here");
+      assumeTrue(Commands.succeeds(tool, "--version"), tool + " is not on the PATH: the docs' commands cannot be replayed here");
     }
-    assumeTrue(runs("python3", "-c", "import numpy"), "python3 with numpy is missing: the walk-through needs it");
-    assumeTrue(runs("bash", "-c", "curl --help all | grep -q -- --json"), "curl is older than 7.82 (no --json)");
+    assumeTrue(Commands.succeeds("python3", "-c", "import numpy"), "python3 with numpy is missing: the walk-through needs it");
+    assumeTrue(Commands.succeeds("bash", "-c", "curl --help all | grep -q -- --json"), "curl is older than 7.82 (no --json)");
 
     // a checkout of its own with ../shared beside it, as the README asks for
     Path checkout = Files.createDirectories(tmp.resolve("checkout"));
@@ -118,18 +118,5 @@ class DocsReplayTest {
           .sorted().forEach(docs::add);
     }
     return docs;
-  }
-
-  private static boolean runs(String... command) {
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 }

@@ -1,11 +1,7 @@
 package io.snmfservice.comparisons;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.snmfservice.steering.AlphaSearch;
-import io.snmfservice.steering.GenerationSettings;
 import io.snmfservice.steering.SteeringSettings;
-import io.snmfservice.steering.SteeringSign;
-import io.snmfservice.transformer.SamplingConfig;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -55,15 +51,8 @@ record ComparisonSettings(long modelId, List<ComparisonRequest.Concept> concepts
       if (klTargets.isEmpty()) {
         return null;
       }
-      AlphaSearch.Settings defaults = AlphaSearch.Settings.defaults();
-      AlphaSearch.Settings alpha = new AlphaSearch.Settings(alphaRange.get(0), alphaRange.get(1), tolerance,
-          defaults.scanPoints(), defaults.maxBisections());
-      GenerationSettings generation = new GenerationSettings(generations, newTokens,
-          SamplingConfig.sample((float) temperature, topK, (float) topP), seed);
-      SteeringSettings base = SteeringSettings.defaults();
-      return new SteeringSettings(klTargets,
-          signs.stream().map(s -> s.equals("+") ? SteeringSign.POSITIVE : SteeringSign.NEGATIVE).toList(), alpha,
-          base.topShifts(), generation, base.outputCentricTokens());
+      return SteeringSettings.of(klTargets, signs, alphaRange, tolerance, generations, newTokens, temperature, topK,
+          topP, seed);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.snmfservice.steering;
 
+import io.snmfservice.transformer.SamplingConfig;
 import java.util.List;
 
 /**
@@ -36,6 +37,23 @@ public record SteeringSettings(List<Double> targets, List<SteeringSign> signs, A
     return new SteeringSettings(AlphaSearch.DEFAULT_TARGETS, List.of(SteeringSign.POSITIVE, SteeringSign.NEGATIVE),
         AlphaSearch.Settings.defaults(), LogitShift.DEFAULT_TOP, GenerationSettings.defaults(),
         OutputCentricScore.DEFAULT_TOP_TOKENS);
+  }
+
+  /**
+   * The settings a steering request spells out field by field ("+"/"-" signs, α range, sampling), the rest the
+   * protocol's defaults; the steering and comparison jobs build theirs this way.
+   */
+  public static SteeringSettings of(List<Double> targets, List<String> signs, List<Double> alphaRange,
+      double tolerance, int generations, int newTokens, double temperature, int topK, double topP, long seed) {
+    AlphaSearch.Settings search = AlphaSearch.Settings.defaults();
+    AlphaSearch.Settings alpha = new AlphaSearch.Settings(alphaRange.get(0), alphaRange.get(1), tolerance,
+        search.scanPoints(), search.maxBisections());
+    GenerationSettings generation = new GenerationSettings(generations, newTokens,
+        SamplingConfig.sample((float) temperature, topK, (float) topP), seed);
+    SteeringSettings base = defaults();
+    return new SteeringSettings(targets,
+        signs.stream().map(s -> s.equals("+") ? SteeringSign.POSITIVE : SteeringSign.NEGATIVE).toList(), alpha,
+        base.topShifts(), generation, base.outputCentricTokens());
   }
 
   public SteeringSettings withTargets(List<Double> newTargets) {

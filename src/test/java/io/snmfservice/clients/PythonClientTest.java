@@ -3,6 +3,7 @@ package io.snmfservice.clients;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.snmfservice.support.Commands;
 import io.snmfservice.support.ServiceTest;
 import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestKeys;
@@ -29,7 +30,8 @@ class PythonClientTest {
 
   @Test
   void thePythonClientsTestsAndExamplePassAgainstTheLiveService() throws IOException, InterruptedException {
-    assumeTrue(python3Available(), "python3 is not on the PATH: the Python client's tests cannot run here");
+    assumeTrue(Commands.succeeds("python3", "--version"),
+        "python3 is not on the PATH: the Python client's tests cannot run here");
     Path dir = Path.of("clients", "python").toAbsolutePath();
     ProcessBuilder builder = new ProcessBuilder("python3", "-m", "unittest", "discover", "-s", "tests", "-v")
         .directory(dir.toFile()).redirectErrorStream(true);
@@ -47,16 +49,4 @@ class PythonClientTest {
     assertThat(output).contains("OK").doesNotContain("skipped 'SNMF_URL");
   }
 
-  private static boolean python3Available() {
-    try {
-      Process p = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
 }

@@ -1,12 +1,8 @@
 package io.snmfservice.steering.service;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.snmfservice.steering.AlphaSearch;
-import io.snmfservice.steering.GenerationSettings;
 import io.snmfservice.steering.SteeringSettings;
-import io.snmfservice.steering.SteeringSign;
 import io.snmfservice.transformer.HookPoint;
-import io.snmfservice.transformer.SamplingConfig;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,15 +35,8 @@ record SteeringJobSettings(long modelId, List<Target> targets, List<String> prom
 
   /** What the steering runner needs: KL targets, signs, the alpha search and how to generate. */
   SteeringSettings runnerSettings() {
-    AlphaSearch.Settings defaults = AlphaSearch.Settings.defaults();
-    AlphaSearch.Settings alpha = new AlphaSearch.Settings(alphaRange.get(0), alphaRange.get(1), tolerance,
-        defaults.scanPoints(), defaults.maxBisections());
-    GenerationSettings generation = new GenerationSettings(generations, newTokens,
-        SamplingConfig.sample((float) temperature, topK, (float) topP), seed);
-    SteeringSettings base = SteeringSettings.defaults();
-    return new SteeringSettings(klTargets,
-        signs.stream().map(s -> s.equals("+") ? SteeringSign.POSITIVE : SteeringSign.NEGATIVE).toList(), alpha,
-        base.topShifts(), generation, base.outputCentricTokens());
+    return SteeringSettings.of(klTargets, signs, alphaRange, tolerance, generations, newTokens, temperature, topK, topP,
+        seed);
   }
 
   JsonNode toJson(JsonMapper json) {
