@@ -8,12 +8,11 @@ import io.snmfservice.support.DashboardSession;
 import io.snmfservice.support.DocsReplay;
 import io.snmfservice.support.Http;
 import io.snmfservice.support.Jobs;
+import io.snmfservice.support.ServiceProcess;
 import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -66,10 +65,10 @@ class ComposeStackTest {
   @BeforeEach
   void composeEnvironment() throws IOException {
     ContainerEngine.assumeImages(ContainerEngine.SERVICE_IMAGE, ContainerEngine.LOCAL_POSTGRES_IMAGE);
-    apiPort = freePort();
-    dbPort = freePort();
-    workerPorts.add(freePort());
-    workerPorts.add(freePort());
+    apiPort = ServiceProcess.freePort();
+    dbPort = ServiceProcess.freePort();
+    workerPorts.add(ServiceProcess.freePort());
+    workerPorts.add(ServiceProcess.freePort());
     env.put("SNMF_PORT", Integer.toString(apiPort));
     env.put("SNMF_WORKER_1_PORT", Integer.toString(workerPorts.get(0)));
     env.put("SNMF_WORKER_2_PORT", Integer.toString(workerPorts.get(1)));
@@ -135,7 +134,7 @@ class ComposeStackTest {
         + ",\"layer\":1,\"k\":16,\"maxIterations\":" + ITERATIONS + ",\"patience\":" + ITERATIONS
         + ",\"contextLength\":32}").json().get("id").asLong();
 
-    Jobs.await(http, job, "iteration 100", j -> iteration(j) >= 100, Duration.ofMinutes(3));
+    Jobs.await(http, job, "iteration 100", j -> Jobs.iteration(j) >= 100, Duration.ofMinutes(3));
     String running = workerRunning(job);
     ContainerEngine.run("docker", "kill", container(running));
     log.info("Killed {} while it ran job {}", running, job);
@@ -214,10 +213,6 @@ class ComposeStackTest {
     return List.of("docker", "compose");
   }
 
-  private static int iteration(JsonNode job) {
-    Matcher m = Pattern.compile("iteration (\\d+)/.*").matcher(job.get("message").asString(""));
-    return m.matches() ? Integer.parseInt(m.group(1)) : -1;
-  }
 
   private long count(String sql) throws SQLException {
     try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + dbPort + "/snmf", "snmf", "snmf");
@@ -227,9 +222,4 @@ class ComposeStackTest {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
 }

@@ -60,7 +60,7 @@ class KillAndRestartTest {
         + "\"maxIterations\":" + ITERATIONS + ",\"patience\":" + ITERATIONS + ",\"contextLength\":32}";
     long job = http.post("/v1/factorizations", factorize).json().get("id").asLong();
 
-    JsonNode killedAt = Jobs.await(http, job, "iteration 150", j -> iteration(j) >= 150, Duration.ofMinutes(2));
+    JsonNode killedAt = Jobs.await(http, job, "iteration 150", j -> Jobs.iteration(j) >= 150, Duration.ofMinutes(2));
     assertThat(killedAt.get("status").asString()).isEqualTo("RUNNING");
     first.kill();
 
@@ -93,11 +93,6 @@ class KillAndRestartTest {
     return p;
   }
 
-  /** The iteration a factorization job reports in its message; -1 before it reports one. */
-  private static int iteration(JsonNode job) {
-    Matcher m = Pattern.compile("iteration (\\d+)/.*").matcher(job.get("message").asString(""));
-    return m.matches() ? Integer.parseInt(m.group(1)) : -1;
-  }
 
   /** Feature directions in level/index order, as stored. */
   private List<String> directions(long factorization) throws SQLException {

@@ -14,13 +14,12 @@ import io.snmfservice.support.ContainerEngine;
 import io.snmfservice.support.ContainerTest;
 import io.snmfservice.support.ContractClient;
 import io.snmfservice.support.Jobs;
+import io.snmfservice.support.ServiceProcess;
 import io.snmfservice.support.ServiceTest;
 import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.SparkTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,7 +60,7 @@ class SparkStandaloneContainersTest {
   private static final String SUFFIX = Long.toString(System.nanoTime(), 36);
   private static final String MASTER = "snmf-spark-master-" + SUFFIX;
   private static final List<String> WORKERS = List.of("snmf-spark-worker1-" + SUFFIX, "snmf-spark-worker2-" + SUFFIX);
-  private static final int MASTER_PORT = freePort();
+  private static final int MASTER_PORT = ServiceProcess.freePort();
   private static final List<String> started = new ArrayList<>();
   private static long clusterStart;
   private static boolean registered;
@@ -242,10 +241,10 @@ class SparkStandaloneContainersTest {
     String user = owner(DATA);
     String master = "spark://127.0.0.1:" + MASTER_PORT;
     start(MASTER, user, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
-        "--port", Integer.toString(MASTER_PORT), "--webui-port", Integer.toString(freePort()));
+        "--port", Integer.toString(MASTER_PORT), "--webui-port", Integer.toString(ServiceProcess.freePort()));
     for (String worker : WORKERS) {
       start(worker, user, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
-          "--webui-port", Integer.toString(freePort()), "--cores", "1", "--memory", "2g",
+          "--webui-port", Integer.toString(ServiceProcess.freePort()), "--cores", "1", "--memory", "2g",
           "--work-dir", "/tmp/spark-work", master);
     }
   }
@@ -298,11 +297,4 @@ class SparkStandaloneContainersTest {
     }
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import tools.jackson.databind.JsonNode;
 
@@ -15,7 +17,15 @@ public final class Jobs {
 
   private static final Duration POLL = Duration.ofMillis(50);
 
+  private static final Pattern ITERATION = Pattern.compile("iteration (\\d+)/.*");
+
   private Jobs() {}
+
+  /** The iteration a factorization job reports in its message; -1 before it reports one. */
+  public static int iteration(JsonNode job) {
+    Matcher m = ITERATION.matcher(job.get("message").asString(""));
+    return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+  }
 
   /** Polls {@code GET /v1/jobs/{id}} until the job finishes; returns all observed snapshots. */
   public static List<JsonNode> awaitFinished(ContractClient api, long jobId, Duration timeout) {
