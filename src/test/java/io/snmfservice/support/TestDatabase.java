@@ -16,7 +16,8 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * The real PostgreSQL that tests run against, started once per test JVM: the server named by
  * {@code SNMF_TEST_DATABASE_URL} when set, else a Testcontainers PostgreSQL when a Docker engine is reachable,
- * else an embedded PostgreSQL (real server binaries from Maven Central) in a temporary directory.
+ * else an embedded PostgreSQL (real server binaries from Maven Central) in a temporary directory; with
+ * {@code SNMF_REQUIRE_CONTAINERS=true} (CI) there is no embedded fall back.
  *
  * <p>The container's image is {@code SNMF_TEST_POSTGRES_IMAGE} when set, else {@code snmf-local/postgres:15} (Debian's
  * PostgreSQL, made by scripts/local-images.sh where registries cannot be reached) when the engine has it, else the
@@ -80,6 +81,10 @@ public final class TestDatabase {
       String jdbcUrl = "jdbc:postgresql://" + LOOPBACK + ":" + container.getMappedPort(POSTGRES_PORT) + "/"
           + container.getDatabaseName();
       return new Connection(jdbcUrl, container.getUsername(), container.getPassword(), "container (" + image + ")");
+    }
+    if ("true".equalsIgnoreCase(System.getenv("SNMF_REQUIRE_CONTAINERS"))) {
+      // CI provides an engine: a silent fall back to the embedded database would hide that the container path broke
+      throw new IllegalStateException("no Docker engine answers Testcontainers, and SNMF_REQUIRE_CONTAINERS=true");
     }
     try {
       EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
