@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.snmfservice.support.Commands;
 import io.snmfservice.support.DocsReplay;
 import io.snmfservice.support.ServiceProcess;
+import io.snmfservice.support.SideLane;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
  * the test suite, a Docker or cluster command) says so with {@code <!-- docs-replay: skip (why) -->} right before
  * it; every other doc's bash blocks must say so too, so that no command in the docs goes unchecked silently.
  */
+@SideLane
 class DocsReplayTest {
 
   private static final Logger log = LoggerFactory.getLogger(DocsReplayTest.class);

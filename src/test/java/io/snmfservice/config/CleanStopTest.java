@@ -6,6 +6,7 @@ import io.snmfservice.support.Http;
 import io.snmfservice.support.Jobs;
 import io.snmfservice.support.KillTest;
 import io.snmfservice.support.ServiceProcess;
+import io.snmfservice.support.SideLane;
 import io.snmfservice.support.SlowTest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,6 +33,7 @@ import tools.jackson.databind.JsonNode;
  */
 @SlowTest
 @KillTest
+@SideLane
 class CleanStopTest {
 
   private static final Logger log = LoggerFactory.getLogger(CleanStopTest.class);

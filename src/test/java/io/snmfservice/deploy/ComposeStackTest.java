@@ -9,6 +9,7 @@ import io.snmfservice.support.DocsReplay;
 import io.snmfservice.support.Http;
 import io.snmfservice.support.Jobs;
 import io.snmfservice.support.ServiceProcess;
+import io.snmfservice.support.SideLane;
 import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestKeys;
 import java.io.IOException;
@@ -45,6 +46,7 @@ import tools.jackson.databind.JsonNode;
  */
 @ContainerTest
 @SlowTest
+@SideLane
 class ComposeStackTest {
 
   private static final Logger log = LoggerFactory.getLogger(ComposeStackTest.class);

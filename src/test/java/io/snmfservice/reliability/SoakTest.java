@@ -9,6 +9,7 @@ import io.snmfservice.activations.store.ShardManifest;
 import io.snmfservice.support.Http;
 import io.snmfservice.support.KillTest;
 import io.snmfservice.support.ServiceProcess;
+import io.snmfservice.support.SideLane;
 import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestDatabase;
 import java.io.IOException;
@@ -44,6 +45,7 @@ import tools.jackson.databind.JsonNode;
  */
 @SlowTest
 @KillTest
+@SideLane
 class SoakTest {
 
   private static final Logger log = LoggerFactory.getLogger(SoakTest.class);
