@@ -50,7 +50,8 @@ class KillAndResumeCollectionTest {
   private ServiceProcess start() {
     ServiceProcess p = ServiceProcess.start(db, dataDir, "service-" + processes.size() + ".log", List.of(
         "--snmf.workers.threads=1",
-        "--snmf.workers.lease-duration=3s",
+        // twelve heartbeats: a loaded machine held one back for over 3 s, and the lost lease made a third attempt
+        "--snmf.workers.lease-duration=6s",
         "--snmf.workers.heartbeat-interval=500ms",
         "--snmf.workers.reaper-interval=1s"));
     processes.add(p);
