@@ -333,7 +333,8 @@ public final class HookedTransformer implements AutoCloseable {
     for (ReplaceActivation r : pass.hooks.replacements()) {
       if (r.layer() == layer && r.hook() == hook) {
         NDArray replaced = pass.m.create(r.values(), value.getShape());
-        value = ai.djl.ndarray.NDArrays.where(pass.positionsFrom(r.fromPosition()).gt(0f), replaced, value);
+        NDArray mask = pass.positionsFrom(r.fromPosition()).gt(0f).broadcast(value.getShape());
+        value = ai.djl.ndarray.NDArrays.where(mask, replaced, value);
       }
     }
     for (AddVector v : pass.hooks.interventions()) {
