@@ -21,8 +21,8 @@ import java.util.List;
  */
 public final class CoreMetrics {
 
-  /** Logit floats one pass may hold (batch · width · vocabulary): 128 MiB. */
-  static final long MAX_LOGIT_FLOATS = 1L << 25;
+  /** Logit floats one pass may hold (batch · width · vocabulary): 32 MiB, four passes' worth held at once. */
+  static final long MAX_LOGIT_FLOATS = 1L << 23;
 
   /** How often a sequence-batch is done: fraction in [0, 1]; may throw to stop (cancellation). */
   public interface Progress {
@@ -50,14 +50,14 @@ public final class CoreMetrics {
 
   public static CoreMetricsResult compute(HookedTransformer model, HookPoint hook, Dictionary dictionary,
       List<int[]> sequences, Options options, Progress progress) {
+    if (hook.layer() >= model.config().nLayers()) {
+      throw new IllegalArgumentException("hook " + hook.name() + " is outside the model's " + model.config().nLayers()
+          + " layers");
+    }
     int d = HookPoint.width(hook.kind(), model.config());
     if (dictionary.inputWidth() != d) {
       throw new IllegalArgumentException("the dictionary reads " + dictionary.inputWidth() + " values, "
           + hook.name() + " has width " + d);
-    }
-    if (hook.layer() >= model.config().nLayers()) {
-      throw new IllegalArgumentException("hook " + hook.name() + " is outside the model's " + model.config().nLayers()
-          + " layers");
     }
     for (int[] s : sequences) {
       if (s.length < Math.max(2, options.fromPosition() + 1)) {

@@ -48,13 +48,7 @@ public final class SnmfEncoder {
    * @param converged whether the tolerance was met before {@code maxIterations}
    * @param residual the last check's optimality residual relative to max(G) (see {@link SnmfEncoder#residual})
    */
-  public record Result(float[] g, int n, int k, int iterations, boolean converged, double residual) {
-
-    /** Token i's row of G. */
-    public float[] row(int i) {
-      return Arrays.copyOfRange(g, i * k, (i + 1) * k);
-    }
-  }
+  public record Result(float[] g, int n, int k, int iterations, boolean converged, double residual) {}
 
   /** Updates between convergence checks (a check costs an n×K×K product and two copies to the host). */
   private static final int CHECK_EVERY = 10;
@@ -96,7 +90,8 @@ public final class SnmfEncoder {
             try (DeviceTensor product = ops.gemm(g, false, gram, false)) {
               gradient = ops.toColumnMajorDouble(product);
             }
-            double relative = residual(current, gradient, atfHost, lipschitz) / Math.max(max(current), Double.MIN_NORMAL);
+            double relative = residual(current, gradient, atfHost, lipschitz)
+                / Math.max(max(current), Double.MIN_NORMAL);
             boolean done = relative <= settings.tolerance();
             if (done || it == settings.maxIterations()) {
               return new Result(rowMajor(current, n, k), n, k, it, done, relative);

@@ -8,8 +8,8 @@ import jakarta.validation.constraints.NotNull;
 
 /**
  * Core metrics of one method at its hook (docs/metrics.md): exactly one of a factorization level
- * ({@code factorizationId}, {@code level}, default 0, the K features of A; scored in-sample on its own dataset and held-out on
- * {@code datasetId}) or an encodable vector set ({@code vectorSetId}: an SAE with its encoder; scored on
+ * ({@code factorizationId}, {@code level}, default 0 = the K features of A; scored in-sample on its own dataset and
+ * held-out on {@code datasetId}) or an encodable vector set ({@code vectorSetId}: an SAE with its encoder; scored on
  * {@code datasetId}). {@code hook}, when given, must be the method's hook.
  */
 public record ScoreRequest(

@@ -53,7 +53,8 @@ class ScoreStore {
     return jdbc.queryForObject("INSERT INTO score (job_id, model_id, hook, factorization_id, level, vector_set_id,"
             + " dataset_id, settings, results) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb) RETURNING id",
         Long.class, jobId, settings.modelId(), settings.hook(), settings.factorizationId(), settings.level(),
-        settings.vectorSetId(), settings.datasetId(), json.writeValueAsString(settings), json.writeValueAsString(results));
+        settings.vectorSetId(), settings.datasetId(), json.writeValueAsString(settings),
+        json.writeValueAsString(results));
   }
 
   JsonNode get(long id) {
@@ -90,11 +91,15 @@ class ScoreStore {
     ObjectNode node = json.createObjectNode().put("id", ((Number) r.get("id")).longValue())
         .put("jobId", r.get("job_id") == null ? null : ((Number) r.get("job_id")).longValue())
         .put("modelId", ((Number) r.get("model_id")).longValue()).put("hook", (String) r.get("hook"));
-    node.put("factorizationId", r.get("factorization_id") == null ? null : ((Number) r.get("factorization_id")).longValue());
+    node.put("factorizationId", longOrNull(r.get("factorization_id")));
     node.put("level", r.get("level") == null ? null : ((Number) r.get("level")).intValue());
-    node.put("vectorSetId", r.get("vector_set_id") == null ? null : ((Number) r.get("vector_set_id")).longValue());
+    node.put("vectorSetId", longOrNull(r.get("vector_set_id")));
     node.put("datasetId", ((Number) r.get("dataset_id")).longValue());
     node.put("createdAt", r.get("created_at").toString());
     return node;
+  }
+
+  private static Long longOrNull(Object value) {
+    return value == null ? null : ((Number) value).longValue();
   }
 }
