@@ -7,13 +7,14 @@ import java.util.Set;
 
 /**
  * What a forward pass should read and change: hook points to capture (by TransformerLens name), steering
- * interventions, and which logits to return. Immutable; build with the {@code with…} methods, e.g.
+ * interventions, splices (replaced activations), and which logits to return. Immutable; build with the {@code with…} methods, e.g.
  * {@code HookSpec.logits(LogitsMode.NONE).withCapture("blocks.2.mlp.hook_post")}.
  *
  * <p>Captures of {@code mlp.hook_post} are taken after the interventions of that layer (the value that enters the
  * output projection).
  */
-public record HookSpec(Set<String> captures, List<AddVector> interventions, LogitsMode logits) {
+public record HookSpec(Set<String> captures, List<AddVector> interventions, LogitsMode logits,
+    List<ReplaceActivation> replacements) {
 
   public HookSpec {
     for (String name : captures) {
@@ -21,6 +22,11 @@ public record HookSpec(Set<String> captures, List<AddVector> interventions, Logi
     }
     captures = Set.copyOf(new LinkedHashSet<>(captures));
     interventions = List.copyOf(interventions);
+    replacements = List.copyOf(replacements);
+  }
+
+  public HookSpec(Set<String> captures, List<AddVector> interventions, LogitsMode logits) {
+    this(captures, interventions, logits, List.of());
   }
 
   /** Logits of every position, nothing captured, nothing changed. */
@@ -37,19 +43,26 @@ public record HookSpec(Set<String> captures, List<AddVector> interventions, Logi
   public HookSpec withCapture(String... names) {
     Set<String> all = new LinkedHashSet<>(captures);
     all.addAll(List.of(names));
-    return new HookSpec(all, interventions, logits);
+    return new HookSpec(all, interventions, logits, replacements);
   }
 
   /** Adds an intervention. */
   public HookSpec withIntervention(AddVector intervention) {
     List<AddVector> all = new ArrayList<>(interventions);
     all.add(intervention);
-    return new HookSpec(captures, all, logits);
+    return new HookSpec(captures, all, logits, replacements);
+  }
+
+  /** Adds a splice: the activation at a hook replaced by given values. */
+  public HookSpec withReplacement(ReplaceActivation replacement) {
+    List<ReplaceActivation> all = new ArrayList<>(replacements);
+    all.add(replacement);
+    return new HookSpec(captures, interventions, logits, all);
   }
 
   /** The same captures and interventions with other logits. */
   public HookSpec withLogits(LogitsMode mode) {
-    return new HookSpec(captures, interventions, mode);
+    return new HookSpec(captures, interventions, mode, replacements);
   }
 
   /** Deepest block a capture needs, or −1 when there are no captures. */

@@ -19,7 +19,7 @@ import java.util.Map;
  * <pre>
  * x = embed[tokens] · embeddingScale (+ posEmbed[positions])                 [B, T, d]
  * for each block L:
- *   hook_resid_pre                                   (x += α·z for interventions there, then captured)
+ *   hook_resid_pre                     (x = splice?(x) + α·z for interventions there, then captured)
  *   a = attention(norm(x)) (rotary on q, k; causal, padding and sliding-window mask; soft-cap)
  *   x = x + postAttnNorm?(a)
  *   post = act(norm(x) · W_in + b_in)                                          [B, T, d_mlp]
@@ -143,6 +143,14 @@ public final class HookedTransformer implements AutoCloseable {
       if (v.layer() < 0 || v.layer() >= config.nLayers() || v.z().length != needed) {
         throw new IllegalArgumentException("intervention at " + v.hook().suffix() + " needs layer < " + config.nLayers()
             + " and a vector of " + needed + " values, got layer " + v.layer() + ", " + v.z().length + " values");
+      }
+    }
+    for (ReplaceActivation r : hooks.replacements()) {
+      long needed = (long) nBatch * width * HookPoint.width(r.hook(), config);
+      if (r.layer() < 0 || r.layer() >= config.nLayers() || r.values().length != needed) {
+        throw new IllegalArgumentException("replacement at " + r.hook().suffix() + " needs layer < " + config.nLayers()
+            + " and " + needed + " values (batch · width · d), got layer " + r.layer() + ", " + r.values().length
+            + " values");
       }
     }
     long[] ids = new long[nBatch * width];
@@ -317,8 +325,18 @@ public final class HookedTransformer implements AutoCloseable {
     return x;
   }
 
-  /** Adds the interventions of this layer and hook to {@code value} (captures there see the changed value). */
+  /**
+   * Applies the splices of this layer and hook to {@code value}, then adds its steering vectors (captures there see
+   * the changed value).
+   */
   private static NDArray intervene(Pass pass, int layer, HookPoint.Kind hook, NDArray value) {
+    for (ReplaceActivation r : pass.hooks.replacements()) {
+      if (r.layer() == layer && r.hook() == hook) {
+        NDArray replaced = pass.m.create(r.values(), value.getShape());
+        NDArray mask = pass.positionsFrom(r.fromPosition()).gt(0f).broadcast(value.getShape());
+        value = ai.djl.ndarray.NDArrays.where(mask, replaced, value);
+      }
+    }
     for (AddVector v : pass.hooks.interventions()) {
       if (v.layer() == layer && v.hook() == hook) {
         NDArray delta = pass.m.create(v.z()).mul(v.alpha());
@@ -425,7 +443,7 @@ public final class HookedTransformer implements AutoCloseable {
 
   /**
    * Generates up to {@code maxNewTokens} tokens after {@code prompt} with a KV cache, applying the
-   * interventions of {@code hooks} (its captures and logits mode are ignored) at every step.
+   * interventions of {@code hooks} (its captures, splices and logits mode are ignored) at every step.
    *
    * @return prompt followed by the generated ids
    */

@@ -165,7 +165,7 @@ public class VectorSetService {
   }
 
   /** The SAE encoder of a set; 422 when it has none. */
-  SaeEncoder encoder(long setId) {
+  public SaeEncoder encoder(long setId) {
     SaeEncoder encoder = store.encoder(setId);
     if (encoder == null) {
       throw Invalid.value("vector set " + setId + " has no SAE encoder (only standard or JumpReLU SAEs"
