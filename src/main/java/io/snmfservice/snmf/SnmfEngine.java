@@ -1,5 +1,7 @@
 package io.snmfservice.snmf;
 
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -469,12 +471,12 @@ public final class SnmfEngine {
       if (cfg.precision() == SnmfPrecision.FLOAT64) {
         double[] v = new double[length];
         source.readColumns(start, count, v);
-        normA2 += validated ? 0 : ChunkPrefetch.sumOfSquares(java.nio.DoubleBuffer.wrap(v), length, d, start);
+        normA2 += validated ? 0 : ChunkPrefetch.sumOfSquares(DoubleBuffer.wrap(v), length, d, start);
         return ops.fromColumnMajor(v, d, count);
       }
       float[] v = new float[length];
       source.readColumns(start, count, v);
-      normA2 += validated ? 0 : ChunkPrefetch.sumOfSquares(java.nio.FloatBuffer.wrap(v), length, d, start);
+      normA2 += validated ? 0 : ChunkPrefetch.sumOfSquares(FloatBuffer.wrap(v), length, d, start);
       return ops.fromColumnMajor(v, d, count);
     }
 

@@ -18,13 +18,13 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /**
- * Streaming SNMF over an activation file larger than the heap. Writes the file first when it does
- * not exist (64 dense random directions, two active per column with U(0,1) weights, plus uniform
- * noise), then measures the two bounds of an iteration in the same run, (a) the engine's reader alone over the
- * file and (b) one iteration's compute on a chunk already in memory, runs the given number of iterations with G on
- * disk, prints seconds per iteration and the peak resident set (VmHWM), and reads the file alone once more (the
- * disk is shared, so (a) brackets the run) to give the last iteration's ratio to the larger bound. Arguments: file d n K iterations chunkColumns
- * [float32|float16]; iterations 0 only writes the file.
+ * Streaming SNMF over an activation file larger than the heap. Writes the file first when it does not exist (64 dense
+ * random directions, two active per column with U(0,1) weights, plus uniform noise). Then measures the two bounds of
+ * an iteration in the same run, (a) the engine's reader alone over the file and (b) one iteration's compute on a
+ * chunk already in memory, runs the given number of iterations with G on disk (seconds and CPU seconds per
+ * iteration, peak resident set VmHWM), and measures both bounds once more (the machine is shared, so the bounds
+ * bracket the run) to give the last iteration's ratio to the larger bound. Arguments: file d n K iterations
+ * chunkColumns [float32|float16]; iterations 0 only writes the file.
  */
 public final class OutOfCoreBenchmark {
 
@@ -174,6 +174,7 @@ public final class OutOfCoreBenchmark {
     double compute = computeInMemory(file, k, chunk);
     Path scratch = Files.createTempDirectory(file.toAbsolutePath().getParent(), "snmf-g");
     long[] stamps = new long[iterations + 1];
+    double[] cpu = new double[iterations + 1];
     SnmfConfig cfg = SnmfConfig.of(k).withMaxIterations(iterations).withPatience(iterations).withChunkColumns(chunk)
         .withGSpillDirectory(scratch);
     long start = System.nanoTime();
@@ -181,20 +182,23 @@ public final class OutOfCoreBenchmark {
         SnmfResult res = new SnmfEngine().factorize(ActivationSource.of(reader), cfg,
             (it, loss) -> {
               stamps[it] = System.nanoTime();
+              cpu[it] = cpuSeconds();
               System.out.printf("iteration %d loss %.6e at %.1f s%n", it, loss, (stamps[it] - start) / 1e9);
             }, CancellationSignal.NEVER)) {
       StringBuilder per = new StringBuilder();
       for (int t = 2; t <= iterations; t++) {
-        per.append(String.format("%.1f ", (stamps[t] - stamps[t - 1]) / 1e9));
+        per.append(String.format("%.1f (%.1f CPU-s) ", (stamps[t] - stamps[t - 1]) / 1e9, cpu[t] - cpu[t - 1]));
       }
       System.out.printf("RESULT d=%d n=%d K=%d chunk=%d: init pass + iteration 1 %.1f s; later iterations %ss;"
               + " relative error %.4f; max heap %d MB; %s; %s%n", d, n, k, chunk, (stamps[1] - start) / 1e9, per,
           res.relativeError(), Runtime.getRuntime().maxMemory() >> 20, peakRss(), load());
       double last = (stamps[iterations] - stamps[iterations - 1]) / 1e9;
-      double again = readerAlone(file, chunk);
-      double bound = Math.max(Math.max(read, again), compute);
-      System.out.printf("RESULT last iteration %.1f s = %.2f x max(reader alone %.1f s before / %.1f s after,"
-          + " compute in memory %.1f s)%n", last, last / bound, read, again, compute);
+      // the machine is shared: the bounds again after the run bracket the load the iterations saw
+      double readAfter = readerAlone(file, chunk);
+      double computeAfter = computeInMemory(file, k, chunk);
+      System.out.printf("RESULT last iteration %.1f s = %.2f x max(a %.1f s, b %.1f s) before the run,"
+              + " %.2f x max(a %.1f s, b %.1f s) after it%n", last, last / Math.max(read, compute), read, compute,
+          last / Math.max(readAfter, computeAfter), readAfter, computeAfter);
     } finally {
       try (var files = Files.list(scratch)) {
         files.forEach(p -> p.toFile().delete());
