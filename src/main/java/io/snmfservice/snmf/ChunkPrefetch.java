@@ -127,19 +127,23 @@ final class ChunkPrefetch implements AutoCloseable {
       }
     }
 
-    /** Waits for a read still in flight (its buffer may be reused or freed next). */
+    /** Waits for a read still in flight, even when interrupted: its buffer may be reused or freed next. */
     @Override
     public void close() {
       closeOwned();
-      if (pending != null) {
+      boolean interrupted = false;
+      while (pending != null) {
         try {
           pending.get();
+          pending = null;
         } catch (ExecutionException e) {
-          // the pass is being abandoned; its failure (if any) was not reached
+          pending = null; // the pass is being abandoned; a failure of a chunk it did not reach does not matter
         } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+          interrupted = true;
         }
-        pending = null;
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
   }
