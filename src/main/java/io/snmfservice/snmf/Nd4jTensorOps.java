@@ -81,6 +81,11 @@ public final class Nd4jTensorOps implements TensorOps {
   }
 
   @Override
+  public DeviceTensor allocate(int rows, int cols) {
+    return new Nd4jTensor(Nd4j.createUninitialized(type, new long[] {rows, cols}, 'f'));
+  }
+
+  @Override
   public void copyInto(DeviceTensor target, float[] values) {
     INDArray a = array(target);
     if (!cpu) {

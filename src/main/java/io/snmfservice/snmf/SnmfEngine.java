@@ -1,5 +1,7 @@
 package io.snmfservice.snmf;
 
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -108,11 +110,10 @@ public final class SnmfEngine {
     private final int k;
     private final ChunkLayout layout;
     private final GStore store;
+    /** In-memory sources: each chunk uploaded once, in the first pass. */
     private final DeviceTensor[] cachedChunks;
-    private final float[] hostChunk;
-    private final double[] hostChunkDouble;
-    /** Reused device buffer for full-size chunks of a source that is not cached. */
-    private DeviceTensor staging;
+    /** Other sources (files): read ahead of the compute on a thread of their own. */
+    private final ChunkPrefetch prefetch;
     private boolean validated;
     private double normA2;
     private int completedIterations;
@@ -133,9 +134,7 @@ public final class SnmfEngine {
           ? new MemoryGStore(SnmfIterations.SLOTS, layout.count())
           : new DiskGStore(ops, cfg.gSpillDirectory(), SnmfIterations.SLOTS, layout, k);
       this.cachedChunks = source.inMemory() ? new DeviceTensor[layout.count()] : null;
-      boolean wide = cfg.precision() == SnmfPrecision.FLOAT64;
-      this.hostChunk = wide ? null : new float[Math.multiplyExact(d, chunk)];
-      this.hostChunkDouble = wide ? new double[Math.multiplyExact(d, chunk)] : null;
+      this.prefetch = source.inMemory() ? null : new ChunkPrefetch(ops, source, layout, cfg.precision());
     }
 
     SnmfResult execute(double[] g0) {
@@ -433,48 +432,21 @@ public final class SnmfEngine {
      * measures ‖A‖²; in-memory sources keep their uploaded chunks for later passes.
      */
     private void forEachChunk(ChunkVisitor visitor) {
-      for (int c = 0; c < layout.count(); c++) {
-        if (cancel.isCancelled()) {
-          throw new SnmfCancelledException(completedIterations);
+      if (cachedChunks != null) {
+        for (int c = 0; c < layout.count(); c++) {
+          checkCancelled();
+          if (cachedChunks[c] == null) {
+            cachedChunks[c] = uploadChecked(c);
+          }
+          visitor.visit(c, cachedChunks[c]);
         }
-        DeviceTensor a = cachedChunks != null ? cachedChunks[c] : null;
-        boolean owned = false;
-        if (a == null && cachedChunks == null && validated && readDirect(c)) {
-          a = staging; // the file was read straight into the device buffer
-        } else if (a == null) {
-          int count = layout.size(c);
-          if (hostChunk != null) {
-            source.readColumns(layout.start(c), count, hostChunk);
-          } else {
-            source.readColumns(layout.start(c), count, hostChunkDouble);
+      } else {
+        try (ChunkPrefetch.Pass pass = prefetch.pass(!validated)) {
+          for (int c = 0; c < layout.count(); c++) {
+            checkCancelled();
+            visitor.visit(c, pass.next());
           }
-          if (!validated) {
-            normA2 += checkedSumOfSquares(count, layout.start(c));
-          }
-          if (cachedChunks != null) {
-            a = uploadChunk(count);
-            cachedChunks[c] = a;
-          } else if (count == layout.chunkColumns()) {
-            // allocating a fresh chunk-sized native buffer every time costs as much as a GEMM
-            if (staging == null) {
-              staging = uploadChunk(count);
-            } else if (hostChunk != null) {
-              ops.copyInto(staging, hostChunk);
-            } else {
-              ops.copyInto(staging, hostChunkDouble);
-            }
-            a = staging;
-          } else {
-            a = uploadChunk(count);
-            owned = true;
-          }
-        }
-        try {
-          visitor.visit(c, a);
-        } finally {
-          if (owned) {
-            a.close();
-          }
+          normA2 += pass.sumOfSquares();
         }
       }
       if (!validated) {
@@ -485,45 +457,32 @@ public final class SnmfEngine {
       }
     }
 
-    /**
-     * Reads a full-size chunk from the source straight into the staging tensor's memory when both
-     * sides allow it (float32 file, host-memory float32 tensor); after the first, validating pass.
-     */
-    private boolean readDirect(int chunk) {
-      int count = layout.size(chunk);
-      if (staging == null || count != layout.chunkColumns()) {
-        return false;
+    private void checkCancelled() {
+      if (cancel.isCancelled()) {
+        throw new SnmfCancelledException(completedIterations);
       }
-      java.nio.ByteBuffer bytes = ops.float32HostBytes(staging);
-      return bytes != null && source.readFloat32Bytes(layout.start(chunk), count, bytes);
     }
 
-    private DeviceTensor uploadChunk(int count) {
-      if (hostChunk == null) {
-        double[] v = count * d == hostChunkDouble.length ? hostChunkDouble : Arrays.copyOf(hostChunkDouble, count * d);
+    /** Reads an in-memory source's chunk, checks it and adds it to ‖A‖² (first pass), and uploads it. */
+    private DeviceTensor uploadChecked(int c) {
+      int count = layout.size(c);
+      long start = layout.start(c);
+      int length = Math.multiplyExact(count, d);
+      if (cfg.precision() == SnmfPrecision.FLOAT64) {
+        double[] v = new double[length];
+        source.readColumns(start, count, v);
+        normA2 += validated ? 0 : ChunkPrefetch.sumOfSquares(DoubleBuffer.wrap(v), length, d, start);
         return ops.fromColumnMajor(v, d, count);
       }
-      float[] v = count * d == hostChunk.length ? hostChunk : Arrays.copyOf(hostChunk, count * d);
+      float[] v = new float[length];
+      source.readColumns(start, count, v);
+      normA2 += validated ? 0 : ChunkPrefetch.sumOfSquares(FloatBuffer.wrap(v), length, d, start);
       return ops.fromColumnMajor(v, d, count);
     }
 
-    private double checkedSumOfSquares(int count, long firstColumn) {
-      double s = 0;
-      for (int i = 0; i < count * d; i++) {
-        double v = hostChunk != null ? hostChunk[i] : hostChunkDouble[i];
-        if (!Double.isFinite(v)) {
-          throw new SnmfValidationException("A contains " + v + " at row " + (i % d) + ", column "
-              + (firstColumn + i / d));
-        }
-        s += v * v;
-      }
-      return s;
-    }
-
     private void releaseChunkCache() {
-      if (staging != null) {
-        staging.close();
-        staging = null;
+      if (prefetch != null) {
+        prefetch.close();
       }
       if (cachedChunks != null) {
         for (int c = 0; c < cachedChunks.length; c++) {

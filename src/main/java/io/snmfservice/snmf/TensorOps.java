@@ -17,6 +17,13 @@ public interface TensorOps extends AutoCloseable {
   /** Uploads a column-major rows×cols matrix. */
   DeviceTensor fromColumnMajor(double[] values, int rows, int cols);
 
+  /** A rows×cols tensor whose values are to be written (e.g. through {@link #float32HostBytes}). */
+  default DeviceTensor allocate(int rows, int cols) {
+    return precision() == SnmfPrecision.FLOAT64
+        ? fromColumnMajor(new double[Math.multiplyExact(rows, cols)], rows, cols)
+        : fromColumnMajor(new float[Math.multiplyExact(rows, cols)], rows, cols);
+  }
+
   /** Overwrites a tensor of the same shape with column-major values (reuses its memory). */
   void copyInto(DeviceTensor target, float[] values);
 

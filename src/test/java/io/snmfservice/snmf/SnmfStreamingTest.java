@@ -3,6 +3,7 @@ package io.snmfservice.snmf;
 import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestDevice;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.snmfservice.activations.store.ActivationFileReader;
 import io.snmfservice.activations.store.ActivationFileWriter;
@@ -62,6 +63,58 @@ class SnmfStreamingTest {
         SnmfResult inMemory = new SnmfEngine().factorize(p.source(), cfg)) {
       assertClose(streamed, inMemory, 1e-4);
       assertThat(streamed.bestIteration()).isEqualTo(inMemory.bestIteration());
+    }
+  }
+
+  /**
+   * The file is read one chunk ahead of the compute on another thread and widened from float16 straight into the
+   * backend's buffers; the iterates must be exactly those of the same (widened) values in memory, tail chunk included.
+   */
+  @Test
+  void aFloat16FileReadAheadOfTheComputeGivesExactlyTheInMemoryIterates() {
+    PlantedFeatures p = data();
+    Path file = dir.resolve("half.act");
+    try (ActivationFileWriter w = ActivationFileWriter.create(file, p.d, DType.FLOAT16, 512)) {
+      w.appendColumns(p.columnMajor, p.n);
+    }
+    SnmfConfig cfg = SnmfConfig.of(12).withSparsity(0.1).withSeed(8).withMaxIterations(25).withPatience(25)
+        .withChunkColumns(700);
+    for (SnmfInit init : new SnmfInit[] {SnmfInit.RANDOM, SnmfInit.SVD}) {
+      try (ActivationFileReader reader = ActivationFileReader.open(file);
+          SnmfResult streamed = new SnmfEngine().factorize(ActivationSource.of(reader),
+              cfg.withInit(init).withGSpillDirectory(dir.resolve("g")), SnmfProgressListener.NONE,
+              CancellationSignal.NEVER);
+          SnmfResult inMemory = new SnmfEngine().factorize(
+              ActivationSource.ofColumnMajor(reader.readColumns(0, p.n), p.d, p.n), cfg.withInit(init))) {
+        assertThat(streamed.losses()).containsExactly(inMemory.losses());
+        assertThat(streamed.f()).containsExactly(inMemory.f());
+        assertThat(streamed.g().toArray()).isDeepEqualTo(inMemory.g().toArray());
+      }
+    }
+  }
+
+  /** The reader thread's findings surface on the engine's thread, at the chunk they belong to; a cancel mid-pass stops. */
+  @Test
+  void aNanReadAheadIsReportedWithItsPlaceAndACancelMidPassStopsTheRun() {
+    PlantedFeatures p = data();
+    float[] values = p.columnMajor.clone();
+    values[2100 * p.d + 5] = Float.NaN;
+    Path file = dir.resolve("nan.act");
+    try (ActivationFileWriter w = ActivationFileWriter.create(file, p.d, DType.FLOAT16, 512)) {
+      w.appendColumns(values, p.n);
+    }
+    SnmfConfig cfg = SnmfConfig.of(12).withMaxIterations(40).withPatience(40).withChunkColumns(700);
+    try (ActivationFileReader reader = ActivationFileReader.open(file)) {
+      assertThatThrownBy(() -> new SnmfEngine().factorize(ActivationSource.of(reader), cfg))
+          .isInstanceOf(SnmfValidationException.class).hasMessageContaining("NaN at row 5, column 2100");
+    }
+    java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
+    try (ActivationFileReader reader = ActivationFileReader.open(write(p, 700))) {
+      // each pass polls once per chunk (5 chunks): the 13th poll is in the middle of iteration 2's pass
+      assertThatThrownBy(() -> new SnmfEngine().factorize(ActivationSource.of(reader),
+          cfg.withGSpillDirectory(dir.resolve("g")), SnmfProgressListener.NONE, () -> polls.incrementAndGet() > 12))
+          .isInstanceOf(SnmfCancelledException.class).hasMessageContaining("after 1 iterations");
+      assertThat(reader.readColumns(0, 3)).hasSize(3 * p.d); // the reader is still usable
     }
   }
 

@@ -155,11 +155,26 @@ public final class ActivationFileReader implements AutoCloseable {
   }
 
   private void readSegment(Segment s, long start, int count, float[] dst, int offset) {
+    readSlices(s, start, count, (slice, values, at) -> {
+      if (dtype() == DType.FLOAT32) {
+        slice.asFloatBuffer().get(dst, offset + at, values);
+      } else {
+        Float16.toFloat(slice.asShortBuffer(), values, dst, offset + at);
+      }
+    });
+  }
+
+  /** Where {@link #readSlices} hands each slice: {@code values} values that go to index {@code at} onwards. */
+  private interface SliceSink {
+    void accept(ByteBuffer slice, int values, int at);
+  }
+
+  /** Reads a segment's columns [start, start+count) in slices of at most 8 MiB (no huge direct buffer needed). */
+  private void readSlices(Segment s, long start, int count, SliceSink sink) {
     int d = d();
     int bytes = dtype().bytes();
     long position = ActivationFileHeader.SIZE + start * d * bytes;
     int total = count * d;
-    // read in slices of at most 8 MiB so a huge request needs no huge direct buffer
     int sliceValues = Math.max(d, (8 << 20) / bytes / d * d);
     ByteBuffer buf = buffer(Math.min(total, sliceValues) * bytes);
     int done = 0;
@@ -168,13 +183,7 @@ public final class ActivationFileReader implements AutoCloseable {
       buf.clear().limit(values * bytes);
       readFully(s, buf, position + (long) done * bytes);
       buf.flip();
-      if (dtype() == DType.FLOAT32) {
-        buf.asFloatBuffer().get(dst, offset + done, values);
-      } else {
-        for (int i = 0; i < values; i++) {
-          dst[offset + done + i] = Float16.toFloat(buf.getShort(i * 2));
-        }
-      }
+      sink.accept(buf, values, done);
       done += values;
     }
   }
@@ -193,25 +202,29 @@ public final class ActivationFileReader implements AutoCloseable {
   }
 
   /**
-   * For float32 files: reads columns [start, start+count) as raw little-endian bytes straight into
-   * dst (from its position, count·d·4 bytes), e.g. a native buffer, with no intermediate copy.
+   * Reads columns [start, start+count) as little-endian float32 bytes into dst (from its position, count·d·4
+   * bytes), e.g. a native buffer, with no heap copy: a float32 file straight into it, a float16 file widened into it.
    *
-   * @return false (and reads nothing) for float16 files
+   * @return true (the {@code ActivationSource} contract lets other sources decline)
    */
   public boolean readFloat32Bytes(long start, int count, ByteBuffer dst) {
-    if (dtype() != DType.FLOAT32) {
-      return false;
-    }
     checkRange(start, count);
     int at = dst.position();
     for (Segment s : segments) {
       long from = Math.max(start, s.first());
       long to = Math.min(start + count, s.first() + s.header().n());
       if (from < to) {
-        ByteBuffer slice = dst.duplicate();
-        slice.position(at).limit(at + (int) (to - from) * d() * 4);
-        readFully(s, slice, ActivationFileHeader.SIZE + (from - s.first()) * d() * 4L);
-        at += (int) (to - from) * d() * 4;
+        int length = (int) (to - from) * d() * 4;
+        if (dtype() == DType.FLOAT32) {
+          ByteBuffer slice = dst.duplicate();
+          slice.position(at).limit(at + length);
+          readFully(s, slice, ActivationFileHeader.SIZE + (from - s.first()) * d() * 4L);
+        } else {
+          java.nio.FloatBuffer out = dst.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(at).asFloatBuffer();
+          readSlices(s, from - s.first(), (int) (to - from),
+              (slice, values, first) -> Float16.toFloat(slice.asShortBuffer(), values, out, first));
+        }
+        at += length;
       }
     }
     return true;

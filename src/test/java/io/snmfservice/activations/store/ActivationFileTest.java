@@ -65,7 +65,7 @@ class ActivationFileTest {
   }
 
   @Test
-  void readsFloat32BytesStraightIntoAGivenBufferAndDeclinesFloat16() {
+  void readsFloat32BytesStraightIntoAGivenBufferAndWidensFloat16IntoIt() {
     int d = 3;
     float[] a = randomColumns(d, 6, 5);
     Path file = dir.resolve("raw.act");
@@ -84,8 +84,13 @@ class ActivationFileTest {
     try (ActivationFileWriter w = ActivationFileWriter.create(half, d, DType.FLOAT16, 4)) {
       w.appendColumns(a, 6);
     }
+    ByteBuffer wide = ByteBuffer.allocateDirect(4 + 5 * d * 4).order(ByteOrder.LITTLE_ENDIAN);
+    wide.position(4);
     try (ActivationFileReader r = ActivationFileReader.open(half)) {
-      assertThat(r.readFloat32Bytes(0, 1, ByteBuffer.allocate(d * 4))).isFalse();
+      assertThat(r.readFloat32Bytes(1, 5, wide)).isTrue();
+    }
+    for (int i = 0; i < 5 * d; i++) {
+      assertThat(wide.getFloat(4 + i * 4)).isEqualTo(Float16.toFloat(Float16.fromFloat(a[d + i])));
     }
   }
 

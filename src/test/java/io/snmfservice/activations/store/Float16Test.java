@@ -20,6 +20,25 @@ class Float16Test {
     assertThat(Float.floatToRawIntBits(Float16.toFloat((short) 0x8000))).isEqualTo(0x80000000);
   }
 
+  /** The bulk widening (a lookup table, used by the .act reader) gives toFloat's bits for all 65,536 patterns. */
+  @Test
+  void bulkWideningMatchesToFloatBitForBit() {
+    java.nio.ShortBuffer all = java.nio.ShortBuffer.allocate(0x10000);
+    for (int bits = 0; bits < 0x10000; bits++) {
+      all.put(bits, (short) bits);
+    }
+    float[] heap = new float[0x10001];
+    Float16.toFloat(all, 0x10000, heap, 1);
+    java.nio.FloatBuffer direct = java.nio.ByteBuffer.allocateDirect(0x10000 * 4)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    Float16.toFloat(all, 0x10000, direct, 0);
+    for (int bits = 0; bits < 0x10000; bits++) {
+      int expected = Float.floatToRawIntBits(Float16.toFloat((short) bits));
+      assertThat(Float.floatToRawIntBits(heap[bits + 1])).as("bits %04x", bits).isEqualTo(expected);
+      assertThat(Float.floatToRawIntBits(direct.get(bits))).as("bits %04x", bits).isEqualTo(expected);
+    }
+  }
+
   /**
    * All 65,536 bit patterns against binary16 as IEEE 754 defines it, computed in double: subnormals, zeros of
    * both signs, infinities, and NaNs with their sign and payload kept (the safetensors loader and the .act reader
