@@ -28,7 +28,7 @@ class PreparedReads {
   byte[] detail(long featureId) {
     return jdbc.query("SELECT p.detail, d.description, d.detection_accuracy FROM feature_read p"
             + " LEFT JOIN feature_description d ON d.feature_id = p.feature_id WHERE p.feature_id = ?",
-        (rs, i) -> utf8(rs.getString("detail") + json.writeValueAsString(rs.getString("description"))
+        (rs, i) -> utf8(rs.getString("detail") + text(rs.getString("description"))
             + ",\"detectionAccuracy\":" + json.writeValueAsString(rs.getObject("detection_accuracy", Double.class))
             + "}"), featureId).stream().findFirst().orElse(null);
   }
@@ -94,7 +94,12 @@ class PreparedReads {
 
   /** A stored summary with its current description. */
   private String summary(String stored, String description) {
-    return stored + json.writeValueAsString(description) + "}";
+    return stored + text(description) + "}";
+  }
+
+  /** A string as Jackson writes it (null as {@code null}, which is all it ever writes for one). */
+  private String text(String value) {
+    return value == null ? "null" : json.writeValueAsString(value);
   }
 
   /** The page as {@link PageView} renders: its JSON with no items, the items put in. */
