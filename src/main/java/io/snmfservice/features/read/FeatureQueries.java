@@ -165,13 +165,9 @@ public class FeatureQueries {
 
   /**
    * The number of features of each level of a factorization (its K per level: the writer stores exactly that many
-   * features per level, with the factorization, in one transaction), without counting feature rows.
+   * features per level, with the factorization, in one transaction), without counting feature rows, and whether
+   * its reads were prepared ({@link PreparedReadWriter}).
    */
-  public List<Integer> levelSizes(long id) {
-    return levels(id).sizes();
-  }
-
-  /** {@link #levelSizes} and whether the factorization's reads were prepared ({@link PreparedReadWriter}). */
   Levels levels(long id) {
     return jdbc.query("SELECT levels, reads_prepared FROM factorization WHERE id = ?",
             (rs, i) -> new Levels(ints(rs.getArray("levels")), rs.getBoolean("reads_prepared")), id)

@@ -1,5 +1,6 @@
 package io.snmfservice.features.read;
 
+import java.util.function.Supplier;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
@@ -13,7 +14,7 @@ final class PreparedAnswer {
   }
 
   /** The prepared answer, or the query path's where none was prepared. */
-  static ResponseEntity<?> orElse(byte[] json, java.util.function.Supplier<Object> query) {
+  static ResponseEntity<?> orElse(byte[] json, Supplier<Object> query) {
     return json != null ? of(json) : ResponseEntity.ok(query.get());
   }
 }
