@@ -7,6 +7,7 @@ import static io.snmfservice.storage.SqlValues.texts;
 
 import io.snmfservice.activations.ActivationSet;
 import io.snmfservice.activations.ActivationSetService;
+import io.snmfservice.features.read.PreparedReadWriter;
 import io.snmfservice.snmf.HierarchyResult;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -32,11 +33,14 @@ class FactorizationWriter {
   private final JdbcTemplate jdbc;
   private final ActivationSetService activations;
   private final JsonMapper json;
+  private final PreparedReadWriter preparedReads;
 
-  FactorizationWriter(JdbcTemplate jdbc, ActivationSetService activations, JsonMapper json) {
+  FactorizationWriter(JdbcTemplate jdbc, ActivationSetService activations, JsonMapper json,
+      PreparedReadWriter preparedReads) {
     this.jdbc = jdbc;
     this.activations = activations;
     this.json = json;
+    this.preparedReads = preparedReads;
   }
 
   JsonNode write(long jobId, FactorizationSettings s, ActivationSetService.Prepared prepared, ActivationSet set,
@@ -69,6 +73,7 @@ class FactorizationWriter {
     for (int l = 0; l < interpretation.links().size(); l++) {
       insertLinks(interpretation.links().get(l), ids.get(l), ids.get(l + 1));
     }
+    preparedReads.prepare(factorizationId); // the cold reads' answers (V18), from the rows above
     ObjectNode summary = json.createObjectNode();
     summary.put("factorizationId", factorizationId);
     summary.put("activationSetId", setIds.get(s.layer()));

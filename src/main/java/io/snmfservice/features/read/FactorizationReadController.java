@@ -27,10 +27,12 @@ import tools.jackson.databind.json.JsonMapper;
 class FactorizationReadController {
 
   private final FeatureQueries queries;
+  private final PreparedReads prepared;
   private final JsonMapper json;
 
-  FactorizationReadController(FeatureQueries queries, JsonMapper json) {
+  FactorizationReadController(FeatureQueries queries, PreparedReads prepared, JsonMapper json) {
     this.queries = queries;
+    this.prepared = prepared;
     this.json = json;
   }
 
@@ -48,13 +50,14 @@ class FactorizationReadController {
     return queries.factorization(id);
   }
 
-  @GetMapping("/{id}/features")
-  PageView<FeatureViews.FeatureSummary> features(@PathVariable long id,
+  @GetMapping(path = "/{id}/features", produces = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<?> features(@PathVariable long id,
       @RequestParam(defaultValue = "0") int level, @RequestParam(defaultValue = "index") String sort,
       @RequestParam(defaultValue = "asc") String order, @RequestParam(defaultValue = "0") int page,
       @RequestParam(defaultValue = "20") int size) {
     Paging paging = Paging.of(page, size);
-    List<Integer> sizes = queries.levelSizes(id);
+    FeatureQueries.Levels levels = queries.levels(id);
+    List<Integer> sizes = levels.sizes();
     if (level < 0 || level >= sizes.size()) {
       throw Invalid.value("level", "level must be between 0 and " + (sizes.size() - 1));
     }
@@ -64,16 +67,20 @@ class FactorizationReadController {
     if (!order.equals("asc") && !order.equals("desc")) {
       throw Invalid.malformed("order must be asc or desc");
     }
-    return new PageView<>(queries.features(id, level, sort, order.equals("desc"), paging.offset(), paging.size()),
-        paging.page(), paging.size(), sizes.get(level));
+    if (levels.prepared()) {
+      return PreparedAnswer.of(prepared.features(id, level, sort, order.equals("desc"), paging.page(), paging.size(),
+          sizes.get(level)));
+    }
+    return ResponseEntity.ok(new PageView<>(queries.features(id, level, sort, order.equals("desc"), paging.offset(),
+        paging.size()), paging.page(), paging.size(), sizes.get(level)));
   }
 
   /**
    * Features by token (in the vocabulary projection or as a top-activating token), by text in their contexts or
    * description: ranked by how strongly the term drives them, paged like the feature list.
    */
-  @GetMapping("/{id}/features/search")
-  PageView<FeatureViews.FeatureSummary> search(@PathVariable long id, @RequestParam(required = false) String token,
+  @GetMapping(path = "/{id}/features/search", produces = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<?> search(@PathVariable long id, @RequestParam(required = false) String token,
       @RequestParam(required = false) String text, @RequestParam(defaultValue = "0") int page,
       @RequestParam(defaultValue = "20") int size) {
     if ((token == null || token.isBlank()) && (text == null || text.isBlank())) {
@@ -82,11 +89,17 @@ class FactorizationReadController {
     Paging paging = Paging.of(page, size);
     String t = blankToNull(token);
     String x = blankToNull(text);
+    if (x == null) {
+      byte[] answer = prepared.searchByToken(id, t, paging.page(), paging.size());
+      if (answer != null) {
+        return PreparedAnswer.of(answer);
+      }
+    }
     FeatureQueries.Found found = queries.searchPage(id, t, x, paging.offset(), paging.size());
     if (found.total() == 0) {
       queries.requireFactorization(id); // only an empty answer needs to tell "no match" from "no factorization"
     }
-    return new PageView<>(found.items(), paging.page(), paging.size(), found.total());
+    return ResponseEntity.ok(new PageView<>(found.items(), paging.page(), paging.size(), found.total()));
   }
 
   /** F, G and the token index as .npy files in a zip ({@code format=npy}) or one safetensors file. */

@@ -2,40 +2,45 @@ package io.snmfservice.features.read;
 
 import io.snmfservice.config.ConditionalOnRole;
 import java.util.List;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+/** A feature's reads: prepared answers where its factorization has them (V18), else the queries'. */
 @RestController
-@RequestMapping("/v1/features")
+@RequestMapping(path = "/v1/features", produces = MediaType.APPLICATION_JSON_VALUE)
 @ConditionalOnRole(ConditionalOnRole.Half.API)
 class FeatureController {
 
   private final FeatureQueries queries;
+  private final PreparedReads prepared;
 
-  FeatureController(FeatureQueries queries) {
+  FeatureController(FeatureQueries queries, PreparedReads prepared) {
     this.queries = queries;
+    this.prepared = prepared;
   }
 
   @GetMapping("/{id}")
-  FeatureViews.FeatureDetail get(@PathVariable long id) {
-    return queries.feature(id);
+  ResponseEntity<?> get(@PathVariable long id) {
+    return PreparedAnswer.orElse(prepared.detail(id), () -> queries.feature(id));
   }
 
   @GetMapping("/{id}/top-inputs")
-  List<FeatureViews.TopInput> topInputs(@PathVariable long id) {
-    return queries.topInputs(id);
+  ResponseEntity<?> topInputs(@PathVariable long id) {
+    return PreparedAnswer.orElse(prepared.topInputs(id), () -> queries.topInputs(id));
   }
 
   @GetMapping("/{id}/examples")
-  List<FeatureViews.Example> examples(@PathVariable long id) {
-    return queries.examples(id);
+  ResponseEntity<?> examples(@PathVariable long id) {
+    return PreparedAnswer.orElse(prepared.examples(id), () -> queries.examples(id));
   }
 
   @GetMapping("/{id}/vocab")
-  FeatureViews.VocabProjection vocab(@PathVariable long id) {
-    return queries.vocab(id);
+  ResponseEntity<?> vocab(@PathVariable long id) {
+    return PreparedAnswer.orElse(prepared.vocab(id), () -> queries.vocab(id));
   }
 
   @GetMapping("/{id}/parents")

@@ -24,12 +24,15 @@ public class FeatureQueries {
       + " f.max_activation, f.promoted_tokens AS promoted,"
       + " (SELECT d.description FROM feature_description d WHERE d.feature_id = f.id) AS description";
 
+  /** The columns of {@link #detail} (and, with {@code promoted}, of a summary), from {@code feature f} and {@code d}. */
+  static final String DETAIL = "f.*, f.histogram::text AS histogram_json, f.promoted_tokens AS promoted,"
+      + " (SELECT count(*) FROM feature_link WHERE child_id = f.id) AS parents,"
+      + " (SELECT count(*) FROM feature_link WHERE parent_id = f.id) AS children,"
+      + " d.description, d.detection_accuracy";
+
   private final JdbcTemplate jdbc;
   private final JsonMapper json;
-  private final RowMapper<FeatureViews.FeatureSummary> summaryRow = (rs, i) -> new FeatureViews.FeatureSummary(
-      rs.getLong("id"), rs.getLong("factorization_id"), rs.getInt("level"), rs.getInt("index"),
-      rs.getDouble("frequency"), rs.getDouble("mean_activation"), rs.getDouble("max_activation"),
-      strings(rs.getArray("promoted")), rs.getString("description"));
+  private final RowMapper<FeatureViews.FeatureSummary> summaryRow = (rs, i) -> summary(rs);
 
   FeatureQueries(JdbcTemplate jdbc, JsonMapper json) {
     this.jdbc = jdbc;
@@ -117,7 +120,15 @@ public class FeatureQueries {
    * feature: a top input (token or context), a promoted token, a description. The hits are summed per feature, and
    * only features with matching top inputs read their other top inputs' activations for the share.
    */
-  private record SearchSql(String scored, List<Object> args) {
+  record SearchSql(String scored, List<Object> args) {
+
+    /**
+     * A feature's score from its hits {@code h (matching, promoted, described)}; {@link PreparedReadWriter} scores
+     * every token of a factorization with this same expression, so prepared searches rank exactly as this one.
+     */
+    static final String SCORE = "CASE WHEN h.matching IS NULL THEN 0 ELSE coalesce(h.matching"
+        + " / nullif((SELECT sum(t.activation) FROM feature_top_input t WHERE t.feature_id = f.id), 0), 0) END"
+        + " + CASE WHEN h.promoted THEN 0.5 ELSE 0 END + CASE WHEN h.described THEN 0.5 ELSE 0 END";
 
     static SearchSql of(long factorizationId, String token, String text) {
       String tokenKey = token == null ? null : token.strip().toLowerCase(Locale.ROOT);
@@ -144,10 +155,7 @@ public class FeatureQueries {
         hits.add("SELECT d.feature_id, NULL::real, false, true FROM feature_description d WHERE d.description ILIKE ?");
         args.add(like);
       }
-      String sql = "SELECT f.id, f.level, f.index, CASE WHEN h.matching IS NULL THEN 0 ELSE coalesce(h.matching"
-          + " / nullif((SELECT sum(t.activation) FROM feature_top_input t WHERE t.feature_id = f.id), 0), 0) END"
-          + " + CASE WHEN h.promoted THEN 0.5 ELSE 0 END + CASE WHEN h.described THEN 0.5 ELSE 0 END AS score"
-          + " FROM (SELECT id, sum(activation), bool_or(promoted), bool_or(described) FROM ("
+      String sql = "SELECT f.id, f.level, f.index, " + SCORE + " AS score FROM (SELECT id, sum(activation), bool_or(promoted), bool_or(described) FROM ("
           + String.join(" UNION ALL ", hits) + ") hit (id, activation, promoted, described) GROUP BY id)"
           + " h (id, matching, promoted, described) JOIN feature f ON f.id = h.id WHERE f.factorization_id = ?";
       args.add(factorizationId);
@@ -157,12 +165,16 @@ public class FeatureQueries {
 
   /**
    * The number of features of each level of a factorization (its K per level: the writer stores exactly that many
-   * features per level, with the factorization, in one transaction), without counting feature rows.
+   * features per level, with the factorization, in one transaction), without counting feature rows, and whether
+   * its reads were prepared ({@link PreparedReadWriter}).
    */
-  public List<Integer> levelSizes(long id) {
-    return jdbc.query("SELECT levels FROM factorization WHERE id = ?", (rs, i) -> ints(rs.getArray("levels")), id)
+  Levels levels(long id) {
+    return jdbc.query("SELECT levels, reads_prepared FROM factorization WHERE id = ?",
+            (rs, i) -> new Levels(ints(rs.getArray("levels")), rs.getBoolean("reads_prepared")), id)
         .stream().findFirst().orElseThrow(() -> new NotFound("factorization", id));
   }
+
+  record Levels(List<Integer> sizes, boolean prepared) {}
 
   /** 404 unless the factorization exists (without reading its loss curve and settings). */
   public void requireFactorization(long id) {
@@ -179,17 +191,26 @@ public class FeatureQueries {
   }
 
   public FeatureViews.FeatureDetail feature(long id) {
-    return jdbc.query("SELECT f.*, f.histogram::text AS histogram_json,"
-            + " (SELECT count(*) FROM feature_link WHERE child_id = f.id) AS parents,"
-            + " (SELECT count(*) FROM feature_link WHERE parent_id = f.id) AS children,"
-            + " d.description, d.detection_accuracy FROM feature f LEFT JOIN feature_description d ON d.feature_id = f.id"
+    return jdbc.query("SELECT " + DETAIL + " FROM feature f LEFT JOIN feature_description d ON d.feature_id = f.id"
             + " WHERE f.id = ?",
-        (rs, i) -> new FeatureViews.FeatureDetail(rs.getLong("id"), rs.getLong("factorization_id"), rs.getInt("level"),
-            rs.getInt("index"), rs.getDouble("frequency"), rs.getDouble("mean_activation"),
-            rs.getDouble("max_activation"), json.readTree(rs.getString("histogram_json")),
-            floats(rs.getArray("direction")), rs.getInt("parents"), rs.getInt("children"), rs.getString("description"),
-            (Double) rs.getObject("detection_accuracy")), id)
+        (rs, i) -> detail(rs, json), id)
         .stream().findFirst().orElseThrow(() -> new NotFound("feature", id));
+  }
+
+  /** A feature's summary from a row of {@link #SUMMARY} or {@link #DETAIL} (also read by {@link PreparedReadWriter}). */
+  static FeatureViews.FeatureSummary summary(ResultSet rs) throws SQLException {
+    return new FeatureViews.FeatureSummary(rs.getLong("id"), rs.getLong("factorization_id"), rs.getInt("level"),
+        rs.getInt("index"), rs.getDouble("frequency"), rs.getDouble("mean_activation"), rs.getDouble("max_activation"),
+        strings(rs.getArray("promoted")), rs.getString("description"));
+  }
+
+  /** A feature's detail from a row of {@link #DETAIL} (also read by {@link PreparedReadWriter}). */
+  static FeatureViews.FeatureDetail detail(ResultSet rs, JsonMapper json) throws SQLException {
+    return new FeatureViews.FeatureDetail(rs.getLong("id"), rs.getLong("factorization_id"), rs.getInt("level"),
+        rs.getInt("index"), rs.getDouble("frequency"), rs.getDouble("mean_activation"),
+        rs.getDouble("max_activation"), json.readTree(rs.getString("histogram_json")),
+        floats(rs.getArray("direction")), rs.getInt("parents"), rs.getInt("children"), rs.getString("description"),
+        (Double) rs.getObject("detection_accuracy"));
   }
 
   public List<FeatureViews.TopInput> topInputs(long featureId) {
@@ -205,11 +226,19 @@ public class FeatureQueries {
   public List<FeatureViews.Example> examples(long featureId) {
     requireFeature(featureId);
     return jdbc.query("SELECT * FROM feature_example WHERE feature_id = ? ORDER BY bin DESC, rank",
-        (rs, i) -> new FeatureViews.Example(rs.getInt("bin"), rs.getFloat("bin_low"), rs.getFloat("bin_high"),
-            topInput(rs)), featureId);
+        (rs, i) -> example(rs), featureId);
   }
 
-  private static FeatureViews.TopInput topInput(ResultSet rs) throws SQLException {
+  static FeatureViews.Example example(ResultSet rs) throws SQLException {
+    return new FeatureViews.Example(rs.getInt("bin"), rs.getFloat("bin_low"), rs.getFloat("bin_high"), topInput(rs));
+  }
+
+  static FeatureViews.VocabToken vocabToken(ResultSet rs) throws SQLException {
+    return new FeatureViews.VocabToken(rs.getInt("rank"), rs.getInt("token_id"), rs.getString("token_text"),
+        rs.getFloat("value"));
+  }
+
+  static FeatureViews.TopInput topInput(ResultSet rs) throws SQLException {
     Array pieces = rs.getArray("context_pieces");
     return new FeatureViews.TopInput(rs.getInt("rank"), rs.getInt("document"), rs.getInt("position"),
         rs.getInt("token_id"), rs.getString("token_text"), rs.getFloat("activation"), rs.getInt("context_start"),
@@ -220,8 +249,7 @@ public class FeatureQueries {
 
   public FeatureViews.VocabProjection vocab(long featureId) {
     requireFeature(featureId);
-    RowMapper<FeatureViews.VocabToken> row = (rs, i) -> new FeatureViews.VocabToken(rs.getInt("rank"),
-        rs.getInt("token_id"), rs.getString("token_text"), rs.getFloat("value"));
+    RowMapper<FeatureViews.VocabToken> row = (rs, i) -> vocabToken(rs);
     String sql = "SELECT * FROM feature_vocab WHERE feature_id = ? AND sign = ? ORDER BY rank";
     return new FeatureViews.VocabProjection(featureId, jdbc.query(sql, row, featureId, 1),
         jdbc.query(sql, row, featureId, -1));

@@ -3,6 +3,7 @@ package io.snmfservice.features.read.bench;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.snmfservice.SnmfServiceApplication;
+import io.snmfservice.features.read.PreparedReadWriter;
 import io.snmfservice.support.StoredFactorizations;
 import io.snmfservice.support.TestDatabase;
 import io.snmfservice.support.TestKeys;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Read load on loopback: a factorization of 10,000 features (10 top inputs and 20 vocabulary tokens each, written
@@ -28,7 +30,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * search ({@link OpenLoopClient}, in a JVM of its own), a closed-loop saturation run, the same reads from wrk, and
  * {@code pgbench -S} on the same PostgreSQL. Prints markdown tables and the query
  * plans. Arguments: [seconds per rate (15)] [rates, comma-separated (50,200,500)] [{@code open}: the open-loop
- * rates only].
+ * rates only; {@code cold}: the reads prepared at write time, every request a first read ({@link #coldReads})].
  */
 public final class ReadLoadBenchmark {
 
@@ -49,10 +51,24 @@ public final class ReadLoadBenchmark {
       int port = Integer.parseInt(service.getEnvironment().getProperty("local.server.port"));
       JdbcClient jdbc = service.getBean(JdbcClient.class);
       long factorization = seed(jdbc);
+      boolean cold = args.length > 2 && args[2].equals("cold");
+      if (cold) {
+        long t0 = System.nanoTime();
+        service.getBean(TransactionTemplate.class).executeWithoutResult(
+            t -> service.getBean(PreparedReadWriter.class).prepare(factorization));
+        jdbc.sql("VACUUM ANALYZE").update();
+        System.out.printf("prepared the reads of %d features in %.1f s%n", FEATURES, (System.nanoTime() - t0) / 1e9);
+      }
       List<String> paths = paths(jdbc, factorization);
       HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(32)).build();
       System.out.println(jdbc.sql("SELECT version()").query(String.class).single());
       System.out.println("load average before: " + loadAverage());
+      if (cold) {
+        coldReads(http, port, db, paths, seconds);
+        System.out.println("load average after: " + loadAverage());
+        cacheCounts(service.getBean(MeterRegistry.class));
+        System.exit(0);
+      }
       warmUp(http, port, paths);
       perEndpoint(http, port, paths);
       System.out.println("| rate (rps) | sent | ok | p50 ms | p90 ms | p99 ms | max ms | p99 ms per read |");
@@ -77,6 +93,42 @@ public final class ReadLoadBenchmark {
       cacheCounts(service.getBean(MeterRegistry.class));
     }
     System.exit(0);
+  }
+
+  /**
+   * Cold reads: every request asks for a path never asked before (a nonce in its query, which the reads ignore and
+   * the response cache keys by), so with the cache on each one is a miss that fills it, as a first read is. The
+   * warm-up (JIT) reads other nonces. The mix and each read from wrk, then pgbench -S, then the open loop at 200 rps
+   * and the liveness probe at the same rate.
+   */
+  private static void coldReads(HttpClient http, int port, TestDatabase.Connection db, List<String> paths,
+      int seconds) throws Exception {
+    List<String> warm = new ArrayList<>();
+    for (int i = 0; i < 4000; i++) {
+      warm.add(nonce(paths.get(i % paths.size()), "w" + i));
+    }
+    warmUp(http, port, warm);
+    wrk("warm-up, not measured", port, paths, 16, seconds, "warm");
+    for (String read : List.of("/features?", "/features/search?", "/top-inputs")) {
+      wrk("cold, only " + read, port, paths.stream().filter(p -> p.contains(read)).toList(), 16, seconds, read);
+    }
+    wrk("cold, only feature detail", port, paths.stream().filter(p -> p.matches("/v1/features/\\d+")).toList(), 16,
+        seconds, "detail");
+    wrk("ceiling: GET " + LIVENESS, port, List.of(LIVENESS), 16, seconds, null);
+    wrk("cold mix", port, paths, 16, seconds, "mix");
+    pgbench(db, seconds);
+    List<String> open = new ArrayList<>();
+    for (int i = 0; i < 200 * (seconds + 12); i++) {
+      open.add(nonce(paths.get(i % paths.size()), "o" + i));
+    }
+    System.out.println("| rate (rps) | sent | ok | p50 ms | p90 ms | p99 ms | max ms | p99 ms per read |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
+    openLoop(port, open, "200", seconds);
+    openLoop(port, List.of(LIVENESS), "200", seconds);
+  }
+
+  private static String nonce(String path, String nonce) {
+    return path + (path.contains("?") ? "&" : "?") + "n=" + nonce;
   }
 
   /** One factorization with {@value FEATURES} features at d = 64; returns its id. */
@@ -228,6 +280,12 @@ public final class ReadLoadBenchmark {
    * then not in the service's JVM, so the JVM's CPU per request is the service's own.
    */
   private static void wrk(String label, int port, List<String> paths, int connections, int seconds) throws Exception {
+    wrk(label, port, paths, connections, seconds, null);
+  }
+
+  /** With a nonce prefix: every request's path gets a query parameter no other request had (see coldReads). */
+  private static void wrk(String label, int port, List<String> paths, int connections, int seconds, String unique)
+      throws Exception {
     if (!new java.io.File("/usr/bin/wrk").canExecute()) {
       System.out.println("wrk: not installed (apt-get install wrk), skipped");
       return;
@@ -236,8 +294,15 @@ public final class ReadLoadBenchmark {
     for (String path : paths) {
       lua.append("  \"").append(path).append("\",\n");
     }
-    lua.append("}\nlocal i = 0\nrequest = function()\n  i = i + 1\n")
-        .append("  return wrk.format(\"GET\", paths[(i % #paths) + 1], {[\"Authorization\"] = \"Bearer ")
+    lua.append("}\nlocal i = 0\nlocal threads = 0\n")
+        .append("function setup(thread)\n  threads = threads + 1\n  thread:set(\"id\", threads)\nend\n")
+        .append("request = function()\n  i = i + 1\n  local path = paths[(i % #paths) + 1]\n");
+    if (unique != null) {
+      String prefix = unique.replaceAll("[^a-z]", "");
+      lua.append("  if string.find(path, \"?\", 1, true) then path = path .. \"&\" else path = path .. \"?\" end\n")
+          .append("  path = path .. \"n=").append(prefix).append("_\" .. id .. \"_\" .. i\n");
+    }
+    lua.append("  return wrk.format(\"GET\", path, {[\"Authorization\"] = \"Bearer ")
         .append(TestKeys.ADMIN).append("\"})\nend\n");
     java.nio.file.Path script = Files.createTempFile("readload", ".lua");
     Files.writeString(script, lua);

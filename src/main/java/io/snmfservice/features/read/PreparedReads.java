@@ -1,0 +1,115 @@
+package io.snmfservice.features.read;
+
+import io.snmfservice.web.PageView;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The feature reads from the representations {@link PreparedReadWriter} stored (V18): the bytes the query path of
+ * {@link FeatureQueries} would send, each from one indexed lookup, with the current description appended where the
+ * answer shows one. Each method answers null where nothing was prepared (a factorization written before V18, or
+ * planted with SQL): the caller then takes the query path, which also tells "not found".
+ */
+@Repository
+class PreparedReads {
+
+  private final JdbcTemplate jdbc;
+  private final JsonMapper json;
+
+  PreparedReads(JdbcTemplate jdbc, JsonMapper json) {
+    this.jdbc = jdbc;
+    this.json = json;
+  }
+
+  byte[] detail(long featureId) {
+    return jdbc.query("SELECT p.detail, d.description, d.detection_accuracy FROM feature_read p"
+            + " LEFT JOIN feature_description d ON d.feature_id = p.feature_id WHERE p.feature_id = ?",
+        (rs, i) -> utf8(rs.getString("detail") + text(rs.getString("description"))
+            + ",\"detectionAccuracy\":" + json.writeValueAsString(rs.getObject("detection_accuracy", Double.class))
+            + "}"), featureId).stream().findFirst().orElse(null);
+  }
+
+  byte[] topInputs(long featureId) {
+    return stored("top_inputs", featureId);
+  }
+
+  byte[] examples(long featureId) {
+    return stored("examples", featureId);
+  }
+
+  byte[] vocab(long featureId) {
+    return stored("vocab", featureId);
+  }
+
+  private byte[] stored(String column, long featureId) {
+    return jdbc.query("SELECT " + column + " FROM feature_read WHERE feature_id = ?", (rs, i) -> utf8(rs.getString(1)),
+        featureId).stream().findFirst().orElse(null);
+  }
+
+  /** A list page of a prepared factorization (the caller knows it is one): a range of stored ranks. */
+  byte[] features(long factorizationId, int level, String sort, boolean descending, int page, int size, long total) {
+    List<String> items = jdbc.query("SELECT p.summary, d.description FROM feature_rank r"
+            + " JOIN feature_read p ON p.feature_id = r.feature_id"
+            + " LEFT JOIN feature_description d ON d.feature_id = r.feature_id"
+            + " WHERE r.factorization_id = ? AND r.level = ? AND r.sort_key = ? AND r.descending = ?"
+            + " AND r.rank >= ? AND r.rank < ? ORDER BY r.rank",
+        (rs, i) -> summary(rs.getString(1), rs.getString(2)), factorizationId, level, sort, descending,
+        (long) page * size, (long) page * size + size);
+    return pageOf(items, page, size, total);
+  }
+
+  /**
+   * A page of the search by token alone, or null when the factorization's reads were not prepared (or it does not
+   * exist): a range of the prepared scores' index, in the order of {@link FeatureQueries#searchPage}.
+   */
+  byte[] searchByToken(long factorizationId, String token, int page, int size) {
+    String key = token.strip().toLowerCase(Locale.ROOT);
+    long[] total = {0};
+    List<String> items = jdbc.query("WITH page AS (SELECT s.feature_id, s.score, s.level, s.index,"
+            + " count(*) OVER () AS total FROM feature_token_score s WHERE s.factorization_id = ? AND s.token = ?"
+            + " ORDER BY s.score DESC, s.level, s.index OFFSET ? LIMIT ?)"
+            + " SELECT p.summary, d.description, g.total FROM page g JOIN feature_read p ON p.feature_id = g.feature_id"
+            + " LEFT JOIN feature_description d ON d.feature_id = g.feature_id"
+            + " ORDER BY g.score DESC, g.level, g.index",
+        (rs, i) -> {
+          total[0] = rs.getLong(3);
+          return summary(rs.getString(1), rs.getString(2));
+        }, factorizationId, key, (long) page * size, size);
+    if (items.isEmpty()) {
+      // no row to carry the total: no match, a page past the end, or nothing prepared
+      Boolean prepared = jdbc.query("SELECT reads_prepared FROM factorization WHERE id = ?",
+          (rs, i) -> rs.getBoolean(1), factorizationId).stream().findFirst().orElse(false);
+      if (!prepared) {
+        return null;
+      }
+      total[0] = jdbc.queryForObject("SELECT count(*) FROM feature_token_score WHERE factorization_id = ?"
+          + " AND token = ?", Long.class, factorizationId, key);
+    }
+    return pageOf(items, page, size, total[0]);
+  }
+
+  /** A stored summary with its current description. */
+  private String summary(String stored, String description) {
+    return stored + text(description) + "}";
+  }
+
+  /** A string as Jackson writes it (null as {@code null}, which is all it ever writes for one). */
+  private String text(String value) {
+    return value == null ? "null" : json.writeValueAsString(value);
+  }
+
+  /** The page as {@link PageView} renders: its JSON with no items, the items put in. */
+  private byte[] pageOf(List<String> items, int page, int size, long total) {
+    String empty = json.writeValueAsString(new PageView<>(List.of(), page, size, total));
+    int at = empty.indexOf("\"items\":[]") + "\"items\":[".length();
+    return utf8(empty.substring(0, at) + String.join(",", items) + empty.substring(at));
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
