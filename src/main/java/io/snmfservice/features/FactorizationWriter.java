@@ -73,7 +73,7 @@ class FactorizationWriter {
     for (int l = 0; l < interpretation.links().size(); l++) {
       insertLinks(interpretation.links().get(l), ids.get(l), ids.get(l + 1));
     }
-    preparedReads.prepare(factorizationId); // the cold reads' answers (V18), from the rows above
+    preparedReads.prepare(factorizationId); // the cold reads' answers (V19), from the rows above
     ObjectNode summary = json.createObjectNode();
     summary.put("factorizationId", factorizationId);
     summary.put("activationSetId", setIds.get(s.layer()));

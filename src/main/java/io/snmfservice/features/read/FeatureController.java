@@ -9,7 +9,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** A feature's reads: prepared answers where its factorization has them (V18), else the queries'. */
+/** A feature's reads: prepared answers where its factorization has them (V19), else the queries'. */
 @RestController
 @RequestMapping(path = "/v1/features", produces = MediaType.APPLICATION_JSON_VALUE)
 @ConditionalOnRole(ConditionalOnRole.Half.API)

@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Prepares a factorization's reads when it is written (V18): each feature's answers as the JSON the query path
+ * Prepares a factorization's reads when it is written (V19): each feature's answers as the JSON the query path
  * would send, rendered by the same row mappings and the same {@link JsonMapper} from the rows just written, and the
  * token search's scores. Call it in the transaction that writes the features, after them: the prepared rows commit
  * or vanish with them.

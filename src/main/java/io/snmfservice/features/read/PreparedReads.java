@@ -9,9 +9,9 @@ import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The feature reads from the representations {@link PreparedReadWriter} stored (V18): the bytes the query path of
+ * The feature reads from the representations {@link PreparedReadWriter} stored (V19): the bytes the query path of
  * {@link FeatureQueries} would send, each from one indexed lookup, with the current description appended where the
- * answer shows one. Each method answers null where nothing was prepared (a factorization written before V18, or
+ * answer shows one. Each method answers null where nothing was prepared (a factorization written before V19, or
  * planted with SQL): the caller then takes the query path, which also tells "not found".
  */
 @Repository

@@ -18,7 +18,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The prepared representations (V18) answer every feature read with the bytes of the query path. A planted
+ * The prepared representations (V19) answer every feature read with the bytes of the query path. A planted
  * factorization of two levels (ties in every sort key, links, examples in bins, contexts with and without pieces,
  * tokens and descriptions that need escaping) is read through the API route by route — every list order and page
  * size, page by page past the end, searches, each feature's detail, top inputs, examples, vocabulary, parents and
