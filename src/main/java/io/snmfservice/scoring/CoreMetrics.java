@@ -1,5 +1,6 @@
 package io.snmfservice.scoring;
 
+import io.snmfservice.steering.KlDivergence;
 import io.snmfservice.transformer.ForwardResult;
 import io.snmfservice.transformer.HookPoint;
 import io.snmfservice.transformer.HookSpec;
@@ -166,44 +167,15 @@ public final class CoreMetrics {
     for (int b = 0; b < batch.size(); b++) {
       int[] s = batch.get(b);
       for (int t = 0; t + 1 < s.length; t++) {
-        double[] logClean = logSoftmax(clean.logits(b, t));
-        double[] logSpliced = logSoftmax(withSplice.logits(b, t));
-        double[] logZero = logSoftmax(zero.logits(b, t));
-        double[] logMean = logSoftmax(ablated.logits(b, t));
+        double[] logClean = KlDivergence.logSoftmax(clean.logits(b, t));
+        double[] logSpliced = KlDivergence.logSoftmax(withSplice.logits(b, t));
+        double[] logZero = KlDivergence.logSoftmax(zero.logits(b, t));
+        double[] logMean = KlDivergence.logSoftmax(ablated.logits(b, t));
         int next = s[t + 1];
         sums.addPrediction(firstSequence + b, -logClean[next], -logSpliced[next], -logZero[next], -logMean[next],
-            kl(logClean, logSpliced), kl(logClean, logZero), kl(logClean, logMean));
+            KlDivergence.between(logClean, logSpliced), KlDivergence.between(logClean, logZero),
+            KlDivergence.between(logClean, logMean));
       }
     }
-  }
-
-  /** log softmax in double with the max shifted out. */
-  static double[] logSoftmax(float[] logits) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (float v : logits) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    for (float v : logits) {
-      sum += Math.exp(v - max);
-    }
-    double log = max + Math.log(sum);
-    double[] out = new double[logits.length];
-    for (int i = 0; i < logits.length; i++) {
-      out[i] = logits[i] - log;
-    }
-    return out;
-  }
-
-  /** KL(P ‖ Q) = Σ_v p(v) (log p(v) − log q(v)), rounding below 0 clamped. */
-  static double kl(double[] logP, double[] logQ) {
-    double sum = 0;
-    for (int v = 0; v < logP.length; v++) {
-      double p = Math.exp(logP[v]);
-      if (p > 0) {
-        sum += p * (logP[v] - logQ[v]);
-      }
-    }
-    return Math.max(0, sum);
   }
 }

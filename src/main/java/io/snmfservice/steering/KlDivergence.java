@@ -18,11 +18,17 @@ public final class KlDivergence {
     if (steeredLogits.length != baseLogits.length) {
       throw new IllegalArgumentException("logit rows differ in length: " + steeredLogits.length + " vs " + baseLogits.length);
     }
-    double[] logS = logSoftmax(steeredLogits);
-    double[] logB = logSoftmax(baseLogits);
+    return between(logSoftmax(steeredLogits), logSoftmax(baseLogits));
+  }
+
+  /** KL(P ‖ Q) = Σ_v p(v) · (log p(v) − log q(v)) in nats, from two rows of log-probabilities. */
+  public static double between(double[] logP, double[] logQ) {
     double kl = 0;
-    for (int v = 0; v < logS.length; v++) {
-      kl += Math.exp(logS[v]) * (logS[v] - logB[v]);
+    for (int v = 0; v < logP.length; v++) {
+      double p = Math.exp(logP[v]);
+      if (p > 0) { // a probability that underflowed adds nothing (and 0 · −∞ would be NaN)
+        kl += p * (logP[v] - logQ[v]);
+      }
     }
     // rounding can leave −1e-17 for identical rows; KL is ≥ 0
     return Math.max(kl, 0);
