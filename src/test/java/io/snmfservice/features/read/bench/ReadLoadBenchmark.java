@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.snmfservice.SnmfServiceApplication;
 import io.snmfservice.features.read.PreparedReadWriter;
+import io.snmfservice.support.Http;
+import io.snmfservice.support.Jobs;
 import io.snmfservice.support.StoredFactorizations;
 import io.snmfservice.support.TestDatabase;
 import io.snmfservice.support.TestKeys;
@@ -23,6 +25,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Read load on loopback: a factorization of 10,000 features (10 top inputs and 20 vocabulary tokens each, written
@@ -30,7 +33,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * search ({@link OpenLoopClient}, in a JVM of its own), a closed-loop saturation run, the same reads from wrk, and
  * {@code pgbench -S} on the same PostgreSQL. Prints markdown tables and the query
  * plans. Arguments: [seconds per rate (15)] [rates, comma-separated (50,200,500)] [{@code open}: the open-loop
- * rates only; {@code cold}: the reads prepared at write time, every request a first read ({@link #coldReads})].
+ * rates only; {@code cold}: the reads prepared at write time, every request a first read ({@link #coldReads});
+ * {@code busy}: the open-loop rates while the service's worker runs two factorizations ({@link #busyReads})].
  */
 public final class ReadLoadBenchmark {
 
@@ -43,15 +47,16 @@ public final class ReadLoadBenchmark {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
     String rates = args.length > 1 ? args[1] : "50,200,500";
     TestDatabase.Connection db = TestDatabase.createDatabase("readload_" + System.nanoTime());
+    String mode = args.length > 2 ? args[2] : "";
     try (ConfigurableApplicationContext service = new SpringApplicationBuilder(SnmfServiceApplication.class)
         .profiles("test").run("--server.port=0", "--spring.datasource.url=" + db.url(),
             "--spring.datasource.username=" + db.username(), "--spring.datasource.password=" + db.password(),
-            "--snmf.data-dir=" + Files.createTempDirectory("readload"), "--snmf.workers.threads=0",
+            "--snmf.data-dir=" + Files.createTempDirectory("readload"), "--snmf.workers.threads=" + (mode.equals("busy") ? 2 : 0),
             "--logging.level.root=warn", "--logging.level.io.snmfservice=warn")) {
       int port = Integer.parseInt(service.getEnvironment().getProperty("local.server.port"));
       JdbcClient jdbc = service.getBean(JdbcClient.class);
       long factorization = seed(jdbc);
-      boolean cold = args.length > 2 && args[2].equals("cold");
+      boolean cold = mode.equals("cold");
       if (cold) {
         long t0 = System.nanoTime();
         service.getBean(TransactionTemplate.class).executeWithoutResult(
@@ -70,13 +75,18 @@ public final class ReadLoadBenchmark {
         System.exit(0);
       }
       warmUp(http, port, paths);
+      if (mode.equals("busy")) {
+        busyReads(port, paths, rates, seconds);
+        System.out.println("load average after: " + loadAverage());
+        System.exit(0);
+      }
       perEndpoint(http, port, paths);
       System.out.println("| rate (rps) | sent | ok | p50 ms | p90 ms | p99 ms | max ms | p99 ms per read |");
       System.out.println("|---|---|---|---|---|---|---|---|");
       openLoop(port, paths, rates, seconds);
       // the same client and rate on the serving stack alone (no query): the tail that is not the reads'
       openLoop(port, List.of(LIVENESS), "200", seconds);
-      if (!(args.length > 2 && args[2].equals("open"))) {
+      if (!mode.equals("open")) {
         closedLoop(http, port, paths, 16, seconds);
         wrk("same mix", port, paths, 16, seconds);
         for (String read : List.of("/features?", "/features/search?", "/top-inputs")) {
@@ -93,6 +103,42 @@ public final class ReadLoadBenchmark {
       cacheCounts(service.getBean(MeterRegistry.class));
     }
     System.exit(0);
+  }
+
+  /**
+   * Reads beside heavy jobs: two factorizations of stories260K's layer 1 (2,000 sampled documents, K 64, long enough
+   * to outlast the reads) on the service's two worker threads under its compute budget (one heavy stage at a time:
+   * one factorizes, the other waits for compute), then the open-loop rates over the feature reads and the
+   * liveness probe alone, and the jobs' progress after.
+   */
+  private static void busyReads(int port, List<String> paths, String rates, int seconds) throws Exception {
+    Http api = new Http(port);
+    long model = api.post("/v1/models", "{\"name\":\"busy\",\"source\":\"llama2c\","
+        + "\"path\":\"../shared/models/stories260K/stories260K.bin\"}").json().get("id").asLong();
+    long sampling = api.post("/v1/datasets", "{\"name\":\"busy\",\"kind\":\"model-samples\",\"modelId\":" + model
+        + ",\"count\":2000,\"length\":31,\"seed\":1}").json().get("id").asLong();
+    long dataset = Jobs.awaitSucceeded(api, sampling, Duration.ofMinutes(5)).get("result").get("datasetId").asLong();
+    List<Long> jobs = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      jobs.add(api.post("/v1/factorizations", "{\"modelId\":" + model + ",\"datasetId\":" + dataset
+          + ",\"layer\":1,\"k\":64,\"maxIterations\":5000,\"patience\":5000,\"seed\":" + i + "}")
+          .json().get("id").asLong());
+    }
+    for (long job : jobs) {
+      Jobs.await(api, job, "running", j -> "RUNNING".equals(j.get("status").asString()), Duration.ofMinutes(5));
+    }
+    Jobs.await(api, jobs.get(0), "iterating", j -> Jobs.iteration(j) > 0 || Jobs.iteration(api.get("/v1/jobs/"
+        + jobs.get(1)).json()) > 0, Duration.ofMinutes(5));
+    System.out.println("load average with both jobs running: " + loadAverage());
+    System.out.println("| rate (rps) | sent | ok | p50 ms | p90 ms | p99 ms | max ms | p99 ms per read |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
+    openLoop(port, paths, rates, seconds);
+    openLoop(port, List.of(LIVENESS), rates, seconds);
+    for (long job : jobs) {
+      JsonNode view = api.get("/v1/jobs/" + job).json();
+      System.out.printf("job %d after the reads: %s, %s%n", job, view.get("status").asString(),
+          view.get("message").asString(""));
+    }
   }
 
   /**
