@@ -142,7 +142,7 @@ public final class TransformerBenchmark {
   }
 
   /** GPT-2 small: d 768, 12 layers, 12 heads, vocabulary 50257, context 1024; weights N(0, 0.02), norms 1, biases 0. */
-  static long writeRandomGpt2Small(Path dir) throws IOException {
+  public static long writeRandomGpt2Small(Path dir) throws IOException {
     Files.createDirectories(dir);
     int d = 768;
     int layers = 12;
