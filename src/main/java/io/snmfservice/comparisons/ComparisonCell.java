@@ -11,7 +11,9 @@ import tools.jackson.databind.node.ArrayNode;
  * @param candidates how many candidates the method offered
  * @param trainAuroc detection AUROC on the training half (the selection criterion)
  * @param steering per KL target and sign: alpha, kl, status, offline scores, judge means
+ * @param probing sparse probes per k (and on all candidates), or null when probing was skipped
+ * @param budgets the budget curve, or null (skipped, or DiffMeans: one candidate)
  */
 record ComparisonCell(String method, String concept, String candidate, int candidateIndex, int candidates,
     Long featureId, Long vectorSetId, int layer, String hook, float[] vector, double trainAuroc, double auroc,
-    double accuracy, double threshold, ArrayNode steering) {}
+    double accuracy, double threshold, ArrayNode steering, ArrayNode probing, ArrayNode budgets) {}

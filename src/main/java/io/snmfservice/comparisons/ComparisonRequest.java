@@ -18,7 +18,9 @@ public record ComparisonRequest(
     @NotNull Long modelId,
     @NotEmpty @Size(max = 20) List<@Valid @NotNull Concept> concepts,
     @NotEmpty @Size(max = 10) List<@Valid @NotNull Method> methods,
-    @Valid Steering steering) {
+    @Valid Steering steering,
+    @Valid Probing probing,
+    @Valid CoreMetrics coreMetrics) {
 
   /**
    * Sentences that carry the concept and neutral ones; {@code description} (optional) is what the judge rates
@@ -44,4 +46,21 @@ public record ComparisonRequest(
       @Size(max = 16) List<@NotBlank String> prompts, @Min(0) @Max(64) Integer generations,
       @Min(0) @Max(256) Integer newTokens, Long seed, @Size(min = 2, max = 2) List<@NotNull Double> alphaRange,
       Double tolerance, @Min(0) @Max(100_000) Integer topK, Double topP, Double temperature) {}
+
+  /**
+   * Sparse probing and equal-budget curves (docs/metrics.md). Absent fields take the defaults: {@code ks} [1, 2, 5]
+   * (every method is also probed on all its candidates), {@code budgets} [16, 64, 256] (and all), 5 draws per
+   * budget, seed 0; {@code enabled: false} skips both.
+   */
+  public record Probing(Boolean enabled, @Size(max = 8) List<@NotNull @Min(1) @Max(100_000) Integer> ks,
+      @Size(max = 8) List<@NotNull @Min(1) @Max(1_000_000) Integer> budgets, @Min(1) @Max(50) Integer draws,
+      Long seed) {}
+
+  /**
+   * Core metrics (explained variance, CE loss recovered, KL, L0, density) of every method that can reconstruct —
+   * factorization levels (in-sample and held-out) and SAE vector sets with an encoder — on the held-out dataset
+   * {@code datasetId}; the score job's defaults apply to the rest.
+   */
+  public record CoreMetrics(@NotNull Long datasetId, @Min(1) @Max(10_000) Integer maxDocuments,
+      @Min(2) @Max(8192) Integer contextLength) {}
 }

@@ -6,6 +6,8 @@ import io.snmfservice.jobs.Job;
 import io.snmfservice.jobs.JobService;
 import io.snmfservice.models.Model;
 import io.snmfservice.models.ModelService;
+import io.snmfservice.scoring.service.ScoreRequest;
+import io.snmfservice.scoring.service.ScoreService;
 import io.snmfservice.steering.AlphaSearch;
 import io.snmfservice.steering.BasePrompts;
 import io.snmfservice.transformer.HookPoint;
@@ -13,11 +15,13 @@ import io.snmfservice.vectors.service.VectorSetService;
 import io.snmfservice.vectors.service.VectorSetView;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Validates a comparison request against the stored model, factorizations and vector sets, then queues the job. */
@@ -28,10 +32,12 @@ class ComparisonService {
   private final VectorSetService vectorSets;
   private final JobService jobs;
   private final JdbcTemplate jdbc;
+  private final ScoreService scores;
   private final JsonMapper json;
 
   ComparisonService(ModelService models, VectorSetService vectorSets, JobService jobs, JdbcTemplate jdbc,
-      JsonMapper json) {
+      ScoreService scores, JsonMapper json) {
+    this.scores = scores;
     this.models = models;
     this.vectorSets = vectorSets;
     this.jobs = jobs;
@@ -58,7 +64,7 @@ class ComparisonService {
     ComparisonSettings settings = new ComparisonSettings(r.modelId(), r.concepts(), methods, steering(
         r.steering() == null
             ? new ComparisonRequest.Steering(null, null, null, null, null, null, null, null, null, null, null, null)
-            : r.steering()));
+            : r.steering()), probing(r.probing()), coreMetrics(r.coreMetrics(), methods));
     return jobs.submit(ComparisonJobHandler.TYPE, settings.toJson(json), 0, idempotencyKey);
   }
 
@@ -110,6 +116,44 @@ class ComparisonService {
     if (owner != model.getId()) {
       throw Invalid.value(what + " belongs to model " + owner + ", not to model " + model.getId());
     }
+  }
+
+  private static ComparisonSettings.Probing probing(ComparisonRequest.Probing p) {
+    if (p != null && Boolean.FALSE.equals(p.enabled())) {
+      return null;
+    }
+    List<Integer> ks = p == null || p.ks() == null || p.ks().isEmpty() ? List.of(1, 2, 5)
+        : p.ks().stream().distinct().sorted().toList();
+    List<Integer> budgets = p == null || p.budgets() == null || p.budgets().isEmpty() ? List.of(16, 64, 256)
+        : p.budgets().stream().distinct().sorted().toList();
+    return new ComparisonSettings.Probing(ks, budgets, p == null || p.draws() == null ? 5 : p.draws(),
+        p == null || p.seed() == null ? 0L : p.seed());
+  }
+
+  /** Score settings per method that can reconstruct: factorization levels and vector sets with an encoder. */
+  private Map<String, JsonNode> coreMetrics(ComparisonRequest.CoreMetrics c, List<ComparisonSettings.Method> methods) {
+    Map<String, JsonNode> out = new LinkedHashMap<>();
+    if (c == null) {
+      return out;
+    }
+    for (ComparisonSettings.Method m : methods) {
+      ScoreRequest request;
+      if (m.kind().equals(ComparisonSettings.FACTORIZATION)) {
+        request = new ScoreRequest(m.factorizationId(), m.level(), null, c.datasetId(), null, c.maxDocuments(),
+            c.contextLength(), null, null);
+      } else if (m.kind().equals(ComparisonSettings.VECTOR_SET) && vectorSets.get(m.vectorSetId()).encodable()) {
+        request = new ScoreRequest(null, null, m.vectorSetId(), c.datasetId(), null, c.maxDocuments(),
+            c.contextLength(), null, null);
+      } else {
+        continue;
+      }
+      try {
+        out.put(m.name(), scores.settingsFor(request));
+      } catch (Invalid e) {
+        throw Invalid.value("coreMetrics", "method '" + m.name() + "': " + e.getMessage());
+      }
+    }
+    return out;
   }
 
   private static ComparisonSettings.Steering steering(ComparisonRequest.Steering s) {

@@ -3,6 +3,7 @@ package io.snmfservice.comparisons;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.snmfservice.steering.SteeringSettings;
 import java.util.List;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -11,7 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
  * name and every steering default filled in. Stored with the results as the comparison's settings.
  */
 record ComparisonSettings(long modelId, List<ComparisonRequest.Concept> concepts, List<Method> methods,
-    Steering steering) {
+    Steering steering, @JsonInclude(JsonInclude.Include.NON_NULL) Probing probing,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, JsonNode> coreMetrics) {
 
   static final String FACTORIZATION = "factorization";
   static final String VECTOR_SET = "vector-set";
@@ -54,6 +56,17 @@ record ComparisonSettings(long modelId, List<ComparisonRequest.Concept> concepts
       return SteeringSettings.of(klTargets, signs, alphaRange, tolerance, generations, newTokens, temperature, topK,
           topP, seed);
     }
+  }
+
+  /**
+   * Sparse probing at each k (and on all candidates) and budget curves at each budget (and all); null when
+   * skipped.
+   */
+  record Probing(List<Integer> ks, List<Integer> budgets, int draws, long seed) {}
+
+  /** Method name to its core-metrics run settings, for the methods that can reconstruct; empty when none asked. */
+  public Map<String, JsonNode> coreMetrics() {
+    return coreMetrics == null ? Map.of() : coreMetrics;
   }
 
   JsonNode toJson(JsonMapper json) {

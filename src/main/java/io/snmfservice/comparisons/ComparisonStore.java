@@ -31,24 +31,29 @@ class ComparisonStore {
     this.json = json;
   }
 
-  JsonNode write(long jobId, ComparisonSettings settings, List<ComparisonCell> cells) {
-    long id = jdbc.queryForObject("INSERT INTO comparison (job_id, model_id, settings) VALUES (?, ?, ?::jsonb)"
-        + " RETURNING id", Long.class, jobId, settings.modelId(), json.writeValueAsString(settings));
+  JsonNode write(long jobId, ComparisonSettings settings, List<ComparisonCell> cells, JsonNode reference,
+      JsonNode coreMetrics) {
+    long id = jdbc.queryForObject("INSERT INTO comparison (job_id, model_id, settings, reference, core_metrics)"
+        + " VALUES (?, ?, ?::jsonb, ?::jsonb, ?::jsonb) RETURNING id", Long.class, jobId, settings.modelId(),
+        json.writeValueAsString(settings), jsonOrNull(reference), jsonOrNull(coreMetrics));
     List<Object[]> rows = new ArrayList<>();
     for (ComparisonCell c : cells) {
       rows.add(new Object[] {id, c.method(), c.concept(), c.candidate(), c.candidateIndex(), c.candidates(),
           c.featureId(), c.vectorSetId(), c.layer(), c.hook(), SqlValues.array(jdbc, "real", SqlValues.boxed(c.vector())),
-          c.trainAuroc(), c.auroc(), c.accuracy(), finite(c.threshold()), json.writeValueAsString(c.steering())});
+          c.trainAuroc(), c.auroc(), c.accuracy(), finite(c.threshold()), json.writeValueAsString(c.steering()),
+          jsonOrNull(c.probing()), jsonOrNull(c.budgets())});
     }
     jdbc.batchUpdate("INSERT INTO comparison_cell (comparison_id, method, concept, candidate, candidate_index,"
         + " candidates, feature_id, vector_set_id, layer, hook, vector, train_auroc, auroc, accuracy, threshold,"
-        + " steering) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)", rows);
+        + " steering, probing, budgets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb,"
+        + " ?::jsonb)", rows);
     return json.createObjectNode().put("comparisonId", id).put("cells", cells.size());
   }
 
   ObjectNode get(long id) {
     List<Map<String, Object>> rows = jdbc.queryForList("SELECT id, job_id, model_id, settings::text AS settings,"
-        + " created_at FROM comparison WHERE id = ?", id);
+        + " reference::text AS reference, core_metrics::text AS core_metrics, created_at FROM comparison WHERE id = ?",
+        id);
     if (rows.isEmpty()) {
       throw new NotFound("comparison", id);
     }
@@ -58,11 +63,16 @@ class ComparisonStore {
     node.set("steering", settings.get("steering"));
     ArrayNode concepts = node.putArray("concepts");
     settings.get("concepts").forEach(c -> concepts.add(c.get("name").asString()));
+    node.set("probing", settings.get("probing"));
+    node.set("reference", readOrNull((String) rows.get(0).get("reference")));
+    node.set("coreMetrics", readOrNull((String) rows.get(0).get("core_metrics")));
     ArrayNode cells = node.putArray("rows");
     Map<String, double[]> means = new LinkedHashMap<>();
+    Map<String, Map<String, double[]>> probing = new LinkedHashMap<>();
     for (Map<String, Object> c : jdbc.queryForList("SELECT method, concept, candidate, candidate_index, candidates,"
         + " feature_id, vector_set_id, layer, hook, vector, train_auroc, auroc, accuracy, threshold,"
-        + " steering::text AS steering FROM comparison_cell WHERE comparison_id = ? ORDER BY method, concept", id)) {
+        + " steering::text AS steering, probing::text AS probing, budgets::text AS budgets FROM comparison_cell"
+        + " WHERE comparison_id = ? ORDER BY method, concept", id)) {
       ObjectNode cell = cells.addObject().put("method", (String) c.get("method"))
           .put("concept", (String) c.get("concept")).put("candidate", (String) c.get("candidate"))
           .put("candidateIndex", ((Number) c.get("candidate_index")).intValue())
@@ -74,8 +84,10 @@ class ComparisonStore {
           .put("accuracy", (Double) c.get("accuracy")).put("threshold", (Double) c.get("threshold"));
       JsonNode steering = json.readTree((String) c.get("steering"));
       cell.set("steering", steering);
+      cell.set("probing", readOrNull((String) c.get("probing")));
+      cell.set("budgets", readOrNull((String) c.get("budgets")));
       io.snmfservice.jobs.JobParams.addAll(cell.putArray("vector"), SqlValues.floats((java.sql.Array) c.get("vector")));
-      double[] m = means.computeIfAbsent((String) c.get("method"), k -> new double[6]);
+      double[] m = means.computeIfAbsent((String) c.get("method"), k -> new double[8]);
       m[0] += (Double) c.get("auroc");
       m[1] += (Double) c.get("accuracy");
       m[2]++;
@@ -85,11 +97,28 @@ class ComparisonStore {
           m[4]++;
         }
       }
+      JsonNode best = bestSteering(steering);
+      cell.set("bestSteering", best);
+      if (best != null) {
+        m[5] += best.get("harmonic").asDouble();
+        m[6]++;
+      }
+      Map<String, double[]> probes = probing.computeIfAbsent((String) c.get("method"), k -> new LinkedHashMap<>());
+      for (JsonNode probe : cell.path("probing")) {
+        double[] p = probes.computeIfAbsent(probe.get("all").asBoolean() ? "all" : probe.get("k").asString(),
+            k -> new double[2]);
+        p[0] += probe.get("testAccuracy").asDouble();
+        p[1]++;
+      }
     }
     ArrayNode summary = node.putArray("summary");
-    means.forEach((method, m) -> summary.addObject().put("method", method).put("meanAuroc", m[0] / m[2])
-        .put("meanAccuracy", m[1] / m[2]).put("meanOutputCentric", m[4] == 0 ? null : m[3] / m[4])
-        .put("steeredOutcomes", (int) m[4]));
+    means.forEach((method, m) -> {
+      ObjectNode line = summary.addObject().put("method", method).put("meanAuroc", m[0] / m[2])
+          .put("meanAccuracy", m[1] / m[2]).put("meanOutputCentric", m[4] == 0 ? null : m[3] / m[4])
+          .put("steeredOutcomes", (int) m[4]).put("meanBestHarmonic", m[6] == 0 ? null : m[5] / m[6]);
+      ObjectNode probes = line.putObject("meanProbingAccuracy");
+      probing.getOrDefault(method, Map.of()).forEach((k, p) -> probes.put(k, p[0] / p[1]));
+    });
     return node;
   }
 
@@ -133,6 +162,30 @@ class ComparisonStore {
     return json.createObjectNode().put("id", ((Number) r.get("id")).longValue())
         .put("jobId", r.get("job_id") == null ? null : ((Number) r.get("job_id")).longValue())
         .put("modelId", ((Number) r.get("model_id")).longValue()).put("createdAt", r.get("created_at").toString());
+  }
+
+  /**
+   * AxBench's pick: the steering outcome (KL target and sign) with the highest judge harmonic mean, or null without
+   * judge scores; the first among equals.
+   */
+  private JsonNode bestSteering(JsonNode steering) {
+    JsonNode best = null;
+    for (JsonNode s : steering) {
+      JsonNode h = s.path("judge").path("harmonic");
+      if (h.isNumber() && (best == null || h.asDouble() > best.get("harmonic").asDouble())) {
+        best = json.createObjectNode().put("target", s.get("target").asDouble()).put("sign", s.get("sign").asString())
+            .put("alpha", s.get("alpha").asDouble()).put("harmonic", h.asDouble());
+      }
+    }
+    return best;
+  }
+
+  private String jsonOrNull(JsonNode node) {
+    return node == null ? null : json.writeValueAsString(node);
+  }
+
+  private JsonNode readOrNull(String text) {
+    return text == null ? null : json.readTree(text);
   }
 
   private static String num(JsonNode node, String field) {

@@ -49,6 +49,7 @@ public final class JudgeClient {
   private final JsonMapper json = JsonMapper.builder().build();
   private final String conceptPrompt = resource("judge-concept.txt");
   private final String fluencyPrompt = resource("judge-fluency.txt");
+  private final String instructionPrompt = resource("judge-instruction.txt");
 
   public JudgeClient(JudgeSettings settings) {
     this(settings, HttpClient.newBuilder().connectTimeout(settings.timeout()).build(), d -> Thread.sleep(d.toMillis()));
@@ -61,11 +62,23 @@ public final class JudgeClient {
   }
 
   /**
-   * Rates one text.
+   * Rates one text on concept and fluency.
    *
    * @param concept the feature's description, or its top tokens written out (e.g. "tokens: dog, puppy, bark")
    */
   public JudgeVerdict rate(String concept, String text) {
+    return rate(concept, null, text, text);
+  }
+
+  /**
+   * Rates one generation as AxBench does: concept and fluency of the text, and the continuation's relevance to the
+   * instruction (the prompt it continues) when one is given.
+   *
+   * @param instruction the prompt, or null to rate concept and fluency only
+   * @param text what concept and fluency are rated on (here: prompt + continuation)
+   * @param continuation what relevance to the instruction is rated on
+   */
+  public JudgeVerdict rate(String concept, String instruction, String text, String continuation) {
     Attempt conceptReply = ask(conceptPrompt.replace("{concept}", concept).replace("{text}", text));
     if (conceptReply.error != null) {
       return JudgeVerdict.failed("concept: " + conceptReply.error, conceptReply.attempts);
@@ -82,7 +95,20 @@ public final class JudgeClient {
       String reply = c.isEmpty() ? conceptReply.content : fluencyReply.content;
       return JudgeVerdict.failed(which + ": no rating 0-2 in reply: " + clip(reply), attempts);
     }
-    return JudgeVerdict.scored(c.get(), f.get(), attempts);
+    if (instruction == null) {
+      return JudgeVerdict.scored(c.get(), f.get(), attempts);
+    }
+    Attempt instructionReply = ask(instructionPrompt.replace("{instruction}", instruction)
+        .replace("{text}", continuation));
+    attempts += instructionReply.attempts;
+    if (instructionReply.error != null) {
+      return JudgeVerdict.failed("instruction: " + instructionReply.error, attempts);
+    }
+    Optional<Double> i = parseRating(instructionReply.content);
+    if (i.isEmpty()) {
+      return JudgeVerdict.failed("instruction: no rating 0-2 in reply: " + clip(instructionReply.content), attempts);
+    }
+    return JudgeVerdict.scored(c.get(), i.get(), f.get(), attempts);
   }
 
   /**
@@ -103,11 +129,20 @@ public final class JudgeClient {
     return out.toString();
   }
 
-  /** Rates every text; failures are kept per text. */
+  /** Rates every text on concept and fluency; failures are kept per text. */
   public JudgeSummary rateAll(String concept, List<String> texts) {
     List<JudgeVerdict> verdicts = new ArrayList<>();
     for (String text : texts) {
       verdicts.add(rate(concept, text));
+    }
+    return JudgeSummary.of(verdicts);
+  }
+
+  /** Rates every (prompt, continuation) on concept, instruction relevance and fluency; failures kept per text. */
+  public JudgeSummary rateAll(String concept, List<String> prompts, List<String> continuations) {
+    List<JudgeVerdict> verdicts = new ArrayList<>();
+    for (int i = 0; i < prompts.size(); i++) {
+      verdicts.add(rate(concept, prompts.get(i), prompts.get(i) + continuations.get(i), continuations.get(i)));
     }
     return JudgeSummary.of(verdicts);
   }

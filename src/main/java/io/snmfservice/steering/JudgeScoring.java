@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs the LLM judge over a steering report: each outcome's generations are rated as prompt + continuation
- * against one concept. Separate from {@link SteeringRunner} because the judge is optional and slow, and its
+ * Runs the LLM judge over a steering report, as AxBench scores steering: each outcome's generations are rated on
+ * concept and fluency (prompt + continuation) and on the continuation's relevance to its prompt (the instruction),
+ * and the three ratings are combined by their harmonic mean. Separate from {@link SteeringRunner} because the judge is optional and slow, and its
  * failures must not touch the offline results.
  */
 public final class JudgeScoring {
@@ -25,11 +26,13 @@ public final class JudgeScoring {
       if (outcome.generations().isEmpty()) {
         out.add(null);
       } else {
-        List<String> texts = new ArrayList<>();
+        List<String> prompts = new ArrayList<>();
+        List<String> continuations = new ArrayList<>();
         for (Generation g : outcome.generations()) {
-          texts.add(report.prompts().get(g.promptIndex()) + g.text());
+          prompts.add(report.prompts().get(g.promptIndex()));
+          continuations.add(g.text());
         }
-        out.add(judge.rateAll(concept, texts));
+        out.add(judge.rateAll(concept, prompts, continuations));
       }
       progress.step("judge", ++done, report.outcomes().size());
     }

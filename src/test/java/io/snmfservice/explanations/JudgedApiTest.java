@@ -270,7 +270,9 @@ class JudgedApiTest {
     assertThat(outcome.get("status").asString()).isEqualTo("REACHED");
     assertThat(outcome.get("judge").get("concept").asDouble()).isEqualTo(2.0);
     assertThat(outcome.get("judge").get("fluency").asDouble()).isEqualTo(1.0);
-    assertThat(outcome.get("judge").get("harmonic").asDouble()).isCloseTo(4.0 / 3,
+    assertThat(outcome.get("judge").get("instruction").asDouble()).isEqualTo(2.0);
+    // AxBench's harmonic mean of concept 2, instruction 2, fluency 1
+    assertThat(outcome.get("judge").get("harmonic").asDouble()).isCloseTo(1.5,
         org.assertj.core.data.Offset.offset(1e-12));
     assertThat(prompts).anySatisfy(p -> assertThat(p).startsWith("You are grading text").contains("text written in German"));
   }

@@ -193,9 +193,10 @@ class JudgeClientTest {
   }
 
   @Test
-  void scoresEachReachedOutcomeOfAReportOnPromptPlusContinuation() {
+  void scoresEachReachedOutcomeOfAReportOnPromptPlusContinuationAndItsRelevanceToThePrompt() {
     script.add(new Reply(200, completion("Rating: [[2]]"), null, 0));
     script.add(new Reply(200, completion("Rating: [[2]]"), null, 0));
+    script.add(new Reply(200, completion("Drifts away. Rating: [[1]]"), null, 0));
     LogitShift.Shifts none = new LogitShift.Shifts(List.of(), List.of());
     SteeringReport report = new SteeringReport(2, List.of("I think that"), List.of(), List.of(
         new SteeringOutcome(SteeringSign.POSITIVE, new AlphaResult(0.1, 5, 0.1, AlphaResult.Status.REACHED, 3), none,
@@ -205,8 +206,11 @@ class JudgeClientTest {
     List<JudgeSummary> summaries = JudgeScoring.score(client(Duration.ofSeconds(5), 0), "dogs", report,
         SteeringProgress.NONE);
     assertThat(summaries).hasSize(2);
-    assertThat(summaries.get(0).meanHarmonic()).isEqualTo(2.0);
+    // AxBench: the harmonic mean of concept 2, instruction 1 and fluency 2
+    assertThat(summaries.get(0).meanInstruction()).isEqualTo(1.0);
+    assertThat(summaries.get(0).meanHarmonic()).isCloseTo(1.5, org.assertj.core.data.Offset.offset(1e-12));
     assertThat(summaries.get(1)).isNull();
     assertThat(requests.get(0)).contains("I think that dogs bark");
+    assertThat(requests.get(2)).contains("I think that").contains(" dogs bark").contains("the instruction");
   }
 }

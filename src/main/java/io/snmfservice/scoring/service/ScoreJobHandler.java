@@ -1,27 +1,9 @@
 package io.snmfservice.scoring.service;
 
-import io.snmfservice.datasets.DatasetService;
-import io.snmfservice.datasets.Document;
 import io.snmfservice.jobs.JobContext;
-import io.snmfservice.jobs.JobFailedException;
 import io.snmfservice.jobs.JobHandler;
 import io.snmfservice.jobs.JobResult;
-import io.snmfservice.models.LoadedModel;
 import io.snmfservice.models.ModelRuntime;
-import io.snmfservice.scoring.CoreMetrics;
-import io.snmfservice.scoring.CoreMetricsResult;
-import io.snmfservice.scoring.Dictionary;
-import io.snmfservice.scoring.SaeDictionary;
-import io.snmfservice.scoring.SnmfDictionary;
-import io.snmfservice.snmf.Nd4jTensorOps;
-import io.snmfservice.snmf.SnmfEncoder;
-import io.snmfservice.snmf.SnmfPrecision;
-import io.snmfservice.snmf.TensorOps;
-import io.snmfservice.transformer.HookPoint;
-import io.snmfservice.vectors.service.VectorSetService;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -38,16 +20,13 @@ class ScoreJobHandler implements JobHandler {
 
   private final ModelRuntime runtime;
   private final ScoreStore store;
-  private final VectorSetService vectorSets;
-  private final DatasetService datasets;
+  private final CoreMetricsRunner runner;
   private final JsonMapper json;
 
-  ScoreJobHandler(ModelRuntime runtime, ScoreStore store, VectorSetService vectorSets, DatasetService datasets,
-      JsonMapper json) {
+  ScoreJobHandler(ModelRuntime runtime, ScoreStore store, CoreMetricsRunner runner, JsonMapper json) {
     this.runtime = runtime;
     this.store = store;
-    this.vectorSets = vectorSets;
-    this.datasets = datasets;
+    this.runner = runner;
     this.json = json;
   }
 
@@ -59,102 +38,13 @@ class ScoreJobHandler implements JobHandler {
   @Override
   public JobResult run(JobContext job) {
     ScoreSettings s = ScoreSettings.fromJson(json, job.params());
-    HookPoint hook = HookPoint.parse(s.hook());
-    ObjectNode results = json.createObjectNode();
-    try (ModelRuntime.Lease lease = runtime.acquireFor(job, s.modelId(), 0);
-        TensorOps ops = s.factorizationId() == null ? null : new Nd4jTensorOps(SnmfPrecision.FLOAT64)) {
-      LoadedModel model = lease.get();
-      Dictionary dictionary = s.factorizationId() == null ? new SaeDictionary(vectorSets.encoder(s.vectorSetId()))
-          : new SnmfDictionary(ops, store.directions(s.factorizationId(), s.level()), SnmfEncoder.Settings.defaults(),
-              s.firingThreshold());
-      String firingRule = s.factorizationId() == null ? "latent > 0"
-          : "g_k·‖f_k‖ > " + s.firingThreshold() + "·‖x‖";
-      CoreMetrics.Options options = new CoreMetrics.Options(model.transformer().config().bosId() >= 0 ? 1 : 0,
-          s.denseThreshold());
-      boolean twoSplits = s.inSampleDatasetId() != null;
-      if (twoSplits) {
-        List<int[]> inSample = sequences(model, s.inSampleDatasetId(), s.maxDocuments(), s.inSampleContextLength());
-        CoreMetricsResult r = CoreMetrics.compute(model.transformer(), hook, dictionary, inSample, options,
-            f -> job.report("in-sample", 0.5 * f));
-        results.set("inSample", json.valueToTree(Metrics.of(r, s.inSampleDatasetId(), firingRule)));
-      }
-      List<int[]> heldOut = sequences(model, s.datasetId(), s.maxDocuments(), s.contextLength());
-      CoreMetricsResult r = CoreMetrics.compute(model.transformer(), hook, dictionary, heldOut, options,
-          f -> job.report("held-out", twoSplits ? 0.5 + 0.5 * f : f));
-      results.set("heldOut", json.valueToTree(Metrics.of(r, s.datasetId(), firingRule)));
-      if (dictionary instanceof SnmfDictionary level) {
-        results.set("encoder", json.createObjectNode().put("maxIterationsPerBatch", level.worstIterations())
-            .put("unconvergedBatches", level.unconvergedBatches()));
-      }
-    } catch (IllegalArgumentException e) {
-      throw new JobFailedException(e.getMessage());
+    ObjectNode results;
+    try (ModelRuntime.Lease lease = runtime.acquireFor(job, s.modelId(), 0)) {
+      results = runner.score(job.params(), lease.get(), job::report);
     }
     return new JobResult(() -> {
       long id = store.insert(job.jobId(), s, results);
       return json.createObjectNode().put("scoreId", id);
     });
-  }
-
-  /**
-   * The first {@code maxDocuments} documents as model inputs: token ids (text through the model's tokenizer, a
-   * leading BOS dropped), cut into windows of at most {@code contextLength} tokens, each after a BOS when the model
-   * has one; windows with nothing to score are left out.
-   */
-  private List<int[]> sequences(LoadedModel model, long datasetId, int maxDocuments, int contextLength) {
-    List<Document> documents = datasets.allDocuments(datasetId);
-    int bos = model.transformer().config().bosId();
-    int vocab = model.transformer().config().vocabSize();
-    int span = Math.min(contextLength, model.transformer().config().maxContext()) - (bos >= 0 ? 1 : 0);
-    List<int[]> out = new ArrayList<>();
-    for (Document doc : documents.subList(0, Math.min(maxDocuments, documents.size()))) {
-      int[] ids = doc.tokenIds() != null ? doc.tokenIds() : model.tokenizer().encode(doc.text());
-      if (ids.length > 0 && bos >= 0 && ids[0] == bos) {
-        ids = Arrays.copyOfRange(ids, 1, ids.length);
-      }
-      for (int id : ids) {
-        if (id < 0 || id >= vocab) {
-          throw new JobFailedException("document " + doc.ordinal() + " of dataset " + datasetId + " has token id " + id
-              + ", outside the model's vocabulary of " + vocab);
-        }
-      }
-      for (int offset = 0; offset < ids.length; offset += span) {
-        int end = Math.min(ids.length, offset + span);
-        int[] window = new int[end - offset + (bos >= 0 ? 1 : 0)];
-        if (bos >= 0) {
-          window[0] = bos;
-        }
-        System.arraycopy(ids, offset, window, bos >= 0 ? 1 : 0, end - offset);
-        if (window.length >= 2) {
-          out.add(window);
-        }
-      }
-    }
-    if (out.isEmpty()) {
-      throw new JobFailedException("dataset " + datasetId + " has no document with a token to score");
-    }
-    return out;
-  }
-
-  /**
-   * One split's metrics as stored and served (docs/metrics.md names each field). A ratio whose denominator is 0 (e.g.
-   * explained variance of a single activation) is null rather than NaN, which JSON cannot hold.
-   */
-  record Metrics(long datasetId, long tokens, long activations, int latents, Double ceClean, Double ceSpliced,
-      Double ceZero, Double ceMean, Double ceLossRecoveredVsZero, Double ceLossRecoveredVsMean, Double klSpliced,
-      Double klZero, Double klMean, Double klScore, Double explainedVariance, Double mse, Double l0,
-      String firingRule, int deadLatents, int denseLatents, double denseThreshold, int latentsOverOnePercent,
-      io.snmfservice.scoring.DensityHistogram density) {
-
-    static Metrics of(CoreMetricsResult r, long datasetId, String firingRule) {
-      return new Metrics(datasetId, r.predictions(), r.activations(), r.latents(), finite(r.ceClean()),
-          finite(r.ceSpliced()), finite(r.ceZero()), finite(r.ceMean()), finite(r.ceLossRecoveredVsZero()),
-          finite(r.ceLossRecoveredVsMean()), finite(r.klSpliced()), finite(r.klZero()), finite(r.klMean()),
-          finite(r.klScore()), finite(r.explainedVariance()), finite(r.mse()), finite(r.l0()), firingRule, r.dead(),
-          r.dense(), r.denseThreshold(), r.overOnePercent(), r.density());
-    }
-
-    private static Double finite(double value) {
-      return Double.isFinite(value) ? value : null;
-    }
   }
 }

@@ -36,6 +36,15 @@ public class ScoreService {
   }
 
   public Job submit(ScoreRequest r, String idempotencyKey) {
+    return jobs.submit(ScoreJobHandler.TYPE, settingsFor(r), 0, idempotencyKey);
+  }
+
+  /**
+   * The request checked against what is stored (404/422) and resolved to a run's settings: the method's model and
+   * hook, a factorization's own dataset and window length for its in-sample split, every default filled in. What
+   * {@link CoreMetricsRunner#score} takes.
+   */
+  public JsonNode settingsFor(ScoreRequest r) {
     if ((r.factorizationId() == null) == (r.vectorSetId() == null)) {
       throw Invalid.value("a score needs exactly one of factorizationId, vectorSetId");
     }
@@ -85,7 +94,7 @@ public class ScoreService {
         r.contextLength() == null ? CollectRequest.DEFAULT_CONTEXT : r.contextLength(),
         r.firingThreshold() == null ? SnmfDictionary.DEFAULT_FIRING_THRESHOLD : r.firingThreshold(),
         r.denseThreshold() == null ? 0.1 : r.denseThreshold());
-    return jobs.submit(ScoreJobHandler.TYPE, settings.toJson(json), 0, idempotencyKey);
+    return settings.toJson(json);
   }
 
   public JsonNode get(long id) {
