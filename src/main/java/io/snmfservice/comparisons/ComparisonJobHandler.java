@@ -304,6 +304,7 @@ class ComparisonJobHandler implements JobHandler {
           split.testNeg(), k);
       ObjectNode node = out.addObject().put("k", k).put("all", k == all)
           .put("trainAccuracy", r.trainAccuracy()).put("testAccuracy", r.testAccuracy())
+          .put("testBalancedAccuracy", r.testBalancedAccuracy())
           .put("converged", r.converged());
       if (k < all) {
         ArrayNode chosen = node.putArray("chosen");

@@ -24,8 +24,12 @@ public final class SparseProbing {
    *
    * @param k the k asked for; {@code chosen.length} is min(k, candidates)
    * @param chosen candidate (column) indices used, in rank order
+   * @param testBalancedAccuracy the mean of the held-out true-positive and true-negative rates (with unbalanced
+   *     classes plain accuracy has the majority share as its floor; SAEBench's datasets are balanced, where the two
+   *     agree)
    */
-  public record Result(int k, int[] chosen, double trainAccuracy, double testAccuracy, boolean converged) {}
+  public record Result(int k, int[] chosen, double trainAccuracy, double testAccuracy, double testBalancedAccuracy,
+      boolean converged) {}
 
   private SparseProbing() {}
 
@@ -43,8 +47,18 @@ public final class SparseProbing {
     double[][] trainX = select(rows, chosen, trainPos, trainNeg);
     boolean[] trainY = labels(trainPos.length, trainNeg.length);
     LogisticRegression.Model model = LogisticRegression.fit(trainX, trainY, C);
-    double test = model.accuracy(select(rows, chosen, testPos, testNeg), labels(testPos.length, testNeg.length));
-    return new Result(k, chosen, model.accuracy(trainX, trainY), test, model.converged());
+    double[][] testX = select(rows, chosen, testPos, testNeg);
+    double test = model.accuracy(testX, labels(testPos.length, testNeg.length));
+    int truePositives = 0;
+    for (int i = 0; i < testPos.length; i++) {
+      truePositives += model.predict(testX[i]) ? 1 : 0;
+    }
+    int trueNegatives = 0;
+    for (int i = testPos.length; i < testX.length; i++) {
+      trueNegatives += model.predict(testX[i]) ? 0 : 1;
+    }
+    double balanced = ((double) truePositives / testPos.length + (double) trueNegatives / testNeg.length) / 2;
+    return new Result(k, chosen, model.accuracy(trainX, trainY), test, balanced, model.converged());
   }
 
   /** The k columns with the largest |mean(positive) − mean(negative)| over the given rows. */

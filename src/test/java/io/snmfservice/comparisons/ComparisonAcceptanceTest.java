@@ -51,6 +51,8 @@ import tools.jackson.databind.node.ObjectNode;
 class ComparisonAcceptanceTest {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  /** Held-out documents for the core metrics (the SNMF encoder is the costly part). */
+  private static final int CORE_DOCUMENTS = 8;
   private static final List<String> LANGUAGES = List.of("english", "german", "spanish", "italian", "portuguese");
 
   @Value("${local.server.port}")
@@ -63,7 +65,9 @@ class ComparisonAcceptanceTest {
   Map<String, List<String>> sentences = new LinkedHashMap<>();
   long model;
   long factorization;
+  long factorizationK200;
   long sae;
+  long heldOut;
   JsonNode comparison;
   List<JsonNode> seen;
 
@@ -95,24 +99,37 @@ class ComparisonAcceptanceTest {
     sentences.values().forEach(list -> list.forEach(texts::add));
     long dataset = api.post("/v1/datasets", JSON.createObjectNode().put("name", "langs-" + suffix).put("kind", "text")
         .set("texts", texts).toString()).json().get("id").asLong();
-    var factorize = api.post("/v1/factorizations", "{\"modelId\":" + model + ",\"datasetId\":" + dataset
-        + ",\"layer\":2,\"k\":24,\"sparsity\":0.1,\"maxIterations\":60,\"contextLength\":64,\"seed\":3}");
-    assertThat(factorize.status()).as(factorize.body()).isEqualTo(202);
-    factorization = Jobs.awaitSucceeded(api, factorize.json().get("id").asLong(), Duration.ofMinutes(2))
-        .get("result").get("factorizationId").asLong();
+    factorization = factorize(dataset, 50);
+    factorizationK200 = factorize(dataset, 200);
+    // held-out texts for the core metrics: the first of the core-metrics fixture's texts
+    JsonNode fixture = JSON.readTree(Files.readString(Path.of("../shared/fixtures/fortunes-sae-core-metrics.json")));
+    ArrayNode heldOutTexts = JSON.createArrayNode();
+    fixture.get("texts").forEach(t -> heldOutTexts.add(t.get("text").asString()));
+    heldOut = api.post("/v1/datasets", JSON.createObjectNode().put("name", "held-out-" + suffix)
+        .put("kind", "text").set("texts", heldOutTexts).toString()).json().get("id").asLong();
 
     var accepted = api.post("/v1/comparisons", request(conceptsJson(), "[{\"name\":\"snmf\",\"factorizationId\":"
-        + factorization + "},{\"name\":\"sae\",\"vectorSetId\":" + sae + "},{\"name\":\"diffmeans\",\"diffMeans\":true,"
+        + factorization + "},{\"name\":\"snmf-k200\",\"factorizationId\":" + factorizationK200 + "},"
+        + "{\"name\":\"sae\",\"vectorSetId\":" + sae + "},{\"name\":\"diffmeans\",\"diffMeans\":true,"
         + "\"layer\":2,\"hook\":\"mlp.hook_post\"}]", "{\"klTargets\":[0.25],\"signs\":[\"+\"],\"generations\":2,"
-        + "\"newTokens\":8,\"seed\":7}"));
+        + "\"newTokens\":8,\"seed\":7}").replaceFirst("}$", ",\"coreMetrics\":{\"datasetId\":" + heldOut
+        + ",\"maxDocuments\":" + CORE_DOCUMENTS + ",\"contextLength\":128}}"));
     assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
-    seen = Jobs.awaitFinished(api, accepted.json().get("id").asLong(), Duration.ofMinutes(3));
+    seen = Jobs.awaitFinished(api, accepted.json().get("id").asLong(), Duration.ofMinutes(8));
     JsonNode done = seen.get(seen.size() - 1);
     assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
     comparison = api.get("/v1/comparisons/" + done.get("result").get("comparisonId").asLong()).json();
     reference = TransformerLoader.load(Path.of("../shared/models/fortunes-byte-gpt2"), TestDevice.get());
     System.out.printf("Comparison acceptance setup (import, factorize, compare): %.1f s%n",
         (System.nanoTime() - start) / 1e9);
+  }
+
+  private long factorize(long dataset, int k) {
+    var factorize = api.post("/v1/factorizations", "{\"modelId\":" + model + ",\"datasetId\":" + dataset
+        + ",\"layer\":2,\"k\":" + k + ",\"sparsity\":0.1,\"maxIterations\":60,\"contextLength\":64,\"seed\":3}");
+    assertThat(factorize.status()).as(factorize.body()).isEqualTo(202);
+    return Jobs.awaitSucceeded(api, factorize.json().get("id").asLong(), Duration.ofMinutes(3))
+        .get("result").get("factorizationId").asLong();
   }
 
   @AfterAll
@@ -124,8 +141,8 @@ class ComparisonAcceptanceTest {
 
   @Test
   void theTableHasACellPerMethodAndConceptWithDetectionAndSteering() {
-    assertThat(comparison.get("rows")).hasSize(15);
-    assertThat(comparison.get("summary")).hasSize(3);
+    assertThat(comparison.get("rows")).hasSize(20);
+    assertThat(comparison.get("summary")).hasSize(4);
     for (JsonNode row : comparison.get("rows")) {
       assertThat(row.get("auroc").asDouble()).isBetween(0.0, 1.0);
       assertThat(row.get("accuracy").asDouble()).isBetween(0.0, 1.0);
@@ -140,7 +157,7 @@ class ComparisonAcceptanceTest {
           assertThat(row.get("candidates").asInt()).isEqualTo(1024);
           assertThat(row.get("hook").asString()).isEqualTo("blocks.2.hook_resid_post");
         }
-        case "snmf" -> assertThat(row.get("candidate").asString()).startsWith("feature-");
+        case "snmf", "snmf-k200" -> assertThat(row.get("candidate").asString()).startsWith("feature-");
         default -> assertThat(row.get("candidate").asString()).isEqualTo("diffmeans:" + row.get("concept").asString());
       }
     }
@@ -214,7 +231,7 @@ class ComparisonAcceptanceTest {
     Http.Response csv = api.get("/v1/comparisons/" + comparison.get("id").asLong() + "/export?format=csv");
     assertThat(csv.contentType()).startsWith("text/csv");
     String[] lines = csv.body().split("\r\n");
-    assertThat(lines).hasSize(16);
+    assertThat(lines).hasSize(21);
     assertThat(lines[0]).startsWith("method,concept,candidate,candidate_index,candidates,hook,train_auroc,auroc");
     JsonNode first = comparison.get("rows").get(0);
     String[] cells = lines[1].split(",");
@@ -224,16 +241,133 @@ class ComparisonAcceptanceTest {
       assertThat(lines[i].split(",", -1)[10]).as("the sign column of line %d", i).isIn("+", "-", "");
     }
     assertThat(api.get("/v1/comparisons/" + comparison.get("id").asLong() + "/export?format=json").json().get("rows"))
-        .hasSize(15);
+        .hasSize(20);
     assertThat(api.get("/v1/comparisons?modelId=" + model).json().get("total").asLong()).isEqualTo(1);
 
     Http.Response set = api.post("/v1/vector-sets", "{\"name\":\"snmf-" + factorization + "\",\"source\":"
         + "\"factorization\",\"factorizationId\":" + factorization + "}");
     assertThat(set.status()).as(set.body()).isEqualTo(201);
-    assertThat(set.json().get("size").asInt()).isEqualTo(24);
+    assertThat(set.json().get("size").asInt()).isEqualTo(50);
     assertThat(set.json().get("hook").asString()).isEqualTo("blocks.2.mlp.hook_post");
     JsonNode member = api.get("/v1/vector-sets/" + set.json().get("id").asLong() + "/members/0").json();
     assertThat(member.get("featureId").isNumber()).isTrue();
+  }
+
+  @Test
+  void everyMethodHasSparseProbesBudgetCurvesAndTheReconstructingOnesCoreMetrics() {
+    for (JsonNode row : comparison.get("rows")) {
+      String method = row.get("method").asString();
+      List<Integer> ks = new ArrayList<>();
+      row.get("probing").forEach(p -> ks.add(p.get("k").asInt()));
+      int candidates = row.get("candidates").asInt();
+      if (method.equals("diffmeans")) {
+        assertThat(ks).containsExactly(1);
+        assertThat(row.get("budgets").isNull()).isTrue();
+      } else {
+        assertThat(ks).containsExactly(1, 2, 5, candidates);
+        List<Integer> budgets = new ArrayList<>();
+        row.get("budgets").forEach(b -> budgets.add(b.get("budget").asInt()));
+        assertThat(budgets).containsExactly(method.equals("sae") ? new Integer[] {16, 64, 256, 1024}
+            : method.equals("snmf") ? new Integer[] {16, 50} : new Integer[] {16, 64, 200});
+        // at the full budget the curve's detection is the cell's own choice
+        JsonNode full = row.get("budgets").get(budgets.size() - 1);
+        assertThat(full.get("draws").asInt()).isEqualTo(1);
+        assertThat(full.get("auroc").get("mean").asDouble()).isCloseTo(row.get("auroc").asDouble(),
+            org.assertj.core.data.Offset.offset(1e-6));
+      }
+      for (JsonNode p : row.get("probing")) {
+        assertThat(p.get("testAccuracy").asDouble()).isBetween(0.0, 1.0);
+        assertThat(p.get("converged").asBoolean()).as("probe %s/%s k=%s", method, row.get("concept"), p.get("k"))
+            .isTrue();
+      }
+    }
+    assertThat(summary("sae").get("meanProbingAccuracy").properties()).extracting(java.util.Map.Entry::getKey)
+        .containsExactly("1", "2", "5", "all");
+    JsonNode core = comparison.get("coreMetrics");
+    assertThat(core.properties()).extracting(java.util.Map.Entry::getKey)
+        .containsExactlyInAnyOrder("snmf", "snmf-k200", "sae");
+    for (String snmf : List.of("snmf", "snmf-k200")) {
+      assertThat(core.get(snmf).get("inSample").get("explainedVariance").asDouble()).isBetween(0.0, 1.0);
+      assertThat(core.get(snmf).get("heldOut").get("latents").asInt())
+          .isEqualTo(snmf.equals("snmf") ? 50 : 200);
+      assertThat(core.get(snmf).get("heldOut").get("ceLossRecoveredVsZero").isNumber()).isTrue();
+    }
+    List<String> stages = seen.stream().filter(j -> j.hasNonNull("stage")).map(j -> j.get("stage").asString())
+        .distinct().toList();
+    System.out.println("Comparison stages seen: " + stages + "; summary: " + comparison.get("summary"));
+  }
+
+  @Test
+  void theCoreMetricsStageGivesWhatAScoreJobGives() {
+    Http.Response accepted = api.post("/v1/scores", "{\"vectorSetId\":" + sae + ",\"datasetId\":" + heldOut
+        + ",\"maxDocuments\":" + CORE_DOCUMENTS + ",\"contextLength\":128}");
+    assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+    long scoreId = Jobs.awaitSucceeded(api, accepted.json().get("id").asLong(), Duration.ofMinutes(3)).get("result")
+        .get("scoreId").asLong();
+    JsonNode score = api.get("/v1/scores/" + scoreId).json();
+    assertThat(comparison.get("coreMetrics").get("sae").get("heldOut")).isEqualTo(score.get("heldOut"));
+  }
+
+  @Test
+  void rawActivationProbingOnAllDimensionsIsPlainLogisticRegression() {
+    for (String hook : List.of("blocks.2.mlp.hook_post", "blocks.2.hook_resid_post")) {
+      for (String language : List.of("german", "portuguese")) {
+        JsonNode all = null;
+        for (JsonNode p : comparison.get("reference").get(hook).get(language)) {
+          all = p.get("all").asBoolean() ? p : all;
+        }
+        // the test's own forward passes, mean over tokens, Newton's method on every dimension
+        double[][] trainX = pooled(hook, half(sentences.get(language), 0), half(neutral(language), 0));
+        double[][] testX = pooled(hook, half(sentences.get(language), 1), half(neutral(language), 1));
+        boolean[] trainY = labels(half(sentences.get(language), 0).size(), half(neutral(language), 0).size());
+        boolean[] testY = labels(half(sentences.get(language), 1).size(), half(neutral(language), 1).size());
+        double[] theta = io.snmfservice.evaluation.NewtonLogisticReference.fit(trainX, trainY, 1.0);
+        assertThat(all.get("k").asInt()).isEqualTo(trainX[0].length);
+        assertThat(all.get("trainAccuracy").asDouble()).as("%s %s train", hook, language)
+            .isEqualTo(accuracy(theta, trainX, trainY));
+        assertThat(all.get("testAccuracy").asDouble()).as("%s %s test", hook, language)
+            .isEqualTo(accuracy(theta, testX, testY));
+      }
+    }
+  }
+
+  private double[][] pooled(String hook, List<String> positive, List<String> negative) {
+    List<String> texts = new ArrayList<>(positive);
+    texts.addAll(negative);
+    List<float[][]> acts = activations(hook, texts);
+    double[][] out = new double[acts.size()][];
+    for (int s = 0; s < out.length; s++) {
+      double[] mean = new double[acts.get(s)[0].length];
+      for (float[] a : acts.get(s)) {
+        for (int i = 0; i < mean.length; i++) {
+          mean[i] += a[i];
+        }
+      }
+      for (int i = 0; i < mean.length; i++) {
+        mean[i] /= acts.get(s).length;
+      }
+      out[s] = mean;
+    }
+    return out;
+  }
+
+  private static boolean[] labels(int positives, int negatives) {
+    boolean[] y = new boolean[positives + negatives];
+    java.util.Arrays.fill(y, 0, positives, true);
+    return y;
+  }
+
+  private static double accuracy(double[] theta, double[][] x, boolean[] y) {
+    int d = x[0].length;
+    int correct = 0;
+    for (int i = 0; i < x.length; i++) {
+      double z = theta[d];
+      for (int j = 0; j < d; j++) {
+        z += theta[j] * x[i][j];
+      }
+      correct += (z > 0) == y[i] ? 1 : 0;
+    }
+    return (double) correct / x.length;
   }
 
   @Test

@@ -5,12 +5,12 @@ package io.snmfservice.evaluation;
  * intercept unpenalised — by Newton's method with the exact Hessian and Gaussian elimination, written for tests
  * only. The objective is strictly convex, so both solvers must land on the same point.
  */
-final class NewtonLogisticReference {
+public final class NewtonLogisticReference {
 
   private NewtonLogisticReference() {}
 
   /** {w_0 … w_{d−1}, b}. */
-  static double[] fit(double[][] x, boolean[] y, double c) {
+  public static double[] fit(double[][] x, boolean[] y, double c) {
     int d = x[0].length;
     int n = d + 1;
     double[] theta = new double[n];

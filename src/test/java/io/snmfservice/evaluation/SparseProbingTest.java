@@ -87,6 +87,21 @@ class SparseProbingTest {
         range(100, 200, 1), 1);
     assertThat(probe.chosen()).containsExactly(5);
     assertThat(probe.testAccuracy()).isGreaterThan(0.9);
+    assertThat(probe.testBalancedAccuracy()).isGreaterThan(0.9);
+  }
+
+  @Test
+  void balancedAccuracyIsTheMeanOfBothClassRates() {
+    // one dimension: positives at 1, 2, 3, −1 (one lies on the negative side), negatives at −1 … −8
+    double[][] rows = {{1}, {2}, {3}, {-1}, {-1}, {-2}, {-3}, {-4}, {-5}, {-6}, {-7}, {-8}, {1.5}, {-1.5}};
+    int[] trainPos = {0, 1, 2, 12};
+    int[] trainNeg = {5, 6, 7, 13};
+    int[] testPos = {0, 3};
+    int[] testNeg = {4, 8, 9, 10, 11, 13};
+    SparseProbing.Result r = SparseProbing.probe(rows, trainPos, trainNeg, testPos, testNeg, 1);
+    // the probe splits at 0: positive 1 right, positive −1 wrong; all six negatives right
+    assertThat(r.testAccuracy()).isEqualTo(7 / 8.0);
+    assertThat(r.testBalancedAccuracy()).isEqualTo((1 / 2.0 + 6 / 6.0) / 2);
   }
 
   @Test
