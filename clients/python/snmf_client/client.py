@@ -150,7 +150,7 @@ class SnmfClient:
         return Feature.from_json(self.get(f"/v1/features/{feature_id}"))
 
     def explain(self, factorization_id, level=0, contexts=10, detection_contexts=5):
-        """Queues an explain job (needs the service's judge endpoint): descriptions scored by detection."""
+        """Queues an explain job (needs the service's judge endpoint): descriptions scored by detection and fuzzing."""
         return Job.from_json(self.post(f"/v1/factorizations/{factorization_id}/explain",
                                        {"level": level, "contexts": contexts, "detectionContexts": detection_contexts}))
 

@@ -65,7 +65,7 @@ class Factorization:
 @dataclass
 class Feature:
     """A feature as listed (``GET /v1/factorizations/{id}/features``) or read alone (``GET /v1/features/{id}``: then
-    also its histogram, direction, parents, children and detection accuracy)."""
+    also its histogram, direction, parents, children, detection and fuzzing accuracy)."""
 
     id: int
     factorizationId: int
@@ -81,6 +81,7 @@ class Feature:
     parents: Optional[int] = None
     children: Optional[int] = None
     detectionAccuracy: Optional[float] = None
+    fuzzingAccuracy: Optional[float] = None
 
     @classmethod
     def from_json(cls, data):

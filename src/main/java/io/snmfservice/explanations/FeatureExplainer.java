@@ -15,8 +15,11 @@ import java.util.regex.Pattern;
  * Writes a feature's description from its top-activating contexts and promoted vocabulary tokens, and scores the
  * description by detection (after Bills et al.'s and EleutherAI's auto-interpretation): the judge sees only the
  * description and one text at a time and says whether the feature fires on it; the accuracy over held-out activating
- * and non-activating texts is the score. Prompts: {@code explanations/explain.txt}, {@code explanations/detect.txt}.
- * Plain Java: the caller owns the client.
+ * and non-activating texts is the score. It also scores the description by fuzzing (after EleutherAI delphi): the
+ * judge sees the description and one text with some tokens marked and says whether the marked tokens are where the
+ * feature fires; the marks are the true ones on held-out activating texts and wrong ones on non-activating texts
+ * ({@link FuzzSamples}). Prompts: {@code explanations/explain.txt}, {@code explanations/detect.txt},
+ * {@code explanations/fuzz.txt}. Definitions in docs/metrics.md. Plain Java: the caller owns the client.
  */
 public final class FeatureExplainer {
 
@@ -29,6 +32,7 @@ public final class FeatureExplainer {
   private final JudgeClient judge;
   private final String explainPrompt = resource("explain.txt");
   private final String detectPrompt = resource("detect.txt");
+  private final String fuzzPrompt = resource("fuzz.txt");
 
   public FeatureExplainer(JudgeClient judge) {
     this.judge = judge;
@@ -39,6 +43,42 @@ public final class FeatureExplainer {
 
   /** Detection accuracy over the trials that got an answer (null when none did). */
   public record Detection(Double accuracy, int answered, int failures, List<Trial> trials) {}
+
+  /** A marked text shown in the fuzzing test, whether its marks are the true ones, the judge's answer (or null). */
+  public record FuzzTrial(String text, boolean correctlyMarked, Boolean answer) {}
+
+  /**
+   * Fuzzing scores over the trials that got an answer, "positive" meaning correctly marked: accuracy (null when
+   * none was answered) and balanced accuracy (the mean of the two classes' recalls; null unless both classes were
+   * answered), with the confusion counts and the trials the judge gave no usable answer for.
+   */
+  public record Fuzzing(Double accuracy, Double balancedAccuracy, int answered, int failures, int truePositives,
+      int trueNegatives, int falsePositives, int falseNegatives, List<FuzzTrial> trials) {
+
+    static Fuzzing of(List<FuzzTrial> trials) {
+      int tp = 0;
+      int tn = 0;
+      int fp = 0;
+      int fn = 0;
+      int failures = 0;
+      for (FuzzTrial t : trials) {
+        if (t.answer() == null) {
+          failures++;
+        } else if (t.correctlyMarked()) {
+          tp += t.answer() ? 1 : 0;
+          fn += t.answer() ? 0 : 1;
+        } else {
+          fp += t.answer() ? 1 : 0;
+          tn += t.answer() ? 0 : 1;
+        }
+      }
+      int answered = tp + tn + fp + fn;
+      Double accuracy = answered == 0 ? null : (double) (tp + tn) / answered;
+      Double balanced = tp + fn == 0 || tn + fp == 0 ? null
+          : ((double) tp / (tp + fn) + (double) tn / (tn + fp)) / 2;
+      return new Fuzzing(accuracy, balanced, answered, failures, tp, tn, fp, fn, List.copyOf(trials));
+    }
+  }
 
   /**
    * The description, or null when the judge gave none.
@@ -79,6 +119,17 @@ public final class FeatureExplainer {
       trials.add(new Trial(texts.get(i), truth, answer));
     }
     return new Detection(answered == 0 ? null : (double) correct / answered, answered, failures, List.copyOf(trials));
+  }
+
+  /** Asks about every sample, one at a time, whether its marks fit the description, and scores the answers. */
+  public Fuzzing fuzz(String description, List<FuzzSamples.Sample> samples) {
+    List<FuzzTrial> trials = new ArrayList<>();
+    for (FuzzSamples.Sample sample : samples) {
+      JudgeClient.Completion reply = judge.complete(fuzzPrompt.replace("{description}", description)
+          .replace("{text}", sample.text()));
+      trials.add(new FuzzTrial(sample.text(), sample.correctlyMarked(), reply.ok() ? parseAnswer(reply.content()) : null));
+    }
+    return Fuzzing.of(trials);
   }
 
   /** A context with the firing token marked: {@code … ⟦token⟧(2.31) …}. */

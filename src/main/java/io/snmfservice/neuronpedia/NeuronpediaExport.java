@@ -25,7 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
  * alignment of the MLP-space direction, the feature {@code vector} and {@code activations} — each top-activating
  * context as {@code tokens} and {@code values} with {@code qualifying_token_index}), plus the features' descriptions
  * as {@code explanations.jsonl} (one JSON object per line: modelId, layer, index, description,
- * explanationModelName, typeName, detection accuracy). Fields SNMF has no counterpart for (correlated neurons and
+ * explanationModelName, typeName, detection and fuzzing accuracy). Fields SNMF has no counterpart for (correlated neurons and
  * features, logit histograms, decoder weight distribution) are present and empty, as the converter requires them.
  */
 @Service
@@ -92,12 +92,14 @@ class NeuronpediaExport {
       }
       zip.putNextEntry(new ZipEntry("explanations.jsonl"));
       for (Map<String, Object> d : jdbc.queryForList("SELECT f.index, d.description, d.detection_accuracy,"
+          + " d.fuzzing_accuracy,"
           + " d.judge_model FROM feature_description d JOIN feature f ON f.id = d.feature_id"
           + " WHERE f.factorization_id = ? AND f.level = ? ORDER BY f.index", t.factorizationId(), t.level())) {
         ObjectNode line = json.createObjectNode().put("modelId", t.modelId()).put("layer", t.source())
             .put("index", String.valueOf(d.get("index"))).put("description", (String) d.get("description"))
             .put("explanationModelName", (String) d.get("judge_model")).put("typeName", "snmf-service-explain")
-            .put("detectionAccuracy", (Double) d.get("detection_accuracy"));
+            .put("detectionAccuracy", (Double) d.get("detection_accuracy"))
+            .put("fuzzingAccuracy", (Double) d.get("fuzzing_accuracy"));
         zip.write(json.writeValueAsBytes(line));
         zip.write("\n".getBytes(StandardCharsets.UTF_8));
       }

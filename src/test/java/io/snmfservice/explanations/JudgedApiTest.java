@@ -37,7 +37,8 @@ import tools.jackson.databind.node.ArrayNode;
  * The service with an LLM judge configured, the judge being a local fake of the OpenAI-compatible chat API with
  * fixed rules: feature descriptions (explain jobs, detection scoring, search) and judge scores in comparisons.
  * The fake's rules make the expected numbers computable here: it describes every feature as "text containing the
- * letter e", answers detection questions by whether the text contains an "e", rates concepts 2 and fluency 1.
+ * letter e", answers detection questions by whether the text contains an "e", fuzzing questions by whether every
+ * marked span contains an "e", rates concepts 2 and fluency 1.
  */
 @SlowTest
 @ServiceTest
@@ -80,6 +81,8 @@ class JudgedApiTest {
       answer = "Looking at the contexts...\nDescription: " + DESCRIPTION;
     } else if (prompt.startsWith("A feature of a language model has this description")) {
       answer = "Rating: [[" + (textOf(prompt).contains("e") ? 1 : 0) + "]]";
+    } else if (prompt.startsWith("You are checking where a feature")) {
+      answer = "Rating: [[" + (everyMarkHasAnE(textOf(prompt)) ? 1 : 0) + "]]";
     } else if (prompt.startsWith("You are grading the fluency")) {
       answer = "Rating: [[1]]";
     } else {
@@ -93,6 +96,39 @@ class JudgedApiTest {
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
     }
+  }
+
+  private static boolean everyMarkHasAnE(String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("⟦([^⟧]*)⟧").matcher(text);
+    boolean any = false;
+    while (m.find()) {
+      any = true;
+      if (!m.group(1).contains("e")) {
+        return false;
+      }
+    }
+    return any;
+  }
+
+  /** A held-out context as the fuzzing test shows it: tokens at ≥ 0.3 of the context's maximum marked. */
+  private static String marked(JsonNode input) {
+    JsonNode tokens = input.get("contextTokens");
+    JsonNode acts = input.get("contextActivations");
+    double max = 0;
+    for (JsonNode a : acts) {
+      max = Math.max(max, a.asDouble());
+    }
+    StringBuilder out = new StringBuilder();
+    boolean open = false;
+    for (int i = 0; i < tokens.size(); i++) {
+      boolean on = acts.get(i).floatValue() >= 0.3 * (float) max;
+      if (on != open) {
+        out.append(on ? "⟦" : "⟧");
+        open = on;
+      }
+      out.append(tokens.get(i).asString());
+    }
+    return out.append(open ? "⟧" : "").toString().replace('\n', ' ');
   }
 
   /** The text between the triple quotes of a detection prompt. */
@@ -167,6 +203,37 @@ class JudgedApiTest {
       assertThat(d.get("detectionAccuracy").asDouble()).isEqualTo((double) correct / d.get("trials").size());
       assertThat(api.get("/v1/features/" + id).json().get("detectionAccuracy").asDouble())
           .isEqualTo(d.get("detectionAccuracy").asDouble());
+
+      // fuzzing: the held-out activating contexts marked at their activating tokens, as many wrongly marked
+      JsonNode fuzz = d.get("fuzzing");
+      int right = 0;
+      int marked = 0;
+      int[] confusion = new int[4]; // tp, tn, fp, fn
+      for (JsonNode trial : fuzz.get("trials")) {
+        String text = trial.get("text").asString();
+        boolean answer = trial.get("answer").asBoolean();
+        assertThat(answer).isEqualTo(everyMarkHasAnE(text));
+        if (trial.get("correctlyMarked").asBoolean()) {
+          assertThat(text).isEqualTo(marked(top.get(3 + marked)));
+          marked++;
+          confusion[answer ? 0 : 3]++;
+        } else {
+          assertThat(text).contains("⟦");
+          confusion[answer ? 2 : 1]++;
+        }
+        right += answer == trial.get("correctlyMarked").asBoolean() ? 1 : 0;
+      }
+      assertThat(marked).isEqualTo(2);
+      int n = d.get("trials").size(); // the same held-out texts as detection
+      assertThat(fuzz.get("trials").size()).isEqualTo(n);
+      assertThat(fuzz.get("failures").asInt()).isZero();
+      assertThat(fuzz.get("answered").asInt()).isEqualTo(n);
+      assertThat(d.get("fuzzingAccuracy").asDouble()).isEqualTo((double) right / n);
+      assertThat(fuzz.get("accuracy").asDouble()).isEqualTo((double) right / n);
+      assertThat(List.of(fuzz.get("truePositives").asInt(), fuzz.get("trueNegatives").asInt(),
+          fuzz.get("falsePositives").asInt(), fuzz.get("falseNegatives").asInt()))
+          .containsExactly(confusion[0], confusion[1], confusion[2], confusion[3]);
+      assertThat(api.get("/v1/features/" + id).json().get("fuzzingAccuracy").asDouble()).isEqualTo((double) right / n);
     }
     String firstContext = api.get("/v1/features/" + features.get(0).get("id").asLong() + "/top-inputs").json()
         .get(0).get("token").asString();

@@ -2,6 +2,9 @@ package io.snmfservice.explanations.service;
 
 import io.snmfservice.errors.NotFound;
 import io.snmfservice.explanations.FeatureExplainer;
+import io.snmfservice.explanations.FuzzSamples;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -15,13 +18,14 @@ import tools.jackson.databind.node.ObjectNode;
 class DescriptionStore {
 
   /** One written description. */
-  record Written(long featureId, String description, FeatureExplainer.Detection detection) {}
+  record Written(long featureId, String description, FeatureExplainer.Detection detection,
+      FeatureExplainer.Fuzzing fuzzing) {}
 
-  /** A top-activating context: its marked form for the judge and its plain text for detection. */
-  record Context(String marked, String text) {}
+  /** A top-activating context: its marked form for the judge, its plain text for detection, its tokens for fuzzing. */
+  record Context(String marked, String text, FuzzSamples.Window window) {}
 
-  /** A top context's text and the feature it belongs to. */
-  record FeatureContext(long featureId, String text) {}
+  /** A top context of a feature: its text and tokens. */
+  record FeatureContext(long featureId, String text, FuzzSamples.Window window) {}
 
   private final JdbcTemplate jdbc;
   private final JsonMapper json;
@@ -34,11 +38,16 @@ class DescriptionStore {
   List<Context> contexts(long featureId) {
     return jdbc.query("SELECT position, context_start, context_tokens, context_activations, context_text"
         + " FROM feature_top_input WHERE feature_id = ? ORDER BY rank", (rs, i) -> {
-          List<String> tokens = List.of((String[]) rs.getArray("context_tokens").getArray());
-          Float[] acts = (Float[]) rs.getArray("context_activations").getArray();
-          return new Context(FeatureExplainer.mark(tokens, List.of(acts), rs.getInt("position") - rs.getInt("context_start")),
-              rs.getString("context_text"));
+          FuzzSamples.Window w = window(rs);
+          return new Context(FeatureExplainer.mark(w.tokens(), w.activations(), w.firing()),
+              rs.getString("context_text"), w);
         }, featureId);
+  }
+
+  private static FuzzSamples.Window window(ResultSet rs) throws SQLException {
+    return new FuzzSamples.Window(List.of((String[]) rs.getArray("context_tokens").getArray()),
+        List.of((Float[]) rs.getArray("context_activations").getArray()),
+        rs.getInt("position") - rs.getInt("context_start"));
   }
 
   List<String> promoted(long featureId, int count) {
@@ -48,10 +57,11 @@ class DescriptionStore {
 
   /** The best contexts of a factorization's features, feature by feature (for non-activating examples). */
   List<FeatureContext> firstContexts(long factorizationId, int perFeature) {
-    return jdbc.query("SELECT t.feature_id, t.context_text FROM feature_top_input t JOIN feature f"
-        + " ON f.id = t.feature_id WHERE f.factorization_id = ? AND t.rank < ? ORDER BY t.rank, f.level, f.index",
-        (rs, row) -> new FeatureContext(rs.getLong("feature_id"), rs.getString("context_text")), factorizationId,
-        perFeature);
+    return jdbc.query("SELECT t.feature_id, t.context_text, t.position, t.context_start, t.context_tokens,"
+        + " t.context_activations FROM feature_top_input t JOIN feature f ON f.id = t.feature_id"
+        + " WHERE f.factorization_id = ? AND t.rank < ? ORDER BY t.rank, f.level, f.index",
+        (rs, row) -> new FeatureContext(rs.getLong("feature_id"), rs.getString("context_text"), window(rs)),
+        factorizationId, perFeature);
   }
 
   List<Long> features(long factorizationId, int level) {
@@ -71,21 +81,25 @@ class DescriptionStore {
   JsonNode write(long jobId, String judgeModel, List<Written> written) {
     for (Written w : written) {
       FeatureExplainer.Detection d = w.detection();
+      FeatureExplainer.Fuzzing f = w.fuzzing();
       jdbc.update("INSERT INTO feature_description (feature_id, job_id, description, detection_accuracy,"
-              + " detection_trials, detection_failures, trials, judge_model) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?)"
+              + " detection_trials, detection_failures, trials, fuzzing_accuracy, fuzzing, judge_model)"
+              + " VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?)"
               + " ON CONFLICT (feature_id) DO UPDATE SET job_id = EXCLUDED.job_id, description = EXCLUDED.description,"
               + " detection_accuracy = EXCLUDED.detection_accuracy, detection_trials = EXCLUDED.detection_trials,"
               + " detection_failures = EXCLUDED.detection_failures, trials = EXCLUDED.trials,"
+              + " fuzzing_accuracy = EXCLUDED.fuzzing_accuracy, fuzzing = EXCLUDED.fuzzing,"
               + " judge_model = EXCLUDED.judge_model, created_at = now()",
           w.featureId(), jobId, w.description(), d.accuracy(), d.answered(), d.failures(),
-          json.writeValueAsString(d.trials()), judgeModel);
+          json.writeValueAsString(d.trials()), f.accuracy(), json.writeValueAsString(f), judgeModel);
     }
     return json.createObjectNode().put("described", written.size());
   }
 
   ObjectNode description(long featureId) {
     List<Map<String, Object>> rows = jdbc.queryForList("SELECT feature_id, job_id, description, detection_accuracy,"
-        + " detection_trials, detection_failures, trials::text AS trials, judge_model, created_at"
+        + " detection_trials, detection_failures, trials::text AS trials, fuzzing_accuracy, fuzzing::text AS fuzzing,"
+        + " judge_model, created_at"
         + " FROM feature_description WHERE feature_id = ?", featureId);
     if (rows.isEmpty()) {
       if (jdbc.queryForObject("SELECT count(*) FROM feature WHERE id = ?", Long.class, featureId) == 0) {
@@ -100,8 +114,11 @@ class DescriptionStore {
         .put("detectionAccuracy", (Double) r.get("detection_accuracy"))
         .put("detectionTrials", ((Number) r.get("detection_trials")).intValue())
         .put("detectionFailures", ((Number) r.get("detection_failures")).intValue())
+        .put("fuzzingAccuracy", (Double) r.get("fuzzing_accuracy"))
         .put("judgeModel", (String) r.get("judge_model")).put("createdAt", r.get("created_at").toString());
     node.set("trials", json.readTree((String) r.get("trials")));
+    // descriptions written before fuzzing existed (V21) have none
+    node.set("fuzzing", r.get("fuzzing") == null ? json.nullNode() : json.readTree((String) r.get("fuzzing")));
     return node;
   }
 }

@@ -2,6 +2,7 @@ package io.snmfservice.explanations.service;
 
 import io.snmfservice.config.SnmfProperties;
 import io.snmfservice.explanations.FeatureExplainer;
+import io.snmfservice.explanations.FuzzSamples;
 import io.snmfservice.jobs.JobContext;
 import io.snmfservice.jobs.JobHandler;
 import io.snmfservice.jobs.JobResult;
@@ -21,7 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Job type {@code explain}: per feature, a description from its first {@code contexts} top-activating contexts and
  * its promoted tokens, then detection on held-out texts: its next {@code detectionContexts} top contexts (ranks
  * after the shown ones) as activating, and as many best contexts of other features of the factorization (not among
- * this feature's own) as non-activating. Features the judge cannot describe are skipped (counted in the result).
+ * this feature's own) as non-activating. Then fuzzing on the same held-out texts: the activating ones with this
+ * feature's activating tokens marked, the non-activating ones with wrong tokens marked ({@link FuzzSamples}, seeded
+ * by the feature id). Features the judge cannot describe are skipped (counted in the result).
  */
 @Component
 class ExplainJobHandler implements JobHandler {
@@ -72,10 +75,16 @@ class ExplainJobHandler implements JobHandler {
       if (description == null) {
         continue;
       }
-      List<String> activating = contexts.subList(Math.min(shown, contexts.size()),
-          Math.min(shown + detection, contexts.size())).stream().map(DescriptionStore.Context::text).toList();
-      written.add(new DescriptionStore.Written(featureId, description,
-          explainer.detect(description, activating, nonActivating(featureId, contexts, pool, detection))));
+      List<DescriptionStore.Context> heldOut = contexts.subList(Math.min(shown, contexts.size()),
+          Math.min(shown + detection, contexts.size()));
+      List<DescriptionStore.FeatureContext> others = nonActivating(featureId, contexts, pool, detection);
+      FeatureExplainer.Detection detected = explainer.detect(description,
+          heldOut.stream().map(DescriptionStore.Context::text).toList(),
+          others.stream().map(DescriptionStore.FeatureContext::text).toList());
+      List<FuzzSamples.Sample> samples = FuzzSamples.of(heldOut.stream().map(DescriptionStore.Context::window).toList(),
+          others.stream().map(DescriptionStore.FeatureContext::window).toList(), featureId);
+      written.add(new DescriptionStore.Written(featureId, description, detected,
+          explainer.fuzz(description, samples)));
     }
     int skipped = features.size() - written.size();
     log.info("Described {} of {} feature(s) of factorization {}", written.size(), features.size(), factorizationId);
@@ -86,16 +95,16 @@ class ExplainJobHandler implements JobHandler {
   }
 
   /** Best contexts of other features whose text is not one of this feature's own contexts. */
-  private static List<String> nonActivating(long featureId, List<DescriptionStore.Context> own,
-      List<DescriptionStore.FeatureContext> pool, int count) {
+  private static List<DescriptionStore.FeatureContext> nonActivating(long featureId,
+      List<DescriptionStore.Context> own, List<DescriptionStore.FeatureContext> pool, int count) {
     Set<String> mine = new HashSet<>();
     own.forEach(c -> mine.add(c.text()));
-    List<String> out = new ArrayList<>();
+    List<DescriptionStore.FeatureContext> out = new ArrayList<>();
     Set<String> taken = new HashSet<>();
     for (DescriptionStore.FeatureContext context : pool) {
       String text = context.text();
       if (out.size() < count && context.featureId() != featureId && !mine.contains(text) && taken.add(text)) {
-        out.add(text);
+        out.add(context);
       }
     }
     return out;

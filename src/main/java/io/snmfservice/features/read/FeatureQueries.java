@@ -28,7 +28,7 @@ public class FeatureQueries {
   static final String DETAIL = "f.*, f.histogram::text AS histogram_json, f.promoted_tokens AS promoted,"
       + " (SELECT count(*) FROM feature_link WHERE child_id = f.id) AS parents,"
       + " (SELECT count(*) FROM feature_link WHERE parent_id = f.id) AS children,"
-      + " d.description, d.detection_accuracy";
+      + " d.description, d.detection_accuracy, d.fuzzing_accuracy";
 
   private final JdbcTemplate jdbc;
   private final JsonMapper json;
@@ -210,7 +210,7 @@ public class FeatureQueries {
         rs.getInt("index"), rs.getDouble("frequency"), rs.getDouble("mean_activation"),
         rs.getDouble("max_activation"), json.readTree(rs.getString("histogram_json")),
         floats(rs.getArray("direction")), rs.getInt("parents"), rs.getInt("children"), rs.getString("description"),
-        (Double) rs.getObject("detection_accuracy"));
+        (Double) rs.getObject("detection_accuracy"), (Double) rs.getObject("fuzzing_accuracy"));
   }
 
   public List<FeatureViews.TopInput> topInputs(long featureId) {

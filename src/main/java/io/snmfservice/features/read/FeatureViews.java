@@ -18,7 +18,7 @@ public final class FeatureViews {
 
   public record FeatureDetail(long id, long factorizationId, int level, int index, double frequency, double meanActivation,
       double maxActivation, JsonNode histogram, List<Float> direction, int parents, int children, String description,
-      Double detectionAccuracy) {}
+      Double detectionAccuracy, Double fuzzingAccuracy) {}
 
   public record TopInput(int rank, int document, int position, int tokenId, String token, float activation,
       int contextStart, List<Integer> contextTokenIds, List<String> contextTokens, List<Float> contextActivations,

@@ -20,7 +20,7 @@ public class PreparedReadWriter {
   /** Features rendered per round trip: bounds the memory of a factorization of many features. */
   private static final int CHUNK = 500;
   private static final String SUMMARY_TAIL = "null}";
-  private static final String DETAIL_TAIL = "null,\"detectionAccuracy\":null}";
+  private static final String DETAIL_TAIL = "null,\"detectionAccuracy\":null,\"fuzzingAccuracy\":null}";
 
   private final JdbcTemplate jdbc;
   private final JsonMapper json;

@@ -26,10 +26,11 @@ class PreparedReads {
   }
 
   byte[] detail(long featureId) {
-    return jdbc.query("SELECT p.detail, d.description, d.detection_accuracy FROM feature_read p"
+    return jdbc.query("SELECT p.detail, d.description, d.detection_accuracy, d.fuzzing_accuracy FROM feature_read p"
             + " LEFT JOIN feature_description d ON d.feature_id = p.feature_id WHERE p.feature_id = ?",
         (rs, i) -> utf8(rs.getString("detail") + text(rs.getString("description"))
             + ",\"detectionAccuracy\":" + json.writeValueAsString(rs.getObject("detection_accuracy", Double.class))
+            + ",\"fuzzingAccuracy\":" + json.writeValueAsString(rs.getObject("fuzzing_accuracy", Double.class))
             + "}"), featureId).stream().findFirst().orElse(null);
   }
 
