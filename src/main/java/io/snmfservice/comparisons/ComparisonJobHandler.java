@@ -58,6 +58,8 @@ import tools.jackson.databind.node.ObjectNode;
 class ComparisonJobHandler implements JobHandler {
 
   static final String TYPE = "compare";
+  /** Steered texts kept per outcome (prompt + continuation), for reading next to the scores. */
+  private static final int GENERATIONS_SHOWN = 4;
   private static final Logger log = LoggerFactory.getLogger(ComparisonJobHandler.class);
 
   private final ModelRuntime runtime;
@@ -230,6 +232,9 @@ class ComparisonJobHandler implements JobHandler {
         if (out.shifts() != null) {
           out.shifts().rising().stream().limit(10).forEach(t -> rising.add(SqlValues.text(t.text())));
         }
+        ArrayNode texts = node.putArray("generations");
+        out.generations().stream().limit(GENERATIONS_SHOWN).forEach(g -> texts.add(SqlValues.text(
+            report.prompts().get(g.promptIndex()) + g.text())));
       }
     }
   }

@@ -15,7 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** Comparison tables in PostgreSQL: written with the job's completion; read as JSON or as CSV. */
 @Repository
-class ComparisonStore {
+public class ComparisonStore {
 
   /** CSV columns: one line per (method, concept, KL target, sign); steering columns empty without steering. */
   static final List<String> CSV_COLUMNS = List.of("method", "concept", "candidate", "candidate_index", "candidates",
@@ -50,7 +50,8 @@ class ComparisonStore {
     return json.createObjectNode().put("comparisonId", id).put("cells", cells.size());
   }
 
-  ObjectNode get(long id) {
+  /** A comparison with its settings, cells, reference, core metrics and per-method summary; 404 if unknown. */
+  public ObjectNode get(long id) {
     List<Map<String, Object>> rows = jdbc.queryForList("SELECT id, job_id, model_id, settings::text AS settings,"
         + " reference::text AS reference, core_metrics::text AS core_metrics, created_at FROM comparison WHERE id = ?",
         id);
@@ -147,13 +148,13 @@ class ComparisonStore {
     return out.toString();
   }
 
-  List<JsonNode> list(Long modelId, int offset, int limit) {
+  public List<JsonNode> list(Long modelId, int offset, int limit) {
     return jdbc.queryForList("SELECT id, job_id, model_id, created_at FROM comparison"
             + " WHERE (?::bigint IS NULL OR model_id = ?) ORDER BY id LIMIT ? OFFSET ?", modelId, modelId, limit, offset)
         .stream().map(r -> (JsonNode) summary(r)).toList();
   }
 
-  long count(Long modelId) {
+  public long count(Long modelId) {
     return jdbc.queryForObject("SELECT count(*) FROM comparison WHERE (?::bigint IS NULL OR model_id = ?)", Long.class,
         modelId, modelId);
   }

@@ -371,6 +371,41 @@ class ComparisonAcceptanceTest {
   }
 
   @Test
+  void theComparisonPageShowsTableCurvesCoreMetricsAndSteeredTextInTheBrowser() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(io.snmfservice.ui.Browser.missing() == null,
+        io.snmfservice.ui.Browser.missing());
+    try (io.snmfservice.ui.Browser browser = new io.snmfservice.ui.Browser(port)) {
+      browser.open("/ui/login");
+      browser.driver.findElement(org.openqa.selenium.By.cssSelector("#key"))
+          .sendKeys(io.snmfservice.support.TestKeys.ADMIN);
+      browser.driver.findElement(org.openqa.selenium.By.cssSelector("form.form button[type=submit]")).click();
+      new org.openqa.selenium.support.ui.WebDriverWait(browser.driver, Duration.ofSeconds(10))
+          .until(d -> !d.getCurrentUrl().endsWith("/ui/login"));
+      browser.open("/ui/comparisons");
+      browser.driver.findElement(org.openqa.selenium.By.linkText("Comparison " + comparison.get("id").asLong()
+          + ": model " + model)).click();
+      var driver = browser.driver;
+      var by = (java.util.function.Function<String, List<org.openqa.selenium.WebElement>>) css -> driver
+          .findElements(org.openqa.selenium.By.cssSelector(css));
+      assertThat(by.apply("#summary tbody tr")).hasSize(4);
+      assertThat(by.apply("#summary thead th")).extracting(org.openqa.selenium.WebElement::getText)
+          .contains("probe k=1", "probe k=2", "probe k=5", "probe k=all");
+      assertThat(by.apply("table.concept")).hasSize(5);
+      // two budget curves per concept, drawn by uPlot
+      new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(10))
+          .until(d -> by.apply(".chart canvas").size() >= 10);
+      assertThat(by.apply("#core-metrics tbody tr")).hasSize(5); // two SNMF methods × 2 splits + the SAE
+      assertThat(by.apply("#reference tbody tr")).hasSize(10); // two hooks × five concepts
+      // the chosen SNMF feature links to its card; steered text is there to read
+      assertThat(by.apply("table.concept a[href^='/ui/features/']")).isNotEmpty();
+      by.apply("details summary").get(0).click();
+      assertThat(by.apply("details .steered").get(0).getText()).startsWith("I think that");
+      browser.screenshot("comparison");
+      browser.assertNoConsoleErrors("comparison page");
+    }
+  }
+
+  @Test
   void badComparisonsAreRejectedWithoutAJob() {
     long jobs = jdbc.sql("SELECT count(*) FROM job").query(Long.class).single();
     String concepts = conceptsJson();

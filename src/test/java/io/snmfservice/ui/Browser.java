@@ -22,18 +22,18 @@ import org.openqa.selenium.logging.LogType;
  * Headless Debian Chromium driven by its chromedriver (both from apt, never downloaded by Selenium), with the
  * browser console collected so tests can require pages free of errors.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
 
   /** Debian's paths; other systems can point the tests elsewhere with -Dsnmf.test.chromium / -Dsnmf.test.chromedriver. */
   static final Path CHROMIUM = Path.of(System.getProperty("snmf.test.chromium", "/usr/bin/chromium"));
   static final Path CHROMEDRIVER = Path.of(System.getProperty("snmf.test.chromedriver", "/usr/bin/chromedriver"));
   static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
 
-  final ChromeDriver driver;
+  public final ChromeDriver driver;
   private final String base;
 
   /** Why the browser tests cannot run here, or null when Chromium and chromedriver are installed. */
-  static String missing() {
+  public static String missing() {
     if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
       return "browser tests not run: no executable " + CHROMIUM + " and " + CHROMEDRIVER
           + " (Debian: apt-get install -y chromium chromium-driver; .ci/run does this)";
@@ -41,7 +41,7 @@ final class Browser implements AutoCloseable {
     return null;
   }
 
-  Browser(int port) {
+  public Browser(int port) {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
@@ -55,7 +55,7 @@ final class Browser implements AutoCloseable {
     base = "http://127.0.0.1:" + port;
   }
 
-  void open(String path) {
+  public void open(String path) {
     driver.get(base + path);
   }
 
@@ -64,17 +64,17 @@ final class Browser implements AutoCloseable {
   }
 
   /** Console entries at SEVERE since the last call (errors, failed loads, uncaught exceptions). */
-  List<String> consoleErrors() {
+  public List<String> consoleErrors() {
     return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
         .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage).toList();
   }
 
-  void assertNoConsoleErrors(String page) {
+  public void assertNoConsoleErrors(String page) {
     assertThat(consoleErrors()).as("browser console errors on %s", page).isEmpty();
   }
 
   /** Writes a full-height PNG of the current page under target/ui-screenshots/. */
-  Path screenshot(String name) {
+  public Path screenshot(String name) {
     try {
       Files.createDirectories(SCREENSHOTS);
       Dimension size = driver.manage().window().getSize();
