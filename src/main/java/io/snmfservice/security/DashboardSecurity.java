@@ -22,6 +22,8 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.access.ExceptionTranslationFilter;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler;
@@ -30,6 +32,7 @@ import org.springframework.security.web.authentication.logout.LogoutFilter;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.HandlerMapping;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -42,6 +45,8 @@ import tools.jackson.databind.json.JsonMapper;
 class DashboardSecurity {
 
   static final String LOGIN = "/ui/login";
+  /** Where a refused dashboard request is forwarded to be answered with a 403 page. */
+  static final String DENIED = "/ui/denied";
 
   @Bean
   @Order(1)
@@ -64,15 +69,32 @@ class DashboardSecurity {
         // after the session's sign-in is known, before the login form's POST is checked
         .addFilterBefore(new RateLimitFilter(buckets, new ProblemWriter(json), refusals, true), LogoutFilter.class)
         .addFilterBefore(new AuditFilter(audit), ExceptionTranslationFilter.class)
+        .exceptionHandling(e -> e.accessDeniedHandler(deniedPage()))
         .authorizeHttpRequests(a -> a
-            .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll()
+            // FORWARD: the 403 page below, reached only from the access-denied handler
+            .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC, DispatcherType.FORWARD).permitAll()
             .requestMatchers("/", "/docs", "/docs/**", "/openapi.yaml", "/webjars/**", "/favicon.ico", "/ui/assets/**")
             .permitAll()
             // the sign-in page with whatever it says (?error, ?retryAfter=, ?signedOut)
             .requestMatchers(HttpMethod.GET, LOGIN).permitAll()
+            .requestMatchers("/ui/keys", "/ui/keys/**", "/ui/audit", "/ui/audit/**").hasRole("ADMIN")
             .requestMatchers(HttpMethod.GET, "/ui", "/ui/**").hasRole("READER")
             .anyRequest().hasRole("SUBMITTER"));
     return http.build();
+  }
+
+  /**
+   * A signed-in key whose role is too low (or a form without a valid CSRF token) gets a 403 dashboard page that says
+   * why, not the API's problem JSON; the page is the dashboard's {@code DeniedController}.
+   */
+  private static AccessDeniedHandler deniedPage() {
+    AccessDeniedHandlerImpl page = new AccessDeniedHandlerImpl();
+    page.setErrorPage(DENIED);
+    return (request, response, e) -> {
+      page.handle(request, response, e);
+      // the forward left the 403 page's route on the request; the audit entry must name the path asked for
+      request.removeAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+    };
   }
 
   /**

@@ -8,13 +8,19 @@ import io.snmfservice.support.Jobs;
 import io.snmfservice.support.ServiceTest;
 import io.snmfservice.support.SlowTest;
 import io.snmfservice.support.TestKeys;
+import io.snmfservice.vectors.SaeFixture;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -75,6 +81,8 @@ class DashboardBrowserTest {
   long samples;
   long fortunesFactorization;
   long umlautFeature;
+  long saeSet;
+  long featureSet;
 
   /** Without Chromium every test is reported as skipped with this reason (an aborted class would show 0 tests). */
   @BeforeEach
@@ -112,6 +120,17 @@ class DashboardBrowserTest {
         + URLEncoder.encode("ü", StandardCharsets.UTF_8)).json().get("items");
     assertThat(found.size()).as("features with ü in a context").isPositive();
     umlautFeature = found.get(0).get("id").asLong();
+    Map<String, Map.Entry<String, byte[]>> sae = new LinkedHashMap<>();
+    sae.put("cfg", Map.entry("cfg.json", SaeFixture.cfg().getBytes(StandardCharsets.UTF_8)));
+    try {
+      sae.put("weights", Map.entry("sae_weights.safetensors", Files.readAllBytes(SaeFixture.WEIGHTS)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    saeSet = api.uploadParts("/v1/vector-sets", sae, Map.of("modelId", Long.toString(fortunesModel), "name",
+        "ui-sae-" + suffix, "kind", "sae")).json().get("id").asLong();
+    featureSet = api.post("/v1/vector-sets", "{\"name\":\"ui-features-" + suffix + "\",\"source\":\"factorization\","
+        + "\"factorizationId\":" + fortunesFactorization + "}").json().get("id").asLong();
     browser = new Browser(port);
     signIn(TestKeys.ADMIN);
   }
@@ -154,13 +173,14 @@ class DashboardBrowserTest {
     browser.assertNoConsoleErrors("/ui");
     browser.screenshot("overview");
     String[][] nav = {{"Jobs", "Jobs"}, {"Models", "Models"}, {"Datasets", "Datasets"},
-        {"Factorizations", "Factorizations"}, {"Playground", "Steering playground"}, {"Evaluations", "Evaluations"}};
+        {"Factorizations", "Factorizations"}, {"Vector sets", "Vector sets"}, {"Playground", "Steering playground"},
+        {"Evaluations", "Evaluations"}, {"Keys", "API keys"}, {"Audit", "Audit log"}};
     for (String[] item : nav) {
       browser.open("/ui");
       browser.driver.findElement(By.linkText(item[0])).click();
       waitUpTo(Duration.ofSeconds(10)).until(d -> h1().equals(item[1]));
       browser.assertNoConsoleErrors(item[0]);
-      browser.screenshot(item[0].toLowerCase());
+      browser.screenshot(item[0].toLowerCase().replace(' ', '-'));
     }
     browser.open("/ui/login");
     assertThat(find("input[type=password][name=key]").isDisplayed()).isTrue();
@@ -384,7 +404,7 @@ class DashboardBrowserTest {
     browser.driver.manage().window().setSize(new Dimension(390, 844));
     try {
       for (String page : List.of("/ui/features/" + umlautFeature, "/ui/jobs", "/ui/factorizations",
-          "/ui/playground")) {
+          "/ui/playground", "/ui/vector-sets", "/ui/vector-sets/" + saeSet, "/ui/keys", "/ui/audit")) {
         browser.open(page);
         Number overflow = (Number) browser.driver.executeScript(
             "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
@@ -399,6 +419,87 @@ class DashboardBrowserTest {
       browser.screenshot("feature-card-narrow");
     } finally {
       browser.driver.manage().window().setSize(new Dimension(1280, 800));
+    }
+  }
+
+  @Test
+  @Order(9)
+  void theEncodeFormShowsTheReferenceLatentsAndMembersLinkToFeatureCards() {
+    browser.open("/ui/vector-sets");
+    browser.driver.findElement(By.linkText("ui-sae-" + suffix)).click();
+    waitUpTo(Duration.ofSeconds(10)).until(d -> h1().endsWith("ui-sae-" + suffix));
+    assertThat(browser.driver.findElements(By.cssSelector("#members tbody tr"))).hasSize(50);
+    browser.assertNoConsoleErrors("vector set page");
+    JsonNode reference = SaeFixture.reference().get("cases").get(0);
+    setValue("#e-text", reference.get("text").asString());
+    setValue("#e-top", "5");
+    find("#encode-form button[type=submit]").click();
+    waitUpTo(Duration.ofSeconds(60)).until(d -> !d.findElements(By.cssSelector("#latents, #encode-result .problem"))
+        .isEmpty());
+    assertThat(browser.driver.findElements(By.cssSelector("#encode-result .problem"))).isEmpty();
+    List<WebElement> rows = browser.driver.findElements(By.cssSelector("#latents tbody tr"));
+    assertThat(rows).as("one row per token, BOS first").hasSize(reference.get("token_ids").size());
+    int compared = 0;
+    for (int t = 0; t < rows.size(); t++) {
+      JsonNode top = reference.get("top_latents").get(t);
+      double first = top.get("values").get(0).asDouble();
+      if (first > 0 && first - top.get("values").get(1).asDouble() > 1e-3) {
+        assertThat(rows.get(t).findElement(By.cssSelector(".chip.latent")).getAttribute("data-latent"))
+            .as("token %d's largest latent", t).isEqualTo(top.get("ids").get(0).asString());
+        compared++;
+      }
+    }
+    assertThat(compared).isGreaterThan(rows.size() / 2);
+    assertThat(browser.driver.getCurrentUrl()).as("htmx swapped the result in place").endsWith("/ui/vector-sets/" + saeSet);
+    browser.assertNoConsoleErrors("encode");
+    browser.screenshot("vector-set-encoded");
+
+    browser.open("/ui/vector-sets/" + featureSet);
+    assertThat(browser.driver.findElements(By.cssSelector("#encode-form"))).as("no SAE, no encoder").isEmpty();
+    find("#members tbody a").click();
+    waitUpTo(Duration.ofSeconds(10)).until(d -> h1().startsWith("Feature"));
+    browser.assertNoConsoleErrors("feature card from a vector set");
+  }
+
+  @Test
+  @Order(10)
+  void adminsCreateKeysAndReadTheAuditLogReadersGet403() {
+    browser.open("/ui/keys");
+    setValue("#k-name", "ui-browser-reader-" + suffix);
+    new Select(find("#k-role")).selectByValue("reader");
+    find("#key-form button[type=submit]").click();
+    waitUpTo(Duration.ofSeconds(10)).until(d -> !d.findElements(By.cssSelector("#created-key")).isEmpty());
+    String secret = find("#created-key code.secret").getText();
+    assertThat(secret).startsWith("snmf_");
+    assertThat(find("#keys").getText()).contains("ui-browser-reader-" + suffix, "never");
+    browser.consoleErrors(); // a 201 document is no error, but only what follows counts
+    browser.screenshot("keys-created");
+    browser.open("/ui/audit");
+    assertThat(find("#audit").getText()).contains("POST /ui/keys", "SUCCEEDED");
+    browser.assertNoConsoleErrors("audit log");
+    browser.screenshot("audit");
+
+    find("form.signout button").click();
+    waitUpTo(Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().contains("/ui/login?signedOut"));
+    signIn(secret);
+    try {
+      assertThat(find("nav").getText()).contains("Vector sets").doesNotContain("Keys", "Audit");
+      browser.open("/ui/vector-sets/" + saeSet);
+      assertThat(browser.driver.findElements(By.cssSelector("#encode-form"))).as("readers cannot encode").isEmpty();
+      browser.assertNoConsoleErrors("vector set page as a reader");
+      for (String page : List.of("/ui/keys", "/ui/audit")) {
+        browser.open(page);
+        assertThat(h1()).as(page).isEqualTo("Forbidden");
+        assertThat(find(".problem").getText()).contains("403", "role reader");
+        // the 403 document itself is reported as a failed load; nothing else may be
+        assertThat(browser.consoleErrors()).as(page).allMatch(e -> e.contains("403"));
+      }
+      browser.screenshot("forbidden");
+    } finally {
+      browser.open("/ui");
+      find("form.signout button").click();
+      waitUpTo(Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().contains("/ui/login?signedOut"));
+      signIn(TestKeys.ADMIN);
     }
   }
 

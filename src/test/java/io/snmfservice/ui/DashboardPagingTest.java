@@ -21,7 +21,8 @@ class DashboardPagingTest {
   void pagesBeyondAnyListAre422() {
     DashboardSession session = new DashboardSession(port);
     assertThat(session.signIn(TestKeys.ADMIN)).doesNotContain("error");
-    for (String route : List.of("/ui/factorizations", "/ui/datasets", "/ui/models", "/ui/jobs")) {
+    for (String route : List.of("/ui/factorizations", "/ui/datasets", "/ui/models", "/ui/jobs",
+        "/ui/vector-sets", "/ui/keys", "/ui/audit")) {
       HttpResponse<String> page = session.get(route + "?page=2000000000");
       assertThat(page.statusCode()).as(route).isEqualTo(422);
       assertThat(page.body()).as(route).contains("lies beyond any list");

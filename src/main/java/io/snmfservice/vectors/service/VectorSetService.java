@@ -153,6 +153,21 @@ public class VectorSetService {
     return store.member(setId, index);
   }
 
+  /** Sets in id order, optionally of one model. */
+  public List<VectorSetView> list(Long modelId, int offset, int limit) {
+    return store.list(modelId, offset, limit);
+  }
+
+  public long count(Long modelId) {
+    return store.count(modelId);
+  }
+
+  /** One page of a set's members in index order (404 for an unknown set). */
+  public List<VectorSetMember> members(long setId, int offset, int limit) {
+    store.get(setId);
+    return store.members(setId, offset, limit);
+  }
+
   /** All members of a set in index order. */
   public List<VectorSetMember> members(long setId) {
     VectorSetView set = store.get(setId);
