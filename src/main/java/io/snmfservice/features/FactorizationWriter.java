@@ -116,29 +116,34 @@ class FactorizationWriter {
         rows, 500, (ps, r) -> setContext(ps, r, 1));
   }
 
-  /** Examples from the activation intervals, stored like top inputs with their interval. */
+  /** Examples from the activation quantiles, stored like top inputs with their bin. */
   private void insertExamples(List<Interpretation.Feature> level, long[] ids) {
     List<Object[]> rows = new ArrayList<>();
     for (Interpretation.Feature f : level) {
       for (Interpretation.Example e : f.examples()) {
         Object[] context = contextRow(ids[f.index()], e.input());
-        Object[] row = new Object[context.length + 3];
+        Object[] row = new Object[context.length + 5];
         row[0] = e.bin();
         row[1] = e.low();
         row[2] = e.high();
-        System.arraycopy(context, 0, row, 3, context.length);
+        row[3] = e.fraction();
+        row[4] = e.exact();
+        System.arraycopy(context, 0, row, 5, context.length);
         rows.add(row);
       }
     }
     jdbc.batchUpdate(
-        "INSERT INTO feature_example (bin, bin_low, bin_high, feature_id, rank, document, position, token_id,"
-            + " token_text, activation, context_start, context_token_ids, context_tokens, context_activations,"
-            + " context_text, context_pieces) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO feature_example (bin, bin_low, bin_high, bin_fraction, bin_exact, feature_id, rank, document,"
+            + " position, token_id, token_text, activation, context_start, context_token_ids, context_tokens,"
+            + " context_activations, context_text, context_pieces)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows, 500, (ps, r) -> {
           ps.setInt(1, (Integer) r[0]);
           ps.setFloat(2, (Float) r[1]);
           ps.setFloat(3, (Float) r[2]);
-          setContext(ps, Arrays.copyOfRange(r, 3, r.length), 4);
+          ps.setFloat(4, (Float) r[3]);
+          ps.setBoolean(5, (Boolean) r[4]);
+          setContext(ps, Arrays.copyOfRange(r, 5, r.length), 6);
         });
   }
 

@@ -6,14 +6,14 @@ import java.util.List;
 record Interpretation(List<List<Feature>> levels, List<double[][]> links) {
 
   /**
-   * One feature: its direction, statistics, top-activating inputs, examples from its activation intervals, and
+   * One feature: its direction, statistics, top-activating inputs, examples from its activation quantiles, and
    * vocabulary projection.
    */
   record Feature(int level, int index, float[] direction, FeatureStatistics.Stats stats, List<TopInput> topInputs,
       List<Example> examples, List<VocabEntry> promoted, List<VocabEntry> suppressed) {}
 
-  /** A token sampled from one activation interval ({@link FeatureStatistics.Sample}) with its context. */
-  record Example(int bin, float low, float high, TopInput input) {}
+  /** A token sampled from one activation quantile bin ({@link FeatureStatistics.Sample}) with its context. */
+  record Example(int bin, float low, float high, float fraction, boolean exact, TopInput input) {}
 
   /**
    * A top-activating token with its context window, the feature's activation on each context token, and each

@@ -83,7 +83,7 @@ final class Interpreter {
     for (FeatureStatistics.Sample s : samples) {
       rank = s.bin() == bin ? rank + 1 : 0;
       bin = s.bin();
-      out.add(new Interpretation.Example(s.bin(), (float) s.low(), (float) s.high(),
+      out.add(new Interpretation.Example(s.bin(), (float) s.low(), (float) s.high(), (float) s.fraction(), s.exact(),
           context(rows, feature, rank, s.column(), s.activation())));
     }
     return out;

@@ -7,7 +7,7 @@ import java.util.List;
  * How much each token uses each feature of one level: the rows of G (n×K, ≥ 0). For coarser levels of a
  * hierarchy the token coefficients are G₁·G₂·…·G_l, the fine coefficients pushed through the links.
  */
-public final class TokenRows {
+public final class TokenRows implements FeatureStatistics.Rows {
 
   private final GFactor g;
   private final List<double[][]> links;
@@ -29,15 +29,17 @@ public final class TokenRows {
     return new TokenRows(g, List.copyOf(links));
   }
 
+  @Override
   public long n() {
     return g.n();
   }
 
+  @Override
   public int k() {
     return k;
   }
 
-  /** Rows [start, start+count) row-major (count × k). */
+  @Override
   public double[] rows(long start, int count) {
     double[] rows = g.readRows(start, count);
     int width = g.k();

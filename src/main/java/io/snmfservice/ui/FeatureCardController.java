@@ -2,6 +2,7 @@ package io.snmfservice.ui;
 
 import io.snmfservice.config.ConditionalOnRole;
 import io.snmfservice.errors.DomainException;
+import io.snmfservice.features.FeatureStatistics;
 import io.snmfservice.features.read.FeatureQueries;
 import io.snmfservice.features.read.FeatureViews;
 import io.snmfservice.jobs.Job;
@@ -23,7 +24,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The feature card: contexts (top and from each activation interval) tinted by activation, histogram, vocabulary
+ * The feature card: contexts (top and from each activation quantile) tinted by activation, histogram, vocabulary
  * projection, parents and children, causal scores and steering runs, and a form that starts a steering job.
  */
 @Controller
@@ -57,7 +58,11 @@ class FeatureCardController {
     model.addAttribute("f", f);
     model.addAttribute("top", queries.topInputs(id).stream()
         .map(t -> ContextView.of(t, scale, "#" + (t.rank() + 1))).toList());
-    model.addAttribute("intervals", intervals(queries.examples(id), scale));
+    List<FeatureViews.Example> examples = queries.examples(id);
+    model.addAttribute("intervals", intervals(examples, scale));
+    model.addAttribute("quantileBins", !examples.isEmpty() && examples.get(0).binFraction() != null);
+    model.addAttribute("exampleBins", FeatureStatistics.EXAMPLE_BINS);
+    model.addAttribute("examplesPerBin", FeatureStatistics.EXAMPLES_PER_BIN);
     model.addAttribute("histogram", histogram(feature.histogram()));
     model.addAttribute("vocab", queries.vocab(id));
     model.addAttribute("parents", queries.parents(id));
@@ -105,12 +110,21 @@ class FeatureCardController {
       if (e.bin() != bin) {
         bin = e.bin();
         current = new ArrayList<>();
-        groups.add(new ExampleGroup(String.format(Locale.ROOT, "Interval %d: activation %.3g – %.3g", bin + 1,
-            e.binLow(), e.binHigh()), current));
+        groups.add(new ExampleGroup(e.binFraction() == null
+            ? String.format(Locale.ROOT, "Interval %d: activation %.3g – %.3g", bin + 1, e.binLow(), e.binHigh())
+            : quantileTitle(bin, e), current));
       }
       current.add(ContextView.of(e.input(), scale, String.format(Locale.ROOT, "%.3g", e.input().activation())));
     }
     return groups;
+  }
+
+  /** "90–100 %: activation 0.512 – 1.23 · 10.0 % of active tokens": quantile range, bounds and share. */
+  private static String quantileTitle(int bin, FeatureViews.Example e) {
+    int bins = FeatureStatistics.EXAMPLE_BINS;
+    return String.format(Locale.ROOT, "%.0f–%.0f %%: activation %.3g – %.3g · %.1f %% of active tokens%s",
+        100.0 * bin / bins, 100.0 * (bin + 1) / bins, e.binLow(), e.binHigh(), 100.0 * e.binFraction(),
+        Boolean.TRUE.equals(e.binExact()) ? "" : " (estimated from a sample)");
   }
 
   private static List<Bar> histogram(JsonNode histogram) {

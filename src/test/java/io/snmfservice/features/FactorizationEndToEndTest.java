@@ -128,7 +128,15 @@ class FactorizationEndToEndTest {
         assertThat(input.get("contextActivations").get(at).asDouble()).isCloseTo(column[c], within(1e-5));
       }
 
-      // examples from the activation intervals: real tokens whose activation lies in their interval
+      // examples by activation decile: real tokens in their bin, whose bounds and share are the deciles of the
+      // active activations in the exported G (m ≤ the reservoir here, so exact): e_b = x(⌈b·m/10⌉)
+      double threshold = 0.01 * sorted[sorted.length - 1];
+      int firstActive = 0;
+      while (sorted[firstActive] <= threshold) {
+        firstActive++;
+      }
+      float[] active = Arrays.copyOfRange(sorted, firstActive, sorted.length);
+      int m = active.length;
       JsonNode examples = api.get("/v1/features/" + featureId + "/examples").json();
       assertThat(examples.size()).isPositive();
       int previousBin = Integer.MAX_VALUE;
@@ -136,11 +144,21 @@ class FactorizationEndToEndTest {
         int bin = example.get("bin").asInt();
         assertThat(bin).isLessThanOrEqualTo(previousBin);
         previousBin = bin;
+        double low = bin == 0 ? active[0] : active[(int) Math.ceil(bin * m / 10.0) - 1];
+        double high = active[(int) Math.ceil((bin + 1) * m / 10.0) - 1];
+        assertThat(example.get("binLow").asDouble()).isCloseTo(low, within(1e-6 * high));
+        assertThat(example.get("binHigh").asDouble()).isCloseTo(high, within(1e-6 * high));
+        long members = 0;
+        for (float v : active) {
+          members += (v > low || bin == 0) && v <= high ? 1 : 0;
+        }
+        assertThat(example.get("binFraction").asDouble()).isCloseTo((double) members / m, within(1e-6));
+        assertThat(example.get("binExact").asBoolean()).isTrue();
         JsonNode input = example.get("input");
         int c = columnOf.get(((long) input.get("document").asInt() << 32) | input.get("position").asInt());
         assertThat(input.get("activation").asDouble()).isCloseTo(column[c], within(1e-6 + 1e-5 * column[c]))
-            .isGreaterThan(example.get("binLow").asDouble() - 1e-6)
-            .isLessThanOrEqualTo(example.get("binHigh").asDouble() + 1e-6);
+            .isGreaterThan(example.get("binLow").asDouble() - (bin == 0 ? 1e-6 : 0))
+            .isLessThanOrEqualTo(example.get("binHigh").asDouble());
         StringBuilder pieces = new StringBuilder();
         input.get("contextPieces").forEach(p -> pieces.append(p.asString()));
         assertThat(pieces.toString()).isEqualTo(input.get("contextText").asString());

@@ -222,7 +222,7 @@ public class FeatureQueries {
     return inputs;
   }
 
-  /** Tokens sampled from the feature's activation intervals, strongest interval first. */
+  /** Tokens sampled from the feature's activation bins (quantiles; intervals before V20), strongest bin first. */
   public List<FeatureViews.Example> examples(long featureId) {
     requireFeature(featureId);
     return jdbc.query("SELECT * FROM feature_example WHERE feature_id = ? ORDER BY bin DESC, rank",
@@ -230,7 +230,8 @@ public class FeatureQueries {
   }
 
   static FeatureViews.Example example(ResultSet rs) throws SQLException {
-    return new FeatureViews.Example(rs.getInt("bin"), rs.getFloat("bin_low"), rs.getFloat("bin_high"), topInput(rs));
+    return new FeatureViews.Example(rs.getInt("bin"), rs.getFloat("bin_low"), rs.getFloat("bin_high"),
+        rs.getObject("bin_fraction", Float.class), rs.getObject("bin_exact", Boolean.class), topInput(rs));
   }
 
   static FeatureViews.VocabToken vocabToken(ResultSet rs) throws SQLException {

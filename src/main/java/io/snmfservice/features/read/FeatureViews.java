@@ -1,5 +1,6 @@
 package io.snmfservice.features.read;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -24,8 +25,15 @@ public final class FeatureViews {
       int contextStart, List<Integer> contextTokenIds, List<String> contextTokens, List<Float> contextActivations,
       String contextText, List<String> contextPieces) {}
 
-  /** A token sampled from activation interval {@code bin} (0 = weakest), spanning (binLow, binHigh]. */
-  public record Example(int bin, float binLow, float binHigh, TopInput input) {}
+  /**
+   * A token sampled from activation bin {@code bin} (0 = weakest), spanning (binLow, binHigh]. Quantile bins carry
+   * the share of the feature's active tokens in the bin and whether bounds and share are exact; both are absent
+   * (not even null, so older prepared answers stay byte-identical) for the equal-width intervals of factorizations
+   * interpreted before quantile bins (V20).
+   */
+  public record Example(int bin, float binLow, float binHigh,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Float binFraction,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean binExact, TopInput input) {}
 
   public record VocabToken(int rank, int tokenId, String token, float logit) {}
 

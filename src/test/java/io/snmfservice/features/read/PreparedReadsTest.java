@@ -179,8 +179,9 @@ class PreparedReadsTest {
 
   /**
    * Features with ties in every sort key; feature i gets top inputs (some with context pieces, some tokens needing
-   * escaping), examples in two bins, promoted and suppressed tokens, a description when i mod 4 = 0 (with and without
-   * a detection accuracy); each level-0 feature links to one or two level-1 parents.
+   * escaping), examples in two bins (quantile bins with shares when i is odd, old intervals without), promoted and
+   * suppressed tokens, a description when i mod 4 = 0 (with and without a detection accuracy); each level-0 feature
+   * links to one or two level-1 parents.
    */
   private long plant() {
     long factorization = StoredFactorizations.insert(jdbc, 3, LEVEL_SIZES);
@@ -204,10 +205,12 @@ class PreparedReadsTest {
             + " activation, context_start, context_token_ids, context_tokens, context_activations, context_text,"
             + " context_pieces) VALUES (?, ?, ?, ?, ?, ?, ?, 2, '{1,2}', '{x,\"y\"}', '{0.1,0.25}', ?, ?::text[])")
             .params(id, r, i, r, 100 + r, token, (4 - r) * (1 + i % 3) / 3.0f, context, pieces).update();
-        jdbc.sql("INSERT INTO feature_example (feature_id, bin, bin_low, bin_high, rank, document, position,"
-            + " token_id, token_text, activation, context_start, context_token_ids, context_tokens,"
-            + " context_activations, context_text) VALUES (?, ?, ?, ?, ?, 1, 2, 3, ?, ?, 0, '{3}', '{z}', '{0.5}',"
-            + " 'an example')").params(id, r % 2, r % 2 * 0.5f, r % 2 * 0.5f + 0.5f, r / 2, token, 0.1f * r).update();
+        jdbc.sql("INSERT INTO feature_example (feature_id, bin, bin_low, bin_high, bin_fraction, bin_exact, rank,"
+            + " document, position, token_id, token_text, activation, context_start, context_token_ids,"
+            + " context_tokens, context_activations, context_text) VALUES (?, ?, ?, ?, ?, ?, ?, 1, 2, 3, ?, ?, 0,"
+            + " '{3}', '{z}', '{0.5}', 'an example')")
+            .params(id, r % 2, r % 2 * 0.5f, r % 2 * 0.5f + 0.5f, i % 2 == 0 ? null : 0.1f * (r + 1), // quantile bins
+                i % 2 == 0 ? null : r < 2, r / 2, token, 0.1f * r).update(); // or old intervals (nulls)
         jdbc.sql("INSERT INTO feature_vocab (feature_id, sign, rank, token_id, token_text, value) VALUES"
             + " (?, 1, ?, ?, ?, ?), (?, -1, ?, ?, ?, ?)")
             .params(id, r, r, r == 0 && i % 6 == 0 ? "apple" : "v" + r, 2.5f - r, id, r, 50 + r,
