@@ -27,14 +27,7 @@ public final class CandidateScores {
       if (candidates[c].length != d) {
         throw new IllegalArgumentException("candidates differ in width");
       }
-      double sq = 0;
-      for (float x : candidates[c]) {
-        sq += (double) x * x;
-      }
-      if (sq == 0) {
-        throw new IllegalArgumentException("candidate " + c + " is zero");
-      }
-      double norm = Math.sqrt(sq);
+      double norm = norm(candidates[c], c);
       for (int i = 0; i < d; i++) {
         unit[c][i] = (float) (candidates[c][i] / norm);
       }
@@ -71,6 +64,18 @@ public final class CandidateScores {
       }
     }
     return out;
+  }
+
+  /** ‖z‖ of candidate {@code index}; a zero candidate has no direction and is refused. */
+  static double norm(float[] z, int index) {
+    double sq = 0;
+    for (float x : z) {
+      sq += (double) x * x;
+    }
+    if (sq == 0) {
+      throw new IllegalArgumentException("candidate " + index + " is zero");
+    }
+    return Math.sqrt(sq);
   }
 
   /**

@@ -50,14 +50,7 @@ public final class PooledActivations {
     int d = candidates[0].length;
     double[][] unit = new double[candidates.length][d];
     for (int c = 0; c < candidates.length; c++) {
-      double sq = 0;
-      for (float x : candidates[c]) {
-        sq += (double) x * x;
-      }
-      if (sq == 0) {
-        throw new IllegalArgumentException("candidate " + c + " is zero");
-      }
-      double norm = Math.sqrt(sq);
+      double norm = CandidateScores.norm(candidates[c], c);
       for (int i = 0; i < d; i++) {
         unit[c][i] = candidates[c][i] / norm;
       }

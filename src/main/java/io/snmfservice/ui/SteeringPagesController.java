@@ -2,7 +2,6 @@ package io.snmfservice.ui;
 
 import io.snmfservice.config.ConditionalOnRole;
 import io.snmfservice.errors.DomainException;
-import io.snmfservice.errors.Unavailable;
 import io.snmfservice.features.read.FeatureQueries;
 import io.snmfservice.models.ModelService;
 import io.snmfservice.models.ModelView;
@@ -10,7 +9,6 @@ import io.snmfservice.steering.service.InteractiveSteering;
 import io.snmfservice.steering.service.SteerRequest;
 import io.snmfservice.steering.service.SteeringStore;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.util.LinkedMultiValueMap;
@@ -80,11 +78,7 @@ class SteeringPagesController {
       }
       model.addAttribute("result", interactive.compare(forms.bind(v.map(), SteerRequest.class), klTarget));
     } catch (DomainException e) {
-      response.setStatus(e.status());
-      if (e instanceof Unavailable busy) {
-        busy.retryAfterSeconds().ifPresent(s -> response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(s)));
-      }
-      model.addAttribute("problem", Problem.of(e));
+      model.addAttribute("problem", Problem.answering(e, response));
     }
     model.addAttribute("form", form);
     if (htmx != null) {

@@ -3,7 +3,6 @@ package io.snmfservice.ui;
 import io.snmfservice.config.ConditionalOnRole;
 import io.snmfservice.errors.DomainException;
 import io.snmfservice.errors.Invalid;
-import io.snmfservice.errors.Unavailable;
 import io.snmfservice.models.ModelService;
 import io.snmfservice.models.ModelView;
 import io.snmfservice.vectors.service.EncodeRequest;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.util.LinkedMultiValueMap;
@@ -93,11 +91,7 @@ class VectorSetsController {
       }
       model.addAttribute("tokens", rows(encoding.encode(id, request)));
     } catch (DomainException e) {
-      response.setStatus(e.status());
-      if (e instanceof Unavailable busy) {
-        busy.retryAfterSeconds().ifPresent(s -> response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(s)));
-      }
-      model.addAttribute("problem", Problem.of(e));
+      model.addAttribute("problem", Problem.answering(e, response));
     }
     model.addAttribute("form", form);
     if (htmx != null) {
