@@ -46,6 +46,7 @@ def main():
     parser.add_argument("--shared", default=os.environ.get("SNMF_SHARED", os.path.join(repo, "..", "shared")))
     parser.add_argument("--quick", action="store_true", help="one KL target, one sign, short generations")
     parser.add_argument("--csv", help="also write the table as CSV to this file")
+    parser.add_argument("--saebench", help="also write each method's evals in SAEBench's layout under this folder")
     args = parser.parse_args()
     shared = os.path.abspath(args.shared)
     client = SnmfClient()
@@ -71,6 +72,10 @@ def main():
     if args.csv:
         with open(args.csv, "w", encoding="utf-8") as f:
             f.write(client.comparison_csv(comparison.id))
+    if args.saebench:
+        for method in ("snmf", "sae", "diffmeans"):
+            for path in client.save_saebench(comparison.id, method, args.saebench):
+                print("wrote", path)
 
 
 if __name__ == "__main__":

@@ -3,11 +3,11 @@
 from .client import SnmfClient
 from .errors import ApiError, JobFailed
 from .table import comparison_to_numpy, format_table
-from .types import (Comparison, ComparisonRow, Factorization, Feature, Job, Model, SteeringResult, VectorSet,
-                    VectorSetMember)
+from .types import (BudgetPoint, Comparison, ComparisonRow, CoreMetrics, Factorization, Feature, Job, Model, Probe,
+                    Score, ScoreMetrics, SteeringResult, VectorSet, VectorSetMember)
 
 __version__ = "0.1.0"
 
-__all__ = ["SnmfClient", "ApiError", "JobFailed", "format_table", "comparison_to_numpy", "Comparison",
-           "ComparisonRow", "Factorization", "Feature", "Job", "Model", "SteeringResult", "VectorSet",
-           "VectorSetMember"]
+__all__ = ["SnmfClient", "ApiError", "JobFailed", "format_table", "comparison_to_numpy", "BudgetPoint", "Comparison",
+           "ComparisonRow", "CoreMetrics", "Factorization", "Feature", "Job", "Model", "Probe", "Score",
+           "ScoreMetrics", "SteeringResult", "VectorSet", "VectorSetMember"]

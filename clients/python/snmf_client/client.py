@@ -11,7 +11,7 @@ import urllib.request
 import uuid
 
 from .errors import ApiError, JobFailed
-from .types import Comparison, Factorization, Feature, Job, Model, VectorSet, VectorSetMember
+from .types import Comparison, Factorization, Feature, Job, Model, Score, VectorSet, VectorSetMember
 
 DEFAULT_URL = "http://localhost:8080"
 
@@ -66,6 +66,9 @@ class SnmfClient:
     def post(self, path, body, idempotency_key=None):
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
         return self.request("POST", path, body, headers=headers)
+
+    def delete(self, path):
+        return self.request("DELETE", path)
 
     def pages(self, path, page_size=100, **query):
         """Iterates over every item of a paged list (``{items, page, size, total}``), fetching pages lazily."""
@@ -210,14 +213,47 @@ class SnmfClient:
     def encode(self, set_id, text, top=10):
         return self.post(f"/v1/vector-sets/{set_id}/encode", {"text": text, "top": top})
 
+    # ---- scores (core metrics) ----
+
+    def submit_score(self, dataset_id, factorization_id=None, level=None, vector_set_id=None, idempotency_key=None,
+                     **options):
+        """Queues a score job: the core metrics of a factorization level (in-sample and held-out on ``dataset_id``)
+        or of an SAE vector set with its encoder (held-out). ``options``: hook, maxDocuments, contextLength,
+        firingThreshold, denseThreshold as the API takes them."""
+        body = dict(options, datasetId=dataset_id, factorizationId=factorization_id, level=level,
+                    vectorSetId=vector_set_id)
+        return Job.from_json(self.post("/v1/scores", {k: v for k, v in body.items() if v is not None},
+                                       idempotency_key))
+
+    def score(self, score_id):
+        return Score.from_json(self.get(f"/v1/scores/{score_id}"))
+
+    def scores(self, page_size=100):
+        """Every score, newest first, without metrics (``Score`` with ``heldOut`` None), pages fetched lazily."""
+        return (Score.from_json(s) for s in self.pages("/v1/scores", page_size))
+
+    def delete_score(self, score_id):
+        self.delete(f"/v1/scores/{score_id}")
+
+    def run_score(self, dataset_id, factorization_id=None, level=None, vector_set_id=None, progress=None,
+                  timeout=3600.0, **options):
+        """submit → wait → fetch in one call."""
+        job = self.wait(self.submit_score(dataset_id, factorization_id, level, vector_set_id, **options), timeout,
+                        progress=progress)
+        return self.score(job.result["scoreId"])
+
     # ---- comparisons ----
 
-    def submit_comparison(self, model_id, concepts, methods, steering=None, idempotency_key=None):
+    def submit_comparison(self, model_id, concepts, methods, steering=None, idempotency_key=None, probing=None,
+                          core_metrics=None):
         """Queues a comparison. ``concepts``: [{name, sentences, neutral, description?}]; ``methods``: [{name,
-        factorizationId | vectorSetId | diffMeans: True, layer, hook}]; ``steering``: protocol overrides."""
+        factorizationId | vectorSetId | diffMeans: True, layer, hook}]; ``steering``: protocol overrides
+        ({"enabled": False} skips it); ``probing``: {ks, budgets, draws, seed} or {"enabled": False};
+        ``core_metrics``: {datasetId, maxDocuments?, contextLength?} to score every method that can reconstruct."""
         body = {"modelId": model_id, "concepts": concepts, "methods": methods}
-        if steering is not None:
-            body["steering"] = steering
+        for name, value in (("steering", steering), ("probing", probing), ("coreMetrics", core_metrics)):
+            if value is not None:
+                body[name] = value
         return Job.from_json(self.post("/v1/comparisons", body, idempotency_key))
 
     def comparison(self, comparison_id):
@@ -226,12 +262,32 @@ class SnmfClient:
     def comparison_csv(self, comparison_id):
         return self.request("GET", f"/v1/comparisons/{comparison_id}/export?format=csv", raw=True)
 
+    def comparison_saebench(self, comparison_id, method):
+        """One method of a comparison in SAEBench's eval output layout: ``{"core": {...}, "sparse_probing": {...}}``
+        (the evals the comparison covers), each as SAEBench writes it; fields the service does not measure are None
+        and named in ``eval_result_unstructured["unavailable"]``."""
+        return self.get(f"/v1/comparisons/{comparison_id}/export", format="saebench", method=method)
+
+    def save_saebench(self, comparison_id, method, directory):
+        """Writes each eval of ``comparison_saebench`` to ``directory/<eval>/<method>_eval_results.json`` (SAEBench's
+        file name); returns the paths."""
+        paths = []
+        for eval_type, result in self.comparison_saebench(comparison_id, method).items():
+            os.makedirs(os.path.join(directory, eval_type), exist_ok=True)
+            path = os.path.join(directory, eval_type, f"{method}_eval_results.json")
+            with open(path, "w", encoding="utf-8") as f:
+                json.dump(result, f, indent=2)
+            paths.append(path)
+        return paths
+
     def comparisons(self, model_id=None, page_size=100):
         return self.pages("/v1/comparisons", page_size, modelId=model_id)
 
-    def compare(self, model_id, concepts, methods, steering=None, progress=None, timeout=3600.0):
+    def compare(self, model_id, concepts, methods, steering=None, progress=None, timeout=3600.0, probing=None,
+                core_metrics=None):
         """submit → wait → fetch in one call."""
-        job = self.wait(self.submit_comparison(model_id, concepts, methods, steering), timeout, progress=progress)
+        job = self.wait(self.submit_comparison(model_id, concepts, methods, steering, probing=probing,
+                                               core_metrics=core_metrics), timeout, progress=progress)
         return self.comparison(job.result["comparisonId"])
 
 

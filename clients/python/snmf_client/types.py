@@ -163,6 +163,106 @@ class SteeringResult:
 
 
 @dataclass
+class Probe:
+    """One sparse probe of a comparison cell (or of the raw-activation reference): logistic regression on the ``k``
+    candidates it chose (``all``: on every candidate, ``k`` = their count)."""
+
+    k: int
+    all: bool
+    trainAccuracy: float
+    testAccuracy: float
+    testBalancedAccuracy: float
+    converged: bool
+    chosen: List[str] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, data):
+        return _build(cls, data)
+
+
+@dataclass
+class BudgetPoint:
+    """A point of a cell's budget curve: detection AUROC and probing accuracy (per k) over ``draws`` random subsets of
+    ``budget`` candidates, each as ``{mean, min, max}``."""
+
+    budget: int
+    draws: int
+    auroc: Dict[str, float]
+    probing: Dict[str, Dict[str, float]] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data):
+        return _build(cls, data)
+
+
+@dataclass
+class ScoreMetrics:
+    """One split's core metrics (formulas in the service's docs/metrics.md); ratios with a zero denominator are
+    None."""
+
+    datasetId: int
+    tokens: int
+    activations: int
+    latents: int
+    ceClean: Optional[float] = None
+    ceSpliced: Optional[float] = None
+    ceZero: Optional[float] = None
+    ceMean: Optional[float] = None
+    ceLossRecoveredVsZero: Optional[float] = None
+    ceLossRecoveredVsMean: Optional[float] = None
+    klSpliced: Optional[float] = None
+    klZero: Optional[float] = None
+    klMean: Optional[float] = None
+    klScore: Optional[float] = None
+    explainedVariance: Optional[float] = None
+    mse: Optional[float] = None
+    l0: Optional[float] = None
+    firingRule: Optional[str] = None
+    deadLatents: int = 0
+    denseLatents: int = 0
+    denseThreshold: Optional[float] = None
+    latentsOverOnePercent: Optional[int] = None
+    density: Optional[Dict[str, Any]] = None
+
+    @classmethod
+    def from_json(cls, data):
+        return None if data is None else _build(cls, data)
+
+
+@dataclass
+class CoreMetrics:
+    """A method's core metrics: ``heldOut``, ``inSample`` (factorizations) and the SNMF ``encoder``'s convergence.
+    A score (``GET /v1/scores/{id}``) has these and its identity; a comparison has them per method."""
+
+    heldOut: Optional[ScoreMetrics] = None
+    inSample: Optional[ScoreMetrics] = None
+    encoder: Optional[Dict[str, int]] = None
+
+    @classmethod
+    def from_json(cls, data):
+        core = _build(cls, data)
+        core.heldOut = ScoreMetrics.from_json(data.get("heldOut"))
+        core.inSample = ScoreMetrics.from_json(data.get("inSample"))
+        return core
+
+
+@dataclass
+class Score(CoreMetrics):
+    """A stored score (``GET /v1/scores/{id}``, or an item of the list, which has no metrics)."""
+
+    id: int = 0
+    modelId: int = 0
+    hook: str = ""
+    datasetId: int = 0
+    jobId: Optional[int] = None
+    factorizationId: Optional[int] = None
+    level: Optional[int] = None
+    vectorSetId: Optional[int] = None
+    settings: Dict[str, Any] = field(default_factory=dict)
+    createdAt: Optional[str] = None
+
+
+@dataclass
 class ComparisonRow:
     method: str
     concept: str
@@ -179,12 +279,21 @@ class ComparisonRow:
     featureId: Optional[int] = None
     vectorSetId: Optional[int] = None
     threshold: Optional[float] = None
+    bestSteering: Optional[Dict[str, Any]] = None
+    probing: Optional[List[Probe]] = None
+    budgets: Optional[List[BudgetPoint]] = None
 
     @classmethod
     def from_json(cls, data):
         row = _build(cls, data)
         row.steering = [SteeringResult.from_json(s) for s in data.get("steering", [])]
+        row.probing = None if data.get("probing") is None else [Probe.from_json(p) for p in data["probing"]]
+        row.budgets = None if data.get("budgets") is None else [BudgetPoint.from_json(b) for b in data["budgets"]]
         return row
+
+    def probe(self, k="all"):
+        """The probe at ``k`` (``"all"``: on every candidate), or None."""
+        return _probe(self.probing or [], k)
 
 
 @dataclass
@@ -197,15 +306,36 @@ class Comparison:
     summary: List[Dict[str, Any]]
     jobId: Optional[int] = None
     createdAt: Optional[str] = None
+    steering: Optional[Dict[str, Any]] = None
+    probing: Optional[Dict[str, Any]] = None
+    reference: Optional[Dict[str, Dict[str, List[Probe]]]] = None
+    coreMetrics: Optional[Dict[str, CoreMetrics]] = None
 
     @classmethod
     def from_json(cls, data):
         comparison = _build(cls, data)
         comparison.rows = [ComparisonRow.from_json(r) for r in data["rows"]]
+        if data.get("reference") is not None:
+            comparison.reference = {hook: {concept: [Probe.from_json(p) for p in probes]
+                                           for concept, probes in concepts.items()}
+                                    for hook, concepts in data["reference"].items()}
+        if data.get("coreMetrics") is not None:
+            comparison.coreMetrics = {m: CoreMetrics.from_json(c) for m, c in data["coreMetrics"].items()}
         return comparison
+
+    def reference_probe(self, hook, concept, k="all"):
+        """The raw-activation reference probe (SAEBench's LLM baseline) at ``hook`` for ``concept``, or None."""
+        return _probe(((self.reference or {}).get(hook) or {}).get(concept) or [], k)
 
     def row(self, method, concept):
         for r in self.rows:
             if r.method == method and r.concept == concept:
                 return r
         raise KeyError((method, concept))
+
+
+def _probe(probes, k):
+    for p in probes:
+        if (k == "all" and p.all) or p.k == k:
+            return p
+    return None

@@ -15,8 +15,8 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from snmf_client import (ApiError, Factorization, Feature, Job, SnmfClient, comparison_to_numpy,  # noqa: E402
-                         format_table)
+from snmf_client import (ApiError, CoreMetrics, Factorization, Feature, Job, Probe, Score,  # noqa: E402
+                         ScoreMetrics, SnmfClient, comparison_to_numpy, format_table)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHARED = os.path.abspath(os.environ.get("SNMF_SHARED", os.path.join(HERE, "..", "..", "..", "..", "shared")))
@@ -38,6 +38,8 @@ class LiveServiceTest(unittest.TestCase):
         cls.model = cls.client.register_model("py-" + cls.suffix, "local",
                                               path=os.path.join(SHARED, "models", "fortunes-byte-gpt2"))
         cls.sae = cls.client.upload_sae(cls.model.id, "py-sae-" + cls.suffix, SAE_DIR)
+        cls.held_out = cls.client.create_text_dataset("py-held-out-" + cls.suffix, [
+            "The early bird catches the worm.", "Der frühe Vogel fängt den Wurm.", "A stitch in time saves nine."])
 
     def test_typed_model_and_paging_over_every_page(self):
         self.assertEqual(self.model.architecture, "gpt2")
@@ -118,6 +120,33 @@ class LiveServiceTest(unittest.TestCase):
         self.assertEqual(vector_set.hook, "blocks.1.mlp.hook_post")
         self.assertIn(vector_set.id, [v.id for v in self.client.vector_sets(self.model.id, page_size=1)])
 
+    def test_scores_submit_wait_fetch_list_and_delete(self):
+        job = self.client.submit_score(self.held_out, vector_set_id=self.sae.id, maxDocuments=2, contextLength=32)
+        self.assertIsInstance(job, Job)
+        self.assertEqual(job.type, "score")
+        score = self.client.score(self.client.wait(job).result["scoreId"])
+        self.assertIsInstance(score, Score)
+        self.assertEqual((score.vectorSetId, score.hook, score.datasetId),
+                         (self.sae.id, "blocks.2.hook_resid_post", self.held_out))
+        self.assertIsInstance(score.heldOut, ScoreMetrics)
+        self.assertIsNone(score.inSample)  # an SAE is scored held-out only
+        self.assertEqual(score.heldOut.latents, 1024)
+        self.assertTrue(score.heldOut.tokens > 0 and score.heldOut.ceClean > 0)
+        self.assertLessEqual(score.heldOut.explainedVariance, 1)
+        self.assertEqual(score.heldOut.firingRule, "latent > 0")
+        again = self.client.run_score(self.held_out, vector_set_id=self.sae.id, maxDocuments=2, contextLength=32)
+        self.assertEqual(again.heldOut, score.heldOut)  # the same inputs give the same numbers
+        listed = {s.id: s for s in self.client.scores(page_size=1)}
+        self.assertIn(score.id, listed)
+        self.assertIsNone(listed[score.id].heldOut)  # the list has no metrics
+        self.client.delete_score(again.id)
+        with self.assertRaises(ApiError) as gone:
+            self.client.score(again.id)
+        self.assertEqual(gone.exception.status, 404)
+        with self.assertRaises(ApiError) as bad:
+            self.client.submit_score(self.held_out)
+        self.assertEqual(bad.exception.status, 422)
+
     def test_a_small_comparison_as_typed_table_csv_and_numpy(self):
         concept = {"name": "german", "sentences": ["Wer rastet, der rostet.", "Aller Anfang ist schwer.",
                                                    "Ohne Fleiß kein Preis.", "Lügen haben kurze Beine."],
@@ -126,12 +155,56 @@ class LiveServiceTest(unittest.TestCase):
         comparison = self.client.compare(self.model.id, [concept], [
             {"name": "sae", "vectorSetId": self.sae.id},
             {"name": "diffmeans", "diffMeans": True, "layer": 2, "hook": "hook_resid_post"}],
-            steering={"klTargets": [0.1], "signs": ["+"], "generations": 1, "newTokens": 4})
+            steering={"klTargets": [0.1], "signs": ["+"], "generations": 1, "newTokens": 4},
+            probing={"ks": [1, 2], "budgets": [16], "draws": 2},
+            core_metrics={"datasetId": self.held_out, "maxDocuments": 2, "contextLength": 32})
         self.assertEqual({r.method for r in comparison.rows}, {"sae", "diffmeans"})
         row = comparison.row("sae", "german")
         self.assertEqual(row.candidates, 1024)
         self.assertTrue(0 <= row.auroc <= 1)
         self.assertEqual(row.steering[0].target, 0.1)
+        # probing, budgets, the raw-activation reference and core metrics, typed
+        self.assertEqual([p.k for p in row.probing], [1, 2, 1024])
+        self.assertTrue(all(isinstance(p, Probe) for p in row.probing))
+        self.assertEqual(len(row.probe(1).chosen), 1)
+        self.assertTrue(row.probe("all").all)
+        self.assertEqual([b.budget for b in row.budgets], [16, 1024])
+        self.assertEqual(set(row.budgets[0].auroc), {"mean", "min", "max"})
+        self.assertIsNone(comparison.row("diffmeans", "german").budgets)
+        self.assertEqual(comparison.probing["ks"], [1, 2])
+        raw = comparison.reference_probe("blocks.2.hook_resid_post", "german")
+        self.assertEqual(raw.k, 128)
+        self.assertTrue(0 <= raw.testAccuracy <= 1)
+        self.assertEqual(set(comparison.coreMetrics), {"sae"})  # DiffMeans cannot reconstruct
+        core = comparison.coreMetrics["sae"]
+        self.assertIsInstance(core, CoreMetrics)
+        self.assertEqual((core.heldOut.latents, core.heldOut.datasetId), (1024, self.held_out))
+        # the SAEBench layout: the same numbers under SAEBench's names
+        export = self.client.comparison_saebench(comparison.id, "sae")
+        self.assertEqual(set(export), {"core", "sparse_probing"})
+        metrics = export["core"]["eval_result_metrics"]
+        self.assertEqual(metrics["model_performance_preservation"]["ce_loss_score"],
+                         core.heldOut.ceLossRecoveredVsZero)
+        self.assertEqual(metrics["reconstruction_quality"]["explained_variance"], core.heldOut.explainedVariance)
+        self.assertIsNone(metrics["reconstruction_quality"]["cossim"])
+        self.assertIn("eval_result_metrics.reconstruction_quality.cossim",
+                      export["core"]["eval_result_unstructured"]["unavailable"])
+        probing = export["sparse_probing"]
+        self.assertEqual(probing["eval_result_metrics"]["sae"]["sae_top_1_test_accuracy"], row.probe(1).testAccuracy)
+        self.assertEqual(probing["eval_result_metrics"]["llm"]["llm_test_accuracy"], raw.testAccuracy)
+        self.assertEqual(probing["eval_result_details"][0]["dataset_name"], "german")
+        self.assertEqual(set(self.client.comparison_saebench(comparison.id, "diffmeans")), {"sparse_probing"})
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = self.client.save_saebench(comparison.id, "sae", tmp)
+            self.assertEqual(sorted(os.path.relpath(p, tmp) for p in paths),
+                             [os.path.join("core", "sae_eval_results.json"),
+                              os.path.join("sparse_probing", "sae_eval_results.json")])
+            with open(paths[0], encoding="utf-8") as f:
+                self.assertEqual(json.load(f)["eval_type_id"], "core")
+        with self.assertRaises(ApiError) as unknown:
+            self.client.comparison_saebench(comparison.id, "nope")
+        self.assertEqual(unknown.exception.status, 422)
+        self.assertIn("sae, diffmeans", unknown.exception.detail)
         table = format_table(comparison)
         self.assertIn("diffmeans", table)
         csv = self.client.comparison_csv(comparison.id).splitlines()
@@ -143,9 +216,15 @@ class LiveServiceTest(unittest.TestCase):
             self.assertEqual(matrix[methods.index("sae"), 0], row.auroc)
 
     def test_the_example_prints_the_paper_style_table(self):
-        run = subprocess.run([sys.executable, os.path.join(HERE, "..", "examples", "compare_methods.py"), "--quick"],
-                             capture_output=True, text=True, timeout=600, env=dict(os.environ))
-        self.assertEqual(run.returncode, 0, run.stderr)
+        with tempfile.TemporaryDirectory() as tmp:
+            run = subprocess.run([sys.executable, os.path.join(HERE, "..", "examples", "compare_methods.py"),
+                                  "--quick", "--saebench", tmp],
+                                 capture_output=True, text=True, timeout=600, env=dict(os.environ))
+            self.assertEqual(run.returncode, 0, run.stderr)
+            # no core metrics asked for: sparse probing only, one file per method
+            self.assertEqual(sorted(os.listdir(os.path.join(tmp, "sparse_probing"))),
+                             ["diffmeans_eval_results.json", "sae_eval_results.json", "snmf_eval_results.json"])
+            self.assertEqual(os.listdir(tmp), ["sparse_probing"])
         print(run.stdout)
         lines = run.stdout.splitlines()
         for method in ("snmf", "sae", "diffmeans"):

@@ -24,10 +24,12 @@ class ComparisonController {
 
   private final ComparisonService comparisons;
   private final ComparisonStore store;
+  private final SaeBenchExport saeBench;
 
-  ComparisonController(ComparisonService comparisons, ComparisonStore store) {
+  ComparisonController(ComparisonService comparisons, ComparisonStore store, SaeBenchExport saeBench) {
     this.comparisons = comparisons;
     this.store = store;
+    this.saeBench = saeBench;
   }
 
   /** Starts a {@code compare} job; 202 with the job. */
@@ -50,9 +52,13 @@ class ComparisonController {
     return store.get(id);
   }
 
-  /** The table as {@code format=csv} (one line per method, concept, KL target and sign) or {@code json}. */
+  /**
+   * The table as {@code format=csv} (one line per method, concept, KL target and sign) or {@code json}; or one
+   * {@code method} in SAEBench's eval output layout ({@code saebench}).
+   */
   @GetMapping("/v1/comparisons/{id}/export")
-  ResponseEntity<?> export(@PathVariable long id, @RequestParam(defaultValue = "csv") String format) {
+  ResponseEntity<?> export(@PathVariable long id, @RequestParam(defaultValue = "csv") String format,
+      @RequestParam(required = false) String method) {
     return switch (format) {
       case "csv" -> ResponseEntity.ok()
           .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"comparison-" + id + ".csv\"")
@@ -60,7 +66,10 @@ class ComparisonController {
       case "json" -> ResponseEntity.ok()
           .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"comparison-" + id + ".json\"")
           .contentType(MediaType.APPLICATION_JSON).body(store.get(id));
-      default -> throw Invalid.value("format", "format must be csv or json, got '" + format + "'");
+      case "saebench" -> ResponseEntity.ok()
+          .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"comparison-" + id + "-saebench.json\"")
+          .contentType(MediaType.APPLICATION_JSON).body(saeBench.export(id, method));
+      default -> throw Invalid.value("format", "format must be csv, json or saebench, got '" + format + "'");
     };
   }
 }

@@ -123,6 +123,19 @@ public class ComparisonStore {
     return node;
   }
 
+  /** When the comparison was stored, in epoch milliseconds; 404 if unknown. */
+  long createdMillis(long id) {
+    return jdbc.queryForList("SELECT floor(extract(epoch FROM created_at) * 1000)::bigint FROM comparison WHERE id = ?",
+        Long.class, id).stream().findFirst().orElseThrow(() -> new NotFound("comparison", id));
+  }
+
+  /** The score settings a method's core metrics ran with, or null when it had none. */
+  JsonNode coreSettings(long id, String method) {
+    return jdbc.queryForList("SELECT settings -> 'coreMetrics' -> ?::text #>> '{}' FROM comparison WHERE id = ?",
+        String.class, method, id).stream().filter(java.util.Objects::nonNull).findFirst().map(json::readTree)
+        .orElse(null);
+  }
+
   /** The table as CSV (RFC 4180 quoting, text cells that a spreadsheet would run as formulas neutralised). */
   String csv(long id) {
     JsonNode table = get(id);
