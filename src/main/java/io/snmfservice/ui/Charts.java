@@ -17,11 +17,16 @@ final class Charts {
   record Series(String label, List<? extends Number> values) {}
 
   static String line(String xLabel, List<Series> series, List<? extends Number> x, boolean logY) {
+    return line(xLabel, series, x, false, logY);
+  }
+
+  /** As {@link #line(String, List, List, boolean)} with a logarithmic x axis when {@code logX} (x must be > 0). */
+  static String line(String xLabel, List<Series> series, List<? extends Number> x, boolean logX, boolean logY) {
     List<? extends Number> xs = x;
     if (xs == null) {
       int n = series.isEmpty() ? 0 : series.get(0).values().size();
       xs = java.util.stream.IntStream.rangeClosed(1, n).boxed().toList();
     }
-    return JSON.writeValueAsString(Map.of("xLabel", xLabel, "x", xs, "series", series, "logY", logY));
+    return JSON.writeValueAsString(Map.of("xLabel", xLabel, "x", xs, "series", series, "logX", logX, "logY", logY));
   }
 }

@@ -137,8 +137,9 @@ class ComparisonsController {
         probing.add(new Charts.Series(r.get("method").asString(), p));
       }
     }
-    return new Concept(name, cells, Charts.line("candidates offered (budget)", auroc, x, false),
-        Charts.line("candidates offered (budget)", probing, x, false), k);
+    // budgets span 16 to thousands: a log axis keeps the small ones apart
+    return new Concept(name, cells, Charts.line("candidates offered (budget)", auroc, x, true, false),
+        Charts.line("candidates offered (budget)", probing, x, true, false), k);
   }
 
   /** The chosen candidate's page: its feature card, else its vector set. */

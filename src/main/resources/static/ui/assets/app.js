@@ -12,7 +12,7 @@
     });
     return {
       width: width, height: 240, series: series,
-      scales: { x: { time: false }, y: spec.logY ? { distr: 3 } : {} },
+      scales: { x: spec.logX ? { time: false, distr: 3 } : { time: false }, y: spec.logY ? { distr: 3 } : {} },
       axes: [{ label: spec.xLabel, values: ticks }, { size: 64, values: ticks }],
       legend: { show: true }
     };

@@ -391,6 +391,13 @@ class ComparisonAcceptanceTest {
       assertThat(by.apply("#summary thead th")).extracting(org.openqa.selenium.WebElement::getText)
           .contains("probe k=1", "probe k=2", "probe k=5", "probe k=all");
       assertThat(by.apply("table.concept")).hasSize(5);
+      // the SAE's mean probing accuracy at k=1 is printed as the summary says
+      String saeRow = by.apply("#summary tbody tr").stream().map(org.openqa.selenium.WebElement::getText)
+          .filter(t -> t.startsWith("sae ")).findFirst().orElseThrow();
+      assertThat(saeRow).contains(String.format(java.util.Locale.ROOT, "%.3f",
+          summary("sae").get("meanProbingAccuracy").get("1").asDouble()));
+      assertThat(by.apply("table.concept td").stream().map(org.openqa.selenium.WebElement::getText)
+          .filter(t -> t.matches("0\\.\\d{3}|1\\.000")).count()).isGreaterThan(100);
       // two budget curves per concept, drawn by uPlot
       new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(10))
           .until(d -> by.apply(".chart canvas").size() >= 10);
