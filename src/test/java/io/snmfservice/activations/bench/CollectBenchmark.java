@@ -1,6 +1,7 @@
 package io.snmfservice.activations.bench;
 
 import io.snmfservice.SnmfServiceApplication;
+import io.snmfservice.activations.store.StoreDirectory;
 import io.snmfservice.support.Http;
 import io.snmfservice.support.TestDatabase;
 import io.snmfservice.support.TestDevice;
@@ -64,6 +65,7 @@ public final class CollectBenchmark {
           fortunesDocuments, rounds);
       compare(api, "gpt2-small-random", gpt2, 6, 50257, gpt2Documents, rounds);
     }
+    StoreDirectory.deleteRecursively(tmp); // the checkpoint and the recorded sets: over a GB
     System.exit(0);
   }
 
