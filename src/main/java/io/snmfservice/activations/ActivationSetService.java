@@ -172,7 +172,7 @@ public class ActivationSetService {
     ActivationCollector.Collected collected;
     try (ComputeBudget.Permit permit = budget.acquire(job::checkpoint, m -> job.report("collect", from, m))) {
       collected = new ActivationCollector(model, contextLength, batch, space)
-          .collect(datasets.allDocuments(datasetId), hooks, dir, job, from, to, slice);
+          .collect(datasetId, datasets.allDocuments(datasetId), hooks, dir, job, from, to, slice);
     }
     if (collected.resumedAfterBatch() > 0) {
       log.info("Collection of job {} resumed after batch {}", job.jobId(), collected.resumedAfterBatch());

@@ -98,26 +98,33 @@ public final class ActivationFileWriter implements AutoCloseable {
 
   /** Appends {@code count} columns given column-major: column j is block[j*d .. j*d+d). */
   public void appendColumns(float[] columnMajorBlock, int count) {
+    appendColumns(columnMajorBlock, 0, count);
+  }
+
+  /** Appends {@code count} columns that start at {@code offset} of a column-major block. */
+  public void appendColumns(float[] columnMajorBlock, int offset, int count) {
     if (closed) {
       throw new IllegalStateException("writer is closed");
     }
-    if ((long) count * d > columnMajorBlock.length) {
-      throw new IllegalArgumentException("block holds fewer than " + count + " columns");
+    if (offset < 0 || offset + (long) count * d > columnMajorBlock.length) {
+      throw new IllegalArgumentException("block holds fewer than " + count + " columns after " + offset);
     }
     int total = count * d;
-    int i = 0;
-    while (i < total) {
+    int perBuffer = buffer.capacity() / dtype.bytes();
+    for (int i = 0; i < total; ) {
+      int values = Math.min(perBuffer, total - i);
       buffer.clear();
-      while (i < total && buffer.remaining() >= dtype.bytes()) {
-        if (dtype == DType.FLOAT32) {
-          buffer.putFloat(columnMajorBlock[i]);
-        } else {
-          buffer.putShort(Float16.fromFloat(columnMajorBlock[i]));
+      if (dtype == DType.FLOAT32) {
+        buffer.asFloatBuffer().put(columnMajorBlock, offset + i, values); // one copy: the buffer is little-endian
+        buffer.position(values * Float.BYTES);
+      } else {
+        for (int k = 0; k < values; k++) {
+          buffer.putShort(Float16.fromFloat(columnMajorBlock[offset + i + k]));
         }
-        i++;
       }
       buffer.flip();
-      writeFully(buffer, ActivationFileHeader.SIZE + bytesBefore(n) + bytesOfValues(i) - buffer.limit());
+      writeFully(buffer, ActivationFileHeader.SIZE + bytesBefore(n) + bytesOfValues(i));
+      i += values;
     }
     n += count;
   }

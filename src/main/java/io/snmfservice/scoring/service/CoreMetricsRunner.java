@@ -1,5 +1,6 @@
 package io.snmfservice.scoring.service;
 
+import io.snmfservice.activations.ModelInputs;
 import io.snmfservice.datasets.DatasetService;
 import io.snmfservice.datasets.Document;
 import io.snmfservice.jobs.JobFailedException;
@@ -16,8 +17,6 @@ import io.snmfservice.snmf.SnmfPrecision;
 import io.snmfservice.snmf.TensorOps;
 import io.snmfservice.transformer.HookPoint;
 import io.snmfservice.vectors.service.VectorSetService;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -91,38 +90,17 @@ public class CoreMetricsRunner {
    */
   private List<int[]> sequences(LoadedModel model, long datasetId, int maxDocuments, int contextLength) {
     List<Document> documents = datasets.allDocuments(datasetId);
-    int bos = model.transformer().config().bosId();
-    int vocab = model.transformer().config().vocabSize();
-    int span = Math.min(contextLength, model.transformer().config().maxContext()) - (bos >= 0 ? 1 : 0);
-    List<int[]> out = new ArrayList<>();
-    for (Document doc : documents.subList(0, Math.min(maxDocuments, documents.size()))) {
-      int[] ids = doc.tokenIds() != null ? doc.tokenIds() : model.tokenizer().encode(doc.text());
-      if (ids.length > 0 && bos >= 0 && ids[0] == bos) {
-        ids = Arrays.copyOfRange(ids, 1, ids.length);
-      }
-      for (int id : ids) {
-        if (id < 0 || id >= vocab) {
-          throw new JobFailedException("document " + doc.ordinal() + " of dataset " + datasetId + " has token id " + id
-              + ", outside the model's vocabulary of " + vocab);
-        }
-      }
-      for (int offset = 0; offset < ids.length; offset += span) {
-        int end = Math.min(ids.length, offset + span);
-        int[] window = new int[end - offset + (bos >= 0 ? 1 : 0)];
-        if (bos >= 0) {
-          window[0] = bos;
-        }
-        System.arraycopy(ids, offset, window, bos >= 0 ? 1 : 0, end - offset);
-        if (window.length >= 2) {
-          out.add(window);
-        }
-      }
-    }
+    List<Document> scored = documents.subList(0, Math.min(maxDocuments, documents.size()));
+    List<int[]> out = ModelInputs.windows(model, datasetId, scored, contextLength).stream()
+        .map(ModelInputs.Window::tokens)
+        .filter(w -> w.length >= 2) // a token is scored by predicting it from the one before
+        .toList();
     if (out.isEmpty()) {
       throw new JobFailedException("dataset " + datasetId + " has no document with a token to score");
     }
     return out;
   }
+
 
   /**
    * One split's metrics as stored and served (docs/metrics.md names each field). A ratio whose denominator is 0 (e.g.

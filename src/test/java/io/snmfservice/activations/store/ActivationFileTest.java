@@ -64,6 +64,34 @@ class ActivationFileTest {
     }
   }
 
+  /** Columns taken from inside a larger block, over more than one write buffer: each value's bits, in order. */
+  @Test
+  void columnsAppendedFromAnOffsetAreWrittenValueByValue() throws IOException {
+    int d = 3;
+    int n = 700; // the writer buffers 256 columns
+    float[] block = randomColumns(d, n + 9, 4);
+    block[5 * d] = Float.intBitsToFloat(0x7fc01234); // a NaN with a payload keeps its bits
+    block[5 * d + 1] = -0.0f;
+    for (DType dtype : DType.values()) {
+      Path file = dir.resolve("offset-" + dtype + ".act");
+      try (ActivationFileWriter w = ActivationFileWriter.create(file, d, dtype, 64)) {
+        w.appendColumns(block, 5 * d, 300);
+        w.appendColumns(block, 305 * d, n - 300);
+      }
+      ByteBuffer expected = ByteBuffer.allocate(n * d * dtype.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+      for (int i = 5 * d; i < (n + 5) * d; i++) {
+        if (dtype == DType.FLOAT32) {
+          expected.putInt(Float.floatToRawIntBits(block[i]));
+        } else {
+          expected.putShort(Float16.fromFloat(block[i]));
+        }
+      }
+      byte[] raw = Files.readAllBytes(file);
+      assertThat(java.util.Arrays.copyOfRange(raw, ActivationFileHeader.SIZE, raw.length)).as("%s", dtype)
+          .isEqualTo(expected.array());
+    }
+  }
+
   @Test
   void readsFloat32BytesStraightIntoAGivenBufferAndWidensFloat16IntoIt() {
     int d = 3;
