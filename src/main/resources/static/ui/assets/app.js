@@ -7,7 +7,7 @@
   function options(spec, width) {
     var series = [{ label: spec.xLabel }];
     spec.series.forEach(function (s, i) {
-      series.push({ label: s.label, stroke: COLORS[i % COLORS.length], width: 2,
+      series.push({ label: s.label, stroke: COLORS[i % COLORS.length], width: 2, spanGaps: true,
         points: { show: spec.x.length < 40 }, dash: i > 0 ? [6, 4] : undefined });
     });
     return {
