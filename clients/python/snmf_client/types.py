@@ -222,6 +222,16 @@ class ScoreMetrics:
     denseLatents: int = 0
     denseThreshold: Optional[float] = None
     latentsOverOnePercent: Optional[int] = None
+    latentsOverTenPercent: Optional[int] = None
+    normalizedFrequencyOverOnePercent: Optional[float] = None
+    normalizedFrequencyOverTenPercent: Optional[float] = None
+    cossim: Optional[float] = None
+    l2NormIn: Optional[float] = None
+    l2NormOut: Optional[float] = None
+    l2Ratio: Optional[float] = None
+    relativeReconstructionBias: Optional[float] = None
+    l1: Optional[float] = None
+    explainedVarianceLegacy: Optional[float] = None
     density: Optional[Dict[str, Any]] = None
 
     @classmethod
@@ -231,11 +241,13 @@ class ScoreMetrics:
 
 @dataclass
 class CoreMetrics:
-    """A method's core metrics: ``heldOut``, ``inSample`` (factorizations) and the SNMF ``encoder``'s convergence.
-    A score (``GET /v1/scores/{id}``) has these and its identity; a comparison has them per method."""
+    """A method's core metrics: ``heldOut``, ``inSample`` (factorizations), ``weights`` (average max decoder and
+    encoder cosines) and the SNMF ``encoder``'s convergence. A score (``GET /v1/scores/{id}``) has these and its
+    identity; a comparison has them per method."""
 
     heldOut: Optional[ScoreMetrics] = None
     inSample: Optional[ScoreMetrics] = None
+    weights: Optional[Dict[str, Optional[float]]] = None
     encoder: Optional[Dict[str, int]] = None
 
     @classmethod

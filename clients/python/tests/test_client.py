@@ -186,9 +186,10 @@ class LiveServiceTest(unittest.TestCase):
         self.assertEqual(metrics["model_performance_preservation"]["ce_loss_score"],
                          core.heldOut.ceLossRecoveredVsZero)
         self.assertEqual(metrics["reconstruction_quality"]["explained_variance"], core.heldOut.explainedVariance)
-        self.assertIsNone(metrics["reconstruction_quality"]["cossim"])
-        self.assertIn("eval_result_metrics.reconstruction_quality.cossim",
-                      export["core"]["eval_result_unstructured"]["unavailable"])
+        self.assertEqual(metrics["reconstruction_quality"]["cossim"], core.heldOut.cossim)
+        self.assertEqual(metrics["misc_metrics"]["average_max_decoder_cosine_sim"],
+                         core.weights["averageMaxDecoderCosine"])
+        self.assertEqual(export["core"]["eval_result_unstructured"]["unavailable"], [])
         probing = export["sparse_probing"]
         self.assertEqual(probing["eval_result_metrics"]["sae"]["sae_top_1_test_accuracy"], row.probe(1).testAccuracy)
         self.assertEqual(probing["eval_result_metrics"]["llm"]["llm_test_accuracy"], raw.testAccuracy)

@@ -29,8 +29,6 @@ class SaeBenchExport {
   static final String LAYOUT_COMMIT = "8042bb3828c6340da8d12062324e92b2077c571c";
   /** The k values SAEBench's sparse-probing output has fields for ({@code llm_top_<k>_test_accuracy}). */
   static final List<Integer> SAEBENCH_KS = List.of(1, 2, 5, 10, 20, 50, 100);
-  /** SAEBench counts a latent as dense above 10 % ({@code freq_over_10_percent}). */
-  private static final double SAEBENCH_DENSE = 0.1;
 
   private final ComparisonStore store;
   private final JdbcTemplate jdbc;
@@ -146,9 +144,9 @@ class SaeBenchExport {
     JsonNode m = core.get("heldOut");
     ObjectNode config = json.createObjectNode().put("model_name", s.modelName())
         .put("dataset", datasetName(m.get("datasetId").asLong()))
-        .put("compute_kl", true).put("compute_ce_loss", true).put("compute_l2_norms", false)
+        .put("compute_kl", true).put("compute_ce_loss", true).put("compute_l2_norms", true)
         .put("compute_sparsity_metrics", true).put("compute_variance_metrics", true)
-        .put("compute_featurewise_density_statistics", false).put("compute_featurewise_weight_based_metrics", false)
+        .put("compute_featurewise_density_statistics", true).put("compute_featurewise_weight_based_metrics", true)
         .put("exclude_special_tokens_from_reconstruction", true);
     if (scoreSettings != null && scoreSettings.has("contextLength")) {
       config.put("context_size", scoreSettings.get("contextLength").asInt());
@@ -164,23 +162,26 @@ class SaeBenchExport {
     c.copy("ce_loss_score", m, "ceLossRecoveredVsZero").copy("ce_loss_with_ablation", m, "ceZero")
         .copy("ce_loss_with_sae", m, "ceSpliced").copy("ce_loss_without_sae", m, "ceClean");
     c = new Category(metrics.putObject("reconstruction_quality"), "reconstruction_quality", unavailable);
-    c.copy("explained_variance", m, "explainedVariance").none("explained_variance_legacy").copy("mse", m, "mse")
-        .none("cossim");
+    c.copy("explained_variance", m, "explainedVariance")
+        .copy("explained_variance_legacy", m, "explainedVarianceLegacy").copy("mse", m, "mse")
+        .copy("cossim", m, "cossim");
     c = new Category(metrics.putObject("shrinkage"), "shrinkage", unavailable);
-    c.none("l2_norm_in").none("l2_norm_out").none("l2_ratio").none("relative_reconstruction_bias");
+    c.copy("l2_norm_in", m, "l2NormIn").copy("l2_norm_out", m, "l2NormOut").copy("l2_ratio", m, "l2Ratio")
+        .copy("relative_reconstruction_bias", m, "relativeReconstructionBias");
     c = new Category(metrics.putObject("sparsity"), "sparsity", unavailable);
-    c.copy("l0", m, "l0").none("l1");
+    c.copy("l0", m, "l0").copy("l1", m, "l1");
     c = new Category(metrics.putObject("token_stats"), "token_stats", unavailable);
     c.copy("total_tokens_eval_reconstruction", m, "tokens").copy("total_tokens_eval_sparsity_variance", m,
         "activations");
     c = new Category(metrics.putObject("misc_metrics"), "misc_metrics", unavailable);
     double latents = m.get("latents").asDouble();
-    c.value("freq_over_1_percent", m.has("latentsOverOnePercent")
-            ? m.get("latentsOverOnePercent").asDouble() / latents : null)
-        .value("freq_over_10_percent", m.path("denseThreshold").asDouble() == SAEBENCH_DENSE
-            ? m.get("denseLatents").asDouble() / latents : null)
-        .none("normalized_freq_over_1_percent").none("normalized_freq_over_10_percent")
-        .none("average_max_encoder_cosine_sim").none("average_max_decoder_cosine_sim")
+    JsonNode weights = core.path("weights");
+    c.value("freq_over_1_percent", share(m, "latentsOverOnePercent", latents))
+        .value("freq_over_10_percent", share(m, "latentsOverTenPercent", latents))
+        .copy("normalized_freq_over_1_percent", m, "normalizedFrequencyOverOnePercent")
+        .copy("normalized_freq_over_10_percent", m, "normalizedFrequencyOverTenPercent")
+        .copy("average_max_encoder_cosine_sim", weights, "averageMaxEncoderCosine")
+        .copy("average_max_decoder_cosine_sim", weights, "averageMaxDecoderCosine")
         .value("frac_alive", (latents - m.get("deadLatents").asDouble()) / latents);
     ObjectNode unstructured = json.createObjectNode();
     unstructured.set("unavailable", unavailable);
@@ -257,6 +258,11 @@ class SaeBenchExport {
     for (int k : SAEBENCH_KS) {
       detail.put(group + "_top_" + k + "_test_accuracy", byK.get(k));
     }
+  }
+
+  /** A count of latents as a share of all, or null when the metrics (stored before it was counted) lack it. */
+  private static Double share(JsonNode metrics, String count, double latents) {
+    return metrics.has(count) ? metrics.get(count).asDouble() / latents : null;
   }
 
   private String datasetName(long datasetId) {

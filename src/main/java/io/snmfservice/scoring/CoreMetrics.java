@@ -153,7 +153,7 @@ public final class CoreMetrics {
           float[] original = rows.get(row);
           float[] reconstruction = encoding.reconstructions()[row];
           System.arraycopy(reconstruction, 0, spliced, offset, d);
-          sums.addActivation(original, reconstruction, mean, encoding.firing()[row]);
+          sums.addActivation(original, reconstruction, mean, encoding.firing()[row], encoding.l1()[row]);
           row++;
         }
       }

@@ -8,6 +8,8 @@ import io.snmfservice.snmf.TensorOps;
  * encoded by {@link SnmfEncoder} with the level's features F fixed (g ≥ 0), reconstructed as x̂ = F g, and latent k
  * fires on x when its part of the reconstruction is visible: {@code g_k·‖f_k‖ > threshold·‖x‖}. The multiplicative
  * update only approaches 0, so "g_k &gt; 0" would count every latent; the relative rule is scale-free and per token.
+ * For the same reason l1 counts latent k as g_k·‖f_k‖, the length of its part of the reconstruction, which does not
+ * depend on how F's columns are scaled. SNMF has no encoder weights.
  *
  * @param features K rows of width d: the level's feature directions f_k as stored (F's columns)
  * @param firingThreshold the share of ‖x‖ above which a latent counts as firing (default 0.01)
@@ -78,6 +80,7 @@ public final class SnmfDictionary implements Dictionary {
     unconverged += g.converged() ? 0 : 1;
     float[][] reconstructions = new float[n][];
     boolean[][] firing = new boolean[n][k];
+    double[] l1 = new double[n];
     for (int i = 0; i < n; i++) {
       double[] x = new double[d];
       double norm = 0;
@@ -88,6 +91,7 @@ public final class SnmfDictionary implements Dictionary {
       for (int j = 0; j < k; j++) {
         double gij = g.g()[i * k + j];
         firing[i][j] = gij * norms[j] > firingThreshold * norm;
+        l1[i] += gij * norms[j];
         if (gij != 0) {
           for (int r = 0; r < d; r++) {
             x[r] += gij * features[j][r];
@@ -99,7 +103,12 @@ public final class SnmfDictionary implements Dictionary {
         reconstructions[i][r] = (float) x[r];
       }
     }
-    return new Encoding(reconstructions, firing);
+    return new Encoding(reconstructions, firing, l1);
+  }
+
+  @Override
+  public float[][] decoderDirections() {
+    return features;
   }
 
   /** The most G updates one batch needed so far. */

@@ -57,6 +57,27 @@ class PlantedCoreMetricsTest {
   }
 
   @Test
+  void shrinkageAndCosineOfAnExactAndAHalvedReconstruction() {
+    CoreMetricsResult exact = score(new Planted(128, 4, Planted.Output.EXACT));
+    CoreMetricsResult.Extras e = exact.extras();
+    assertThat(e.cosine()).isCloseTo(1.0, within(1e-12));
+    assertThat(e.l2Ratio()).isCloseTo(1.0, within(1e-12));
+    assertThat(e.relativeReconstructionBias()).isCloseTo(1.0, within(1e-12));
+    assertThat(e.explainedVarianceLegacy()).isEqualTo(1.0);
+
+    Planted halved = new Planted(128, 4, Planted.Output.HALF);
+    CoreMetricsResult.Extras h = score(halved).extras();
+    // x̂ = x/2: same direction, half the length, so every ratio is 1/2 and the cosine 1
+    assertThat(h.cosine()).isCloseTo(1.0, within(1e-6));
+    assertThat(h.l2Ratio()).isCloseTo(0.5, within(1e-7));
+    assertThat(h.relativeReconstructionBias()).isCloseTo(0.5, within(1e-7));
+    assertThat(h.l2NormIn()).isCloseTo(halved.meanNorm(), within(1e-9 * halved.meanNorm()));
+    assertThat(h.l2NormOut()).isCloseTo(halved.meanNorm() / 2, within(1e-6 * halved.meanNorm()));
+    assertThat(h.explainedVarianceLegacy()).isCloseTo(halved.explainedVarianceLegacy(), within(1e-9));
+    assertThat(e.l2NormIn()).isCloseTo(h.l2NormIn(), within(1e-9 * h.l2NormIn()));
+  }
+
+  @Test
   void aZeroReconstructionIsTheZeroAblation() {
     CoreMetricsResult r = score(new Planted(128, 4, Planted.Output.ZERO));
     assertThat(r.ceSpliced()).isCloseTo(r.ceZero(), within(1e-9));
@@ -80,6 +101,14 @@ class PlantedCoreMetricsTest {
     // log10(1/86) = −1.93 → [−2, −1.5); log10(1/3) = −0.48 and log10(1) = 0 → [−0.5, 0]
     assertThat(r.density().bins().get(8).count()).isEqualTo(1);
     assertThat(r.density().bins().get(11).count()).isEqualTo(2);
+    // the planted l1 is 2 per firing latent; SAEBench's density shares over 1 % and 10 %
+    CoreMetricsResult.Extras e = r.extras();
+    assertThat(e.l1()).isCloseTo(2 * r.l0(), within(1e-12));
+    assertThat(e.overTenPercent()).isEqualTo(2);
+    double total = 1 + thirds / (double) SCORED + 1.0 / SCORED;
+    assertThat(e.normalizedFrequencyOverOnePercent()).isCloseTo(1.0, within(1e-12));
+    assertThat(e.normalizedFrequencyOverTenPercent()).isCloseTo((1 + thirds / (double) SCORED) / total,
+        within(1e-12));
   }
 
   @Test
@@ -106,10 +135,15 @@ class PlantedCoreMetricsTest {
     return CoreMetrics.compute(model, HOOK, dictionary, SEQUENCES, CoreMetrics.Options.afterBos(), fraction -> {});
   }
 
-  /** A dictionary with a fixed output and a planted firing pattern over the activations in order. */
+  /**
+   * A dictionary with a fixed output and a planted firing pattern over the activations in order; it keeps what it
+   * was given, so a test can compute a metric from the activations on its own.
+   */
   private static final class Planted implements Dictionary {
 
-    enum Output { EXACT, ZERO }
+    enum Output { EXACT, HALF, ZERO }
+
+    private final List<float[]> inputs = new java.util.ArrayList<>();
 
     private final int width;
     private final int latents;
@@ -136,14 +170,53 @@ class PlantedCoreMetricsTest {
     public Encoding encode(float[][] activations) {
       float[][] out = new float[activations.length][];
       boolean[][] firing = new boolean[activations.length][latents];
+      double[] l1 = new double[activations.length];
       for (int i = 0; i < activations.length; i++) {
-        out[i] = output == Output.EXACT ? activations[i].clone() : new float[width];
+        inputs.add(activations[i].clone());
+        out[i] = new float[width];
+        for (int j = 0; j < width && output != Output.ZERO; j++) {
+          out[i][j] = output == Output.EXACT ? activations[i][j] : activations[i][j] / 2;
+        }
         firing[i][0] = true;
         firing[i][2] = seen % 3 == 0;
         firing[i][3] = seen == 0;
+        for (boolean on : firing[i]) {
+          l1[i] += on ? 2 : 0;
+        }
         seen++;
       }
-      return new Encoding(out, firing);
+      return new Encoding(out, firing, l1);
+    }
+
+    /** Mean ‖x‖ over the activations it encoded. */
+    double meanNorm() {
+      return inputs.stream().mapToDouble(x -> Math.sqrt(dot(x, x, null))).average().orElseThrow();
+    }
+
+    /** Mean over activations of 1 − ‖x − x̂‖² / ‖x − μ‖², μ their mean (valid for the halved output). */
+    double explainedVarianceLegacy() {
+      double[] mean = new double[width];
+      for (float[] x : inputs) {
+        for (int j = 0; j < width; j++) {
+          mean[j] += x[j] / (double) inputs.size();
+        }
+      }
+      double sum = 0;
+      for (float[] x : inputs) {
+        double deviation = dot(x, x, mean);
+        sum += 1 - 0.25 * dot(x, x, null) / deviation;
+      }
+      return sum / inputs.size();
+    }
+
+    /** Σ (a − m)(b − m), m = 0 when null. */
+    private static double dot(float[] a, float[] b, double[] m) {
+      double sum = 0;
+      for (int j = 0; j < a.length; j++) {
+        double shift = m == null ? 0 : m[j];
+        sum += (a[j] - shift) * (b[j] - shift);
+      }
+      return sum;
     }
   }
 }

@@ -9,6 +9,7 @@ import io.snmfservice.models.LoadedModel;
 import io.snmfservice.scoring.CoreMetrics;
 import io.snmfservice.scoring.CoreMetricsResult;
 import io.snmfservice.scoring.Dictionary;
+import io.snmfservice.scoring.MaxCosine;
 import io.snmfservice.scoring.SaeDictionary;
 import io.snmfservice.scoring.SnmfDictionary;
 import io.snmfservice.snmf.Nd4jTensorOps;
@@ -47,14 +48,15 @@ public class CoreMetricsRunner {
   /**
    * @param settings what {@link ScoreService#settingsFor} returned
    * @param progress told the stage ({@code in-sample}, {@code held-out}) and the fraction of the whole run done
-   * @return {@code inSample} (factorizations), {@code heldOut}, and for SNMF the encoder's convergence
+   * @return {@code inSample} (factorizations), {@code heldOut}, {@code weights} (the dictionary's own statistics),
+   *     and for SNMF the encoder's convergence
    * @throws JobFailedException when a dataset has nothing to score or a token outside the vocabulary
    */
   public ObjectNode score(JsonNode settings, LoadedModel model, Progress progress) {
     ScoreSettings s = ScoreSettings.fromJson(json, settings);
     HookPoint hook = HookPoint.parse(s.hook());
     ObjectNode results = json.createObjectNode();
-    try (TensorOps ops = s.factorizationId() == null ? null : new Nd4jTensorOps(SnmfPrecision.FLOAT64)) {
+    try (TensorOps ops = new Nd4jTensorOps(SnmfPrecision.FLOAT64)) {
       Dictionary dictionary = s.factorizationId() == null ? new SaeDictionary(vectorSets.encoder(s.vectorSetId()))
           : new SnmfDictionary(ops, store.directions(s.factorizationId(), s.level()), SnmfEncoder.Settings.defaults(),
               s.firingThreshold());
@@ -73,6 +75,8 @@ public class CoreMetricsRunner {
       CoreMetricsResult r = CoreMetrics.compute(model.transformer(), hook, dictionary, heldOut, options,
           f -> progress.report("held-out", twoSplits ? 0.5 + 0.5 * f : f));
       results.set("heldOut", json.valueToTree(Metrics.of(r, s.datasetId(), firingRule)));
+      results.set("weights", json.valueToTree(new Weights(maxCosine(ops, dictionary.decoderDirections()),
+          maxCosine(ops, dictionary.encoderDirections()))));
       if (dictionary instanceof SnmfDictionary level) {
         results.set("encoder", json.createObjectNode().put("maxIterationsPerBatch", level.worstIterations())
             .put("unconvergedBatches", level.unconvergedBatches()));
@@ -81,6 +85,10 @@ public class CoreMetricsRunner {
       throw new JobFailedException(e.getMessage());
     }
     return results;
+  }
+
+  private static Double maxCosine(TensorOps ops, float[][] directions) {
+    return directions == null ? null : Metrics.finite(MaxCosine.average(ops, directions));
   }
 
   /**
@@ -110,18 +118,30 @@ public class CoreMetricsRunner {
       Double ceZero, Double ceMean, Double ceLossRecoveredVsZero, Double ceLossRecoveredVsMean, Double klSpliced,
       Double klZero, Double klMean, Double klScore, Double explainedVariance, Double mse, Double l0,
       String firingRule, int deadLatents, int denseLatents, double denseThreshold, int latentsOverOnePercent,
-      io.snmfservice.scoring.DensityHistogram density) {
+      io.snmfservice.scoring.DensityHistogram density, Double cossim, Double l2NormIn, Double l2NormOut,
+      Double l2Ratio, Double relativeReconstructionBias, Double l1, Double explainedVarianceLegacy,
+      int latentsOverTenPercent, Double normalizedFrequencyOverOnePercent, Double normalizedFrequencyOverTenPercent) {
 
     static Metrics of(CoreMetricsResult r, long datasetId, String firingRule) {
+      CoreMetricsResult.Extras e = r.extras();
       return new Metrics(datasetId, r.predictions(), r.activations(), r.latents(), finite(r.ceClean()),
           finite(r.ceSpliced()), finite(r.ceZero()), finite(r.ceMean()), finite(r.ceLossRecoveredVsZero()),
           finite(r.ceLossRecoveredVsMean()), finite(r.klSpliced()), finite(r.klZero()), finite(r.klMean()),
           finite(r.klScore()), finite(r.explainedVariance()), finite(r.mse()), finite(r.l0()), firingRule, r.dead(),
-          r.dense(), r.denseThreshold(), r.overOnePercent(), r.density());
+          r.dense(), r.denseThreshold(), r.overOnePercent(), r.density(), finite(e.cosine()), finite(e.l2NormIn()),
+          finite(e.l2NormOut()), finite(e.l2Ratio()), finite(e.relativeReconstructionBias()), finite(e.l1()),
+          finite(e.explainedVarianceLegacy()), e.overTenPercent(), finite(e.normalizedFrequencyOverOnePercent()),
+          finite(e.normalizedFrequencyOverTenPercent()));
     }
 
-    private static Double finite(double value) {
+    static Double finite(double value) {
       return Double.isFinite(value) ? value : null;
     }
   }
+
+  /**
+   * Statistics of the dictionary's weights, the same for every split: SAEBench's average max cosine similarity of
+   * the decoder directions and of the encoder's (null where the method has none: SNMF encodes by optimization).
+   */
+  record Weights(Double averageMaxDecoderCosine, Double averageMaxEncoderCosine) {}
 }
