@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.snmfservice.support.TestDevice;
+import io.snmfservice.transformer.ForwardResult;
 import io.snmfservice.transformer.HookPoint;
+import io.snmfservice.transformer.HookSpec;
 import io.snmfservice.transformer.HookedTransformer;
+import io.snmfservice.transformer.LogitsMode;
 import io.snmfservice.transformer.Reference;
 import io.snmfservice.transformer.loader.TransformerLoader;
 import io.snmfservice.vectors.SaeCheckpoint;
@@ -78,6 +81,64 @@ class FortunesSaeCoreMetricsTest {
       // the SAE was trained with no dead latents; dead + the histogram's latents are all of them
       int binned = r.density().bins().stream().mapToInt(DensityHistogram.Bin::count).sum();
       assertThat(binned + r.dead()).isEqualTo(sae.dSae());
+      expectExtrasComputedByHand(r.extras(), model, fixture.get("hook").getAsString(), sequences, encoder);
+    }
+  }
+
+  /**
+   * SAEBench's further statistics, recomputed here from the hook's activations (one forward pass per text, one
+   * token at a time through the SAE), in the formulas' plainest form; batched and single passes differ in the last
+   * float bits, hence 1e-4 relative.
+   */
+  private static void expectExtrasComputedByHand(CoreMetricsResult.Extras e, HookedTransformer model, String hook,
+      List<int[]> sequences, SaeEncoder encoder) {
+    List<float[]> xs = new ArrayList<>();
+    for (int[] s : sequences) {
+      ForwardResult pass = model.forward(new int[][] {s}, HookSpec.logits(LogitsMode.NONE).withCapture(hook));
+      for (int t = 1; t < s.length; t++) {
+        xs.add(pass.capture(hook, 0, t));
+      }
+    }
+    int d = xs.get(0).length;
+    double[] mean = new double[d];
+    xs.forEach(x -> {
+      for (int i = 0; i < d; i++) {
+        mean[i] += x[i] / (double) xs.size();
+      }
+    });
+    double cos = 0, in = 0, out = 0, ratio = 0, hatSquared = 0, dot = 0, l1 = 0, legacy = 0;
+    for (float[] x : xs) {
+      float[] f = encoder.encode(x);
+      float[] hat = encoder.decode(f);
+      double xx = 0, hh = 0, xh = 0, err = 0, dev = 0;
+      for (int i = 0; i < d; i++) {
+        xx += (double) x[i] * x[i];
+        hh += (double) hat[i] * hat[i];
+        xh += (double) x[i] * hat[i];
+        err += ((double) x[i] - hat[i]) * ((double) x[i] - hat[i]);
+        dev += (x[i] - mean[i]) * (x[i] - mean[i]);
+      }
+      cos += xh / Math.sqrt(xx * hh);
+      in += Math.sqrt(xx);
+      out += Math.sqrt(hh);
+      ratio += Math.sqrt(hh) / Math.sqrt(xx);
+      hatSquared += hh;
+      dot += xh;
+      legacy += 1 - err / dev;
+      for (float v : f) {
+        l1 += v;
+      }
+    }
+    int n = xs.size();
+    double[][] pairs = {{e.cosine(), cos / n}, {e.l2NormIn(), in / n}, {e.l2NormOut(), out / n},
+        {e.l2Ratio(), ratio / n}, {e.relativeReconstructionBias(), hatSquared / dot}, {e.l1(), l1 / n},
+        {e.explainedVarianceLegacy(), legacy / n}};
+    String[] names = {"cossim", "l2_norm_in", "l2_norm_out", "l2_ratio", "relative_reconstruction_bias", "l1",
+        "explained_variance_legacy"};
+    for (int i = 0; i < pairs.length; i++) {
+      System.out.printf("%s ours %.6f by hand %.6f%n", names[i], pairs[i][0], pairs[i][1]);
+      assertThat(pairs[i][0]).as(names[i]).isCloseTo(pairs[i][1],
+          org.assertj.core.data.Offset.offset(1e-4 * Math.max(1, Math.abs(pairs[i][1]))));
     }
   }
 

@@ -36,7 +36,8 @@ import tools.jackson.databind.JsonNode;
  * both alike; a collect round is timed from the job's creation to its end by the service's own clock (polled every
  * 200 ms, so the polling barely takes CPU from the job), and the collector's own rate (its loop of forward passes
  * and writes, from the job's last message) is shown next to it.
- * Arguments: [documents for fortunes (512)] [documents for GPT-2 small (64)] [measured rounds (3)].
+ * Arguments: [documents for fortunes (512)] [documents for GPT-2 small (64; 0 leaves it out)] [measured rounds (3)]
+ * [PyTorch threads per forward pass (0: the service's default, cores ÷ worker threads)].
  */
 public final class CollectBenchmark {
 
@@ -50,20 +51,25 @@ public final class CollectBenchmark {
     int fortunesDocuments = args.length > 0 ? Integer.parseInt(args[0]) : 512;
     int gpt2Documents = args.length > 1 ? Integer.parseInt(args[1]) : 64;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    int torchThreads = args.length > 3 ? Integer.parseInt(args[3]) : 0;
     Path tmp = Files.createTempDirectory("collect-bench");
     Path gpt2 = tmp.resolve("gpt2-small-random");
-    TransformerBenchmark.writeRandomGpt2Small(gpt2);
+    if (gpt2Documents > 0) {
+      TransformerBenchmark.writeRandomGpt2Small(gpt2);
+    }
     TestDatabase.Connection db = TestDatabase.createDatabase("collect_bench_" + System.nanoTime());
     try (ConfigurableApplicationContext service = new SpringApplicationBuilder(SnmfServiceApplication.class)
         .profiles("test").run("--server.port=0", "--spring.datasource.url=" + db.url(),
             "--spring.datasource.username=" + db.username(), "--spring.datasource.password=" + db.password(),
-            "--snmf.data-dir=" + tmp.resolve("data"), "--snmf.workers.threads=1",
+            "--snmf.data-dir=" + tmp.resolve("data"), "--snmf.workers.threads=1", "--snmf.torch-threads=" + torchThreads,
             "--snmf.models.allowed-roots=../shared/models," + tmp, "--logging.level.root=warn",
             "--logging.level.io.snmfservice=warn")) {
       Http api = new Http(Integer.parseInt(service.getEnvironment().getProperty("local.server.port")));
       compare(api, "fortunes-byte-gpt2", Path.of("../shared/models/fortunes-byte-gpt2").toAbsolutePath(), 2, 256,
           fortunesDocuments, rounds);
-      compare(api, "gpt2-small-random", gpt2, 6, 50257, gpt2Documents, rounds);
+      if (gpt2Documents > 0) {
+        compare(api, "gpt2-small-random", gpt2, 6, 50257, gpt2Documents, rounds);
+      }
     }
     StoreDirectory.deleteRecursively(tmp); // the checkpoint and the recorded sets: over a GB
     System.exit(0);
