@@ -133,14 +133,20 @@ class ComposeStackTest {
     long sampling = http.post("/v1/datasets", "{\"name\":\"samples\",\"kind\":\"model-samples\","
         + "\"modelId\":" + model + ",\"count\":200,\"length\":31,\"seed\":3}").json().get("id").asLong();
     long dataset = Jobs.awaitSucceeded(http, sampling, Duration.ofMinutes(3)).get("result").get("datasetId").asLong();
+    // the workers' containers, found before the job starts: on a quiet machine its 2,000 iterations take ~25 s, and
+    // one docker-compose call takes seconds, so the running worker is looked up through docker itself
+    Map<String, String> workers = new java.util.LinkedHashMap<>();
+    for (String worker : List.of("worker-1", "worker-2")) {
+      workers.put(worker, container(worker));
+    }
     long job = http.post("/v1/factorizations", "{\"modelId\":" + model + ",\"datasetId\":" + dataset
         + ",\"layer\":1,\"k\":16,\"maxIterations\":" + ITERATIONS + ",\"patience\":" + ITERATIONS
         + ",\"contextLength\":32}").json().get("id").asLong();
 
     // which worker runs it is known before its iterations start, so the kill is one quick command later
     String running = Awaitility.await("a worker to start job " + job).atMost(Duration.ofMinutes(2))
-        .pollInterval(Duration.ofSeconds(1)).until(() -> workerRunning(job), worker -> worker != null);
-    String container = container(running);
+        .pollInterval(Duration.ofMillis(200)).until(() -> workerRunning(job, workers), worker -> worker != null);
+    String container = workers.get(running);
     Jobs.await(http, job, "iteration 50", j -> Jobs.iteration(j) >= 50, Duration.ofMinutes(3));
     ContainerEngine.run("docker", "kill", container);
     log.info("Killed {} while it ran job {}", running, job);
@@ -184,11 +190,13 @@ class ComposeStackTest {
   }
 
   /** The compose service (worker-1 or worker-2) whose log says it started the job; null while none does. */
-  private String workerRunning(long job) {
+  private static String workerRunning(long job, Map<String, String> containers) {
     Pattern started = Pattern.compile("Job " + job + " \\([a-z-]+\\) started, attempt");
-    for (String worker : List.of("worker-1", "worker-2")) {
-      if (started.matcher(compose(Duration.ofMinutes(1), "logs", "--no-color", worker).output()).find()) {
-        return worker;
+    for (Map.Entry<String, String> worker : containers.entrySet()) {
+      ContainerEngine.Result logs = ContainerEngine.exec(List.of("docker", "logs", worker.getValue()), Map.of(),
+          Duration.ofSeconds(30));
+      if (started.matcher(logs.output()).find()) {
+        return worker.getKey();
       }
     }
     return null;
