@@ -107,6 +107,30 @@ class SaeBenchExportTest {
   private static final Map<String, Set<String>> CORE_UNAVAILABLE = Map.of(
       "snmf", Set.of("eval_result_metrics.misc_metrics.average_max_encoder_cosine_sim"), "sae", Set.of());
 
+  /** SAEBench's core fields that are our held-out metrics copied as they are: SAEBench path → our field. */
+  private static final Map<String, String> COPIED = Map.ofEntries(
+      Map.entry("model_behavior_preservation.kl_div_score", "klScore"),
+      Map.entry("model_behavior_preservation.kl_div_with_ablation", "klZero"),
+      Map.entry("model_behavior_preservation.kl_div_with_sae", "klSpliced"),
+      Map.entry("model_performance_preservation.ce_loss_score", "ceLossRecoveredVsZero"),
+      Map.entry("model_performance_preservation.ce_loss_with_ablation", "ceZero"),
+      Map.entry("model_performance_preservation.ce_loss_with_sae", "ceSpliced"),
+      Map.entry("model_performance_preservation.ce_loss_without_sae", "ceClean"),
+      Map.entry("reconstruction_quality.explained_variance", "explainedVariance"),
+      Map.entry("reconstruction_quality.mse", "mse"),
+      Map.entry("sparsity.l0", "l0"),
+      Map.entry("token_stats.total_tokens_eval_reconstruction", "tokens"),
+      Map.entry("token_stats.total_tokens_eval_sparsity_variance", "activations"),
+      Map.entry("reconstruction_quality.explained_variance_legacy", "explainedVarianceLegacy"),
+      Map.entry("reconstruction_quality.cossim", "cossim"),
+      Map.entry("shrinkage.l2_norm_in", "l2NormIn"),
+      Map.entry("shrinkage.l2_norm_out", "l2NormOut"),
+      Map.entry("shrinkage.l2_ratio", "l2Ratio"),
+      Map.entry("shrinkage.relative_reconstruction_bias", "relativeReconstructionBias"),
+      Map.entry("sparsity.l1", "l1"),
+      Map.entry("misc_metrics.normalized_freq_over_1_percent", "normalizedFrequencyOverOnePercent"),
+      Map.entry("misc_metrics.normalized_freq_over_10_percent", "normalizedFrequencyOverTenPercent"));
+
   @Value("${local.server.port}")
   int port;
 
@@ -264,20 +288,10 @@ class SaeBenchExportTest {
       JsonNode ours = comparison.get("coreMetrics").get(method).get("heldOut");
       JsonNode core = exports.get(method).get("core");
       JsonNode m = core.get("eval_result_metrics");
-      assertThat(m.get("model_behavior_preservation").get("kl_div_score")).isEqualTo(ours.get("klScore"));
-      assertThat(m.get("model_behavior_preservation").get("kl_div_with_ablation")).isEqualTo(ours.get("klZero"));
-      assertThat(m.get("model_behavior_preservation").get("kl_div_with_sae")).isEqualTo(ours.get("klSpliced"));
-      assertThat(m.get("model_performance_preservation").get("ce_loss_score"))
-          .isEqualTo(ours.get("ceLossRecoveredVsZero"));
-      assertThat(m.get("model_performance_preservation").get("ce_loss_with_ablation")).isEqualTo(ours.get("ceZero"));
-      assertThat(m.get("model_performance_preservation").get("ce_loss_with_sae")).isEqualTo(ours.get("ceSpliced"));
-      assertThat(m.get("model_performance_preservation").get("ce_loss_without_sae")).isEqualTo(ours.get("ceClean"));
-      assertThat(m.get("reconstruction_quality").get("explained_variance"))
-          .isEqualTo(ours.get("explainedVariance"));
-      assertThat(m.get("reconstruction_quality").get("mse")).isEqualTo(ours.get("mse"));
-      assertThat(m.get("sparsity").get("l0")).isEqualTo(ours.get("l0"));
-      assertThat(m.get("token_stats").get("total_tokens_eval_reconstruction")).isEqualTo(ours.get("tokens"));
-      assertThat(m.get("token_stats").get("total_tokens_eval_sparsity_variance")).isEqualTo(ours.get("activations"));
+      COPIED.forEach((path, field) -> {
+        String[] at = path.split("\\.");
+        assertThat(m.get(at[0]).get(at[1])).as(method + " " + path).isEqualTo(ours.get(field));
+      });
       double latents = ours.get("latents").asDouble();
       assertThat(m.get("misc_metrics").get("frac_alive").asDouble())
           .isEqualTo((latents - ours.get("deadLatents").asDouble()) / latents);
@@ -285,19 +299,6 @@ class SaeBenchExportTest {
           .isEqualTo(ours.get("latentsOverOnePercent").asDouble() / latents);
       assertThat(m.get("misc_metrics").get("freq_over_10_percent").asDouble())
           .isEqualTo(ours.get("latentsOverTenPercent").asDouble() / latents);
-      assertThat(m.get("reconstruction_quality").get("explained_variance_legacy"))
-          .isEqualTo(ours.get("explainedVarianceLegacy"));
-      assertThat(m.get("reconstruction_quality").get("cossim")).isEqualTo(ours.get("cossim"));
-      assertThat(m.get("shrinkage").get("l2_norm_in")).isEqualTo(ours.get("l2NormIn"));
-      assertThat(m.get("shrinkage").get("l2_norm_out")).isEqualTo(ours.get("l2NormOut"));
-      assertThat(m.get("shrinkage").get("l2_ratio")).isEqualTo(ours.get("l2Ratio"));
-      assertThat(m.get("shrinkage").get("relative_reconstruction_bias"))
-          .isEqualTo(ours.get("relativeReconstructionBias"));
-      assertThat(m.get("sparsity").get("l1")).isEqualTo(ours.get("l1"));
-      assertThat(m.get("misc_metrics").get("normalized_freq_over_1_percent"))
-          .isEqualTo(ours.get("normalizedFrequencyOverOnePercent"));
-      assertThat(m.get("misc_metrics").get("normalized_freq_over_10_percent"))
-          .isEqualTo(ours.get("normalizedFrequencyOverTenPercent"));
       assertThat(m.get("misc_metrics").get("average_max_decoder_cosine_sim"))
           .isEqualTo(comparison.get("coreMetrics").get(method).get("weights").get("averageMaxDecoderCosine"));
       assertThat(core.get("eval_config").get("context_size").asInt()).isEqualTo(64);
