@@ -80,6 +80,9 @@ class ComposeStackTest {
     env.put("SNMF_ADMIN_KEY", TestKeys.ADMIN);
     env.put("SNMF_MODELS_DIR", Path.of("..", "shared", "models").toAbsolutePath().normalize().toString());
     env.put("SNMF_WORKERS_THREADS", "1");
+    // compose.yaml's JVM options and the quick start of the tests' service processes: JVMs of seconds to minutes
+    env.put("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError "
+        + String.join(" ", ServiceProcess.QUICK_START));
     // short leases and frequent checkpoints so that the killed worker's job moves on within seconds; a start
     // period that a loaded machine needs before compose calls the API unhealthy and refuses to start the workers
     override = work.resolve("compose.test.yaml");

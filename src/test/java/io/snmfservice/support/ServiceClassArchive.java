@@ -48,9 +48,10 @@ final class ServiceClassArchive {
       if (run(dir.resolve("jar.log"), javaTool("jar"), "--create", "--file", jar.toString(), "-C",
           Path.of("target", "classes").toString(), ".") == 0) {
         String classpath = jar + File.pathSeparator + dependencies;
-        List<String> command = new ArrayList<>(List.of(javaTool("java"), "-Xmx2g", "-Dai.djl.offline=true",
-            "-XX:ArchiveClassesAtExit=" + archive, "-Dspring.context.exit=onRefresh", "-cp", classpath,
-            "io.snmfservice.SnmfServiceApplication"));
+        List<String> command = new ArrayList<>(List.of(javaTool("java"), "-Xmx2g", "-Dai.djl.offline=true"));
+        command.addAll(ServiceProcess.QUICK_START);
+        command.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Dspring.context.exit=onRefresh",
+            "-cp", classpath, "io.snmfservice.SnmfServiceApplication"));
         command.addAll(ServiceProcess.databaseSettings(db));
         command.addAll(List.of("--snmf.data-dir=" + dir.resolve("data"),
             "--snmf.security.bootstrap-admin-key=" + TestKeys.ADMIN, "--logging.level.root=warn"));

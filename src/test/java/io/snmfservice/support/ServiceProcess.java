@@ -19,6 +19,13 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 public final class ServiceProcess implements AutoCloseable {
 
+  /**
+   * JIT settings of the processes tests start: C1 only. A test's service lives for seconds to a minute, and C2's
+   * compilations were half the CPU of a start (8–10 CPU seconds of 18–20 on the 2-core CI machine), time the other
+   * test lane lost; the service's work is native (libtorch, OpenBLAS) or small in tests.
+   */
+  public static final List<String> QUICK_START = List.of("-XX:TieredStopAtLevel=1");
+
   private final Process process;
   private final int port;
   private final Path log;
@@ -87,6 +94,7 @@ public final class ServiceProcess implements AutoCloseable {
     ServiceClassArchive.Launch launch = ServiceClassArchive.launch(archiveDb);
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g", "-Dai.djl.offline=true"));
+    command.addAll(QUICK_START);
     command.addAll(launch.jvmOptions());
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", launch.classpath(), "io.snmfservice.SnmfServiceApplication", "--server.port=" + port));
