@@ -169,9 +169,18 @@ public class FeatureQueries {
    * its reads were prepared ({@link PreparedReadWriter}).
    */
   Levels levels(long id) {
+    Levels levels = levelsIfAny(id);
+    if (levels == null) {
+      throw new NotFound("factorization", id);
+    }
+    return levels;
+  }
+
+  /** As {@link #levels}, null where the factorization does not exist. */
+  Levels levelsIfAny(long id) {
     return jdbc.query("SELECT levels, reads_prepared FROM factorization WHERE id = ?",
             (rs, i) -> new Levels(ints(rs.getArray("levels")), rs.getBoolean("reads_prepared")), id)
-        .stream().findFirst().orElseThrow(() -> new NotFound("factorization", id));
+        .stream().findFirst().orElse(null);
   }
 
   record Levels(List<Integer> sizes, boolean prepared) {}

@@ -46,13 +46,13 @@ class FeatureResponseCacheTest {
 
   @Test
   void ifNoneMatchComparesTagsWeakly() {
-    assertThat(FeatureResponseCacheFilter.matches(null, "\"a\"")).isFalse();
-    assertThat(FeatureResponseCacheFilter.matches("\"a\"", "\"a\"")).isTrue();
-    assertThat(FeatureResponseCacheFilter.matches("W/\"a\"", "\"a\"")).isTrue();
-    assertThat(FeatureResponseCacheFilter.matches("\"b\", \"a\"", "\"a\"")).isTrue();
-    assertThat(FeatureResponseCacheFilter.matches("*", "\"a\"")).isTrue();
-    assertThat(FeatureResponseCacheFilter.matches("\"b\"", "\"a\"")).isFalse();
-    assertThat(FeatureResponseCacheFilter.etag("x".getBytes())).isEqualTo(FeatureResponseCacheFilter.etag("x".getBytes()))
-        .isNotEqualTo(FeatureResponseCacheFilter.etag("y".getBytes()));
+    assertThat(FeatureReadFilter.matches(null, "\"a\"")).isFalse();
+    assertThat(FeatureReadFilter.matches("\"a\"", "\"a\"")).isTrue();
+    assertThat(FeatureReadFilter.matches("W/\"a\"", "\"a\"")).isTrue();
+    assertThat(FeatureReadFilter.matches("\"b\", \"a\"", "\"a\"")).isTrue();
+    assertThat(FeatureReadFilter.matches("*", "\"a\"")).isTrue();
+    assertThat(FeatureReadFilter.matches("\"b\"", "\"a\"")).isFalse();
+    assertThat(FeatureReadFilter.etag("x".getBytes())).isEqualTo(FeatureReadFilter.etag("x".getBytes()))
+        .isNotEqualTo(FeatureReadFilter.etag("y".getBytes()));
   }
 }

@@ -6,14 +6,20 @@ import io.snmfservice.support.ContractClient;
 import io.snmfservice.support.Http;
 import io.snmfservice.support.ServiceTest;
 import io.snmfservice.support.StoredFactorizations;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockServletContext;
+import org.springframework.test.web.servlet.request.MockMvcRequestBuilders;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -39,12 +45,14 @@ class PreparedReadsTest {
   @Autowired PreparedReadWriter writer;
   @Autowired FeatureResponseCache cache;
   @Autowired PlatformTransactionManager transactions;
+  @Autowired PreparedRoutes preparedRoutes;
 
   @Test
   void preparedAnswersAreTheQueriesBytesOnEveryRoute() {
     long factorization = plant();
     ContractClient api = new ContractClient(port);
-    List<String> routes = routes(factorization);
+    List<String> routes = new ArrayList<>(routes(factorization));
+    routes.addAll(otherSpellings(factorization));
     Map<String, Http.Response> queried = read(api, routes);
 
     prepare(factorization);
@@ -58,6 +66,36 @@ class PreparedReadsTest {
       assertSame(route, prepared.get(route), queried.get(route));
     }
     assertThat(queried.values().stream().filter(r -> r.status() == 200).count()).isGreaterThan(200);
+  }
+
+  /**
+   * Well-formed reads of a prepared factorization are answered before Spring MVC ({@link PreparedRoutes}); other
+   * spellings of the same requests, and invalid ones, are left to the controllers (the test above: same answers).
+   */
+  @Test
+  void wellFormedReadsAreAnsweredBeforeTheControllers() {
+    long factorization = plant();
+    prepare(factorization);
+    ContractClient api = new ContractClient(port);
+    int answered = 0;
+    for (String route : routes(factorization)) {
+      Http.Response sent = api.get(route);
+      byte[] early = preparedRoutes.answer(request(route));
+      boolean prepared = sent.status() == 200 && !route.matches(".*/(parents|children)$") && !route.contains("text=");
+      assertThat(early != null).as(route).isEqualTo(prepared);
+      if (early != null) {
+        assertThat(new String(early, StandardCharsets.UTF_8)).as(route).isEqualTo(sent.body());
+        answered++;
+      }
+    }
+    assertThat(answered).isGreaterThan(300);
+    for (String route : otherSpellings(factorization)) {
+      assertThat(preparedRoutes.answer(request(route))).as(route).isNull();
+    }
+  }
+
+  private static MockHttpServletRequest request(String route) {
+    return MockMvcRequestBuilders.get(URI.create(route)).buildRequest(new MockServletContext());
   }
 
   @Test
@@ -128,8 +166,43 @@ class PreparedReadsTest {
 
   private static void assertSame(String route, Http.Response actual, Http.Response expected) {
     assertThat(actual.status()).as(route).isEqualTo(expected.status());
-    assertThat(actual.contentType()).as(route).isEqualTo(expected.contentType());
+    assertThat(endToEnd(actual.headers())).as(route).isEqualTo(endToEnd(expected.headers()));
     assertThat(actual.body()).as(route).isEqualTo(expected.body());
+  }
+
+  private static Map<String, List<String>> endToEnd(Map<String, List<String>> headers) {
+    Map<String, List<String>> kept = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    kept.putAll(headers);
+    kept.remove("date");
+    kept.remove("connection"); // close after the server's most requests on one connection
+    return kept;
+  }
+
+  /**
+   * Requests the controllers read in their own way (numbers as Java's decode reads them, empty values as the
+   * default, repeated parameters) or refuse (4xx), and unknown features.
+   */
+  private List<String> otherSpellings(long factorization) {
+    String base = "/v1/factorizations/" + factorization + "/features";
+    List<String> routes = new ArrayList<>();
+    for (String query : List.of("page=00", "size=010", "size=0x4", "page=", "page=1&page=2", "page=-1", "size=0",
+        "size=501", "page=99999999999999999999", "page=2147483647&size=500")) {
+      routes.add(base + "?" + query);
+      routes.add(base + "/search?token=apple&" + query);
+    }
+    for (String query : List.of("level=", "sort=", "order=", "sort=index&sort=frequency", "sort=bogus", "order=up",
+        "level=9", "level=x")) {
+      routes.add(base + "?" + query);
+    }
+    routes.add(base + "/search?token=");
+    routes.add(base + "/search?token=apple&token=pie");
+    routes.add(base + "/search?token=apple&text=");
+    long feature = featureIds(factorization).get(3);
+    routes.add("/v1/features/0" + feature);
+    routes.add("/v1/features/" + (feature + 1_000_000) + "/vocab");
+    routes.add("/v1/factorizations/0" + factorization + "/features");
+    routes.add("/v1/factorizations/" + (factorization + 1_000_000) + "/features/search?token=apple");
+    return routes;
   }
 
   private static Map<String, Http.Response> read(ContractClient api, List<String> routes) {

@@ -19,31 +19,34 @@ import org.springframework.web.filter.ServerHttpObservationFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 
 /**
- * Serves the feature reads from {@link FeatureResponseCache} and fills it. It runs after Spring Security (a plain
- * filter bean is ordered after the security chain), so every request is still authenticated, authorised and
- * rate-limited; any reader may read any feature, so one cached answer serves every key. Every answer of these reads
- * carries an entity tag, and a request whose {@code If-None-Match} names the current one gets 304 without a body.
+ * Answers the feature reads before Spring MVC where it can: from {@link FeatureResponseCache}, else from the answers
+ * prepared at write time ({@link PreparedRoutes}); every other request of these routes goes on to the controllers,
+ * and their JSON answers fill the cache. It runs after Spring Security (a plain filter bean is ordered after the
+ * security chain), so every request is still authenticated, authorised and rate-limited; any reader may read any
+ * feature, so one cached answer serves every key. Every answer of these reads carries an entity tag, and a request
+ * whose {@code If-None-Match} names the current one gets 304 without a body.
  */
 @Component
 @ConditionalOnRole(ConditionalOnRole.Half.API)
-class FeatureResponseCacheFilter extends OncePerRequestFilter {
+class FeatureReadFilter extends OncePerRequestFilter {
 
-  private static final Pattern CACHED_READS = Pattern.compile(
+  private static final Pattern READS = Pattern.compile(
       "/v1/features/\\d+(/(top-inputs|examples|vocab|parents|children))?|/v1/factorizations/\\d+/features(/search)?");
   private static final Pattern ID_SEGMENT = Pattern.compile("/\\d+");
   /** Clients may keep an answer but must ask again; only they may keep it (a key was needed to read it). */
   private static final String CACHE_CONTROL = "private, no-cache";
 
   private final FeatureResponseCache cache;
+  private final PreparedRoutes prepared;
 
-  FeatureResponseCacheFilter(FeatureResponseCache cache) {
+  FeatureReadFilter(FeatureResponseCache cache, PreparedRoutes prepared) {
     this.cache = cache;
+    this.prepared = prepared;
   }
 
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
-    return !cache.enabled() || !"GET".equals(request.getMethod())
-        || !CACHED_READS.matcher(request.getRequestURI()).matches()
+    return !"GET".equals(request.getMethod()) || !READS.matcher(request.getRequestURI()).matches()
         || !acceptsJson(request.getHeader(HttpHeaders.ACCEPT));
   }
 
@@ -64,19 +67,24 @@ class FeatureResponseCacheFilter extends OncePerRequestFilter {
     String key = query == null ? request.getRequestURI() : request.getRequestURI() + "?" + query;
     FeatureResponseCache.Response hit = cache.get(key);
     if (hit != null) {
-      // the route the handler mapping would have found, for the request metrics
-      ServerHttpObservationFilter.findObservationContext(request).ifPresent(
-          c -> c.setPathPattern(ID_SEGMENT.matcher(request.getRequestURI()).replaceFirst("/{id}")));
       send(hit, request, response);
       return;
     }
     long generation = cache.generation();
+    byte[] body = prepared.answer(request);
+    if (body != null) {
+      FeatureResponseCache.Response answer = new FeatureResponseCache.Response(body,
+          MediaType.APPLICATION_JSON_VALUE, etag(body));
+      cache.put(key, answer, generation);
+      send(answer, request, response);
+      return;
+    }
     ContentCachingResponseWrapper buffered = new ContentCachingResponseWrapper(response);
     chain.doFilter(request, buffered);
     if (buffered.getStatus() == HttpServletResponse.SC_OK && isJson(buffered.getContentType())) {
-      byte[] body = buffered.getContentAsByteArray();
-      FeatureResponseCache.Response answer = new FeatureResponseCache.Response(body, buffered.getContentType(),
-          etag(body));
+      byte[] sent = buffered.getContentAsByteArray();
+      FeatureResponseCache.Response answer = new FeatureResponseCache.Response(sent, buffered.getContentType(),
+          etag(sent));
       cache.put(key, answer, generation);
       tag(answer, buffered);
       if (matches(request.getHeader(HttpHeaders.IF_NONE_MATCH), answer.etag())) {
@@ -87,8 +95,11 @@ class FeatureResponseCacheFilter extends OncePerRequestFilter {
     buffered.copyBodyToResponse();
   }
 
+  /** An answer found here, not by the controllers: with the route they would have matched, for request metrics. */
   private static void send(FeatureResponseCache.Response answer, HttpServletRequest request,
       HttpServletResponse response) throws IOException {
+    ServerHttpObservationFilter.findObservationContext(request).ifPresent(
+        c -> c.setPathPattern(ID_SEGMENT.matcher(request.getRequestURI()).replaceFirst("/{id}")));
     tag(answer, response);
     if (matches(request.getHeader(HttpHeaders.IF_NONE_MATCH), answer.etag())) {
       response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
