@@ -48,6 +48,7 @@ public class PreparedReadWriter {
         + " hit (id, token, activation, promoted) WHERE token IS NOT NULL GROUP BY id, token)"
         + " h (id, token, matching, promoted, described) JOIN feature f ON f.id = h.id) s WHERE s.score > 0",
         factorizationId, factorizationId);
+    jdbc.queryForList("SELECT store_feature_pages(?)", factorizationId); // whole list pages (V23), from the above
     jdbc.update("UPDATE factorization SET reads_prepared = true WHERE id = ?", factorizationId);
   }
 

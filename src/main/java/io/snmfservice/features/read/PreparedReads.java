@@ -1,9 +1,12 @@
 package io.snmfservice.features.read;
 
 import io.snmfservice.web.PageView;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
@@ -51,8 +54,17 @@ class PreparedReads {
         featureId).stream().findFirst().orElse(null);
   }
 
-  /** A list page of a prepared factorization (the caller knows it is one): a range of stored ranks. */
+  /**
+   * A list page of a prepared factorization (the caller knows it is one): the stored page where its size has them
+   * (V23), else a range of stored ranks.
+   */
   byte[] features(long factorizationId, int level, String sort, boolean descending, int page, int size, long total) {
+    if ((size == 20 || size == 50) && (long) page * size < total) {
+      byte[] stored = storedPage(factorizationId, level, sort, descending, page, size, total);
+      if (stored != null) {
+        return stored;
+      }
+    }
     List<String> items = jdbc.query("SELECT p.summary, d.description FROM feature_rank r"
             + " JOIN feature_read p ON p.feature_id = r.feature_id"
             + " LEFT JOIN feature_description d ON d.feature_id = r.feature_id"
@@ -61,6 +73,50 @@ class PreparedReads {
         (rs, i) -> summary(rs.getString(1), rs.getString(2)), factorizationId, level, sort, descending,
         (long) page * size, (long) page * size + size);
     return pageOf(items, page, size, total);
+  }
+
+  /** A page stored whole, with the current descriptions put in; null where none was stored. */
+  private byte[] storedPage(long factorizationId, int level, String sort, boolean descending, int page, int size,
+      long total) {
+    return jdbc.query("SELECT p.items, p.description_at, p.feature_ids, d.ids, d.descriptions FROM feature_page p"
+            + " LEFT JOIN LATERAL (SELECT array_agg(x.feature_id) AS ids, array_agg(x.description) AS descriptions"
+            + " FROM feature_description x WHERE x.feature_id = ANY (p.feature_ids)) d ON true"
+            + " WHERE p.factorization_id = ? AND p.level = ? AND p.sort_key = ? AND p.descending = ? AND p.size = ?"
+            + " AND p.page = ?",
+        rs -> {
+          if (!rs.next()) {
+            return null;
+          }
+          byte[] items = rs.getBytes("items");
+          if (rs.getArray("ids") != null) {
+            items = withDescriptions(items, (Integer[]) rs.getArray("description_at").getArray(),
+                (Long[]) rs.getArray("feature_ids").getArray(), (Long[]) rs.getArray("ids").getArray(),
+                (String[]) rs.getArray("descriptions").getArray());
+          }
+          return pageOf(items, page, size, total);
+        }, factorizationId, level, sort, descending, size, page);
+  }
+
+  /** The items with each described feature's {@code null} (4 bytes at its offset) replaced by its description. */
+  private byte[] withDescriptions(byte[] items, Integer[] at, Long[] features, Long[] described, String[] texts) {
+    Map<Long, String> descriptions = new HashMap<>();
+    for (int i = 0; i < described.length; i++) {
+      if (texts[i] != null) {
+        descriptions.put(described[i], texts[i]);
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(items.length + 256);
+    int from = 0;
+    for (int i = 0; i < features.length; i++) {
+      String description = descriptions.get(features[i]);
+      if (description != null) {
+        out.write(items, from, at[i] - from);
+        out.writeBytes(utf8(json.writeValueAsString(description)));
+        from = at[i] + "null".length();
+      }
+    }
+    out.write(items, from, items.length - from);
+    return out.toByteArray();
   }
 
   /**
@@ -105,9 +161,19 @@ class PreparedReads {
 
   /** The page as {@link PageView} renders: its JSON with no items, the items put in. */
   private byte[] pageOf(List<String> items, int page, int size, long total) {
-    String empty = json.writeValueAsString(new PageView<>(List.of(), page, size, total));
-    int at = empty.indexOf("\"items\":[]") + "\"items\":[".length();
-    return utf8(empty.substring(0, at) + String.join(",", items) + empty.substring(at));
+    return pageOf(utf8(String.join(",", items)), page, size, total);
+  }
+
+  /** As above, the items as UTF-8 JSON joined by commas. */
+  private byte[] pageOf(byte[] items, int page, int size, long total) {
+    String envelope = json.writeValueAsString(new PageView<>(List.of(), page, size, total));
+    byte[] empty = utf8(envelope);
+    int at = envelope.indexOf("\"items\":[]") + "\"items\":[".length(); // ASCII: the same index in the bytes
+    byte[] answer = new byte[empty.length + items.length];
+    System.arraycopy(empty, 0, answer, 0, at);
+    System.arraycopy(items, 0, answer, at, items.length);
+    System.arraycopy(empty, at, answer, at + items.length, empty.length - at);
+    return answer;
   }
 
   private static byte[] utf8(String s) {

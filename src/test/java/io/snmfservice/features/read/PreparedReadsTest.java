@@ -60,6 +60,9 @@ class PreparedReadsTest {
         .query(Boolean.class).single()).isTrue();
     assertThat(jdbc.sql("SELECT count(*) FROM feature_read p JOIN feature f ON f.id = p.feature_id"
         + " WHERE f.factorization_id = ?").param(factorization).query(Long.class).single()).isEqualTo(18);
+    // whole pages of sizes 20 and 50: one per level, order and size here
+    assertThat(jdbc.sql("SELECT count(*) FROM feature_page WHERE factorization_id = ?").param(factorization)
+        .query(Long.class).single()).isEqualTo(2 * 8 * 2);
     Map<String, Http.Response> prepared = read(api, routes);
 
     for (String route : routes) {
@@ -131,6 +134,7 @@ class PreparedReadsTest {
     jdbc.sql("UPDATE factorization SET reads_prepared = false WHERE id = ?").param(factorization).update();
     jdbc.sql("DELETE FROM feature_read WHERE feature_id IN (SELECT id FROM feature WHERE factorization_id = ?)")
         .param(factorization).update();
+    jdbc.sql("DELETE FROM feature_page WHERE factorization_id = ?").param(factorization).update();
     cache.clear();
     Map<String, Http.Response> queried = read(api, routes);
     for (Map.Entry<String, Http.Response> q : queried.entrySet()) {
@@ -156,6 +160,8 @@ class PreparedReadsTest {
       assertThat(api.get(route).status()).as(route).isEqualTo(404);
     }
     assertThat(jdbc.sql("SELECT count(*) FROM feature_token_score WHERE factorization_id = ?").param(factorization)
+        .query(Long.class).single()).isZero();
+    assertThat(jdbc.sql("SELECT count(*) FROM feature_page WHERE factorization_id = ?").param(factorization)
         .query(Long.class).single()).isZero();
   }
 
@@ -221,7 +227,7 @@ class PreparedReadsTest {
     for (int level = 0; level < LEVEL_SIZES.length; level++) {
       for (String sort : FeatureQueries.SORTS) {
         for (String order : List.of("asc", "desc")) {
-          for (int size : new int[] {1, 4, 20}) {
+          for (int size : new int[] {1, 4, 20, 50}) {
             for (int page = 0; page * size <= LEVEL_SIZES[level]; page++) {
               routes.add(base + "?level=" + level + "&sort=" + sort + "&order=" + order + "&size=" + size
                   + "&page=" + page);
