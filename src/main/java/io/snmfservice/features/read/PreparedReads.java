@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,6 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Repository
 class PreparedReads {
+
+  /** The page sizes V23's {@code store_feature_pages} stores whole: the API's default and the largest common one. */
+  private static final Set<Integer> STORED_PAGE_SIZES = Set.of(20, 50);
 
   private final JdbcTemplate jdbc;
   private final JsonMapper json;
@@ -59,7 +63,7 @@ class PreparedReads {
    * (V23), else a range of stored ranks.
    */
   byte[] features(long factorizationId, int level, String sort, boolean descending, int page, int size, long total) {
-    if ((size == 20 || size == 50) && (long) page * size < total) {
+    if (STORED_PAGE_SIZES.contains(size) && (long) page * size < total) {
       byte[] stored = storedPage(factorizationId, level, sort, descending, page, size, total);
       if (stored != null) {
         return stored;
