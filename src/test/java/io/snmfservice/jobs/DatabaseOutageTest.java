@@ -122,6 +122,10 @@ class DatabaseOutageTest {
     long start = System.nanoTime();
     assertProblem(http.get("/v1/jobs/" + job), 503);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
+    // a feature read, which the read filter answers before the controllers where it can
+    start = System.nanoTime();
+    assertProblem(http.get("/v1/features/1"), 503);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
     assertProblem(http.post("/v1/activations", "{\"modelId\":" + inputs.model() + ",\"datasetId\":"
         + inputs.dataset() + ",\"layers\":[3]}"), 503);
     Http anonymous = new Http(port, null);

@@ -10,12 +10,15 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.filter.ServerHttpObservationFilter;
+import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 
 /**
@@ -38,10 +41,13 @@ class FeatureReadFilter extends OncePerRequestFilter {
 
   private final FeatureResponseCache cache;
   private final PreparedRoutes prepared;
+  private final HandlerExceptionResolver errors;
 
-  FeatureReadFilter(FeatureResponseCache cache, PreparedRoutes prepared) {
+  FeatureReadFilter(FeatureResponseCache cache, PreparedRoutes prepared,
+      @Qualifier("handlerExceptionResolver") HandlerExceptionResolver errors) {
     this.cache = cache;
     this.prepared = prepared;
+    this.errors = errors;
   }
 
   @Override
@@ -71,7 +77,16 @@ class FeatureReadFilter extends OncePerRequestFilter {
       return;
     }
     long generation = cache.generation();
-    byte[] body = prepared.answer(request);
+    byte[] body;
+    try {
+      body = prepared.answer(request);
+    } catch (DataAccessException e) {
+      // answered as the controllers answer it (a 503 problem while the database is down), without asking again
+      if (errors.resolveException(request, response, null, e) == null) {
+        throw e;
+      }
+      return;
+    }
     if (body != null) {
       FeatureResponseCache.Response answer = new FeatureResponseCache.Response(body,
           MediaType.APPLICATION_JSON_VALUE, etag(body));

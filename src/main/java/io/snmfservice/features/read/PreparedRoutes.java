@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
  * lookup and argument binding cost a cold read more CPU than the read's query (a JFR profile of the list page:
  * most of the service's samples in handler lookup, argument resolution and return value handling). Anything but
  * the plain successful case — a parameter in another spelling, an invalid value, a factorization whose reads were
- * not prepared, a missing row, a database error — answers null, and the controllers, which hold the reference
+ * not prepared, a missing row — answers null, and the controllers, which hold the reference
  * semantics, answer the request as before. So a number must be written in plain decimal here (the controllers also
  * read {@code 010} and {@code 0x8}), and a parameter given twice or empty goes to them too.
  */
@@ -33,27 +33,27 @@ class PreparedRoutes {
     this.queries = queries;
   }
 
-  /** The answer of a GET on one of the prepared read routes, or null to leave the request to the controllers. */
+  /**
+   * The answer of a GET on one of the prepared read routes, or null to leave the request to the controllers.
+   *
+   * @throws DataAccessException as the controllers' reads would (the caller answers it as they do)
+   */
   byte[] answer(HttpServletRequest request) {
-    try {
-      String path = request.getRequestURI();
-      Matcher feature = FEATURE.matcher(path);
-      if (feature.matches()) {
-        Long id = plain(feature.group(1));
-        return id == null ? null : featureRead(id, feature.group(3));
-      }
-      Matcher factorization = FACTORIZATION.matcher(path);
-      if (factorization.matches()) {
-        Long id = plain(factorization.group(1));
-        if (id == null) {
-          return null;
-        }
-        return factorization.group(2) == null ? features(id, request) : search(id, request);
-      }
-      return null;
-    } catch (DataAccessException e) {
-      return null; // the controllers meet the same error and answer it as a problem
+    String path = request.getRequestURI();
+    Matcher feature = FEATURE.matcher(path);
+    if (feature.matches()) {
+      Long id = plain(feature.group(1));
+      return id == null ? null : featureRead(id, feature.group(3));
     }
+    Matcher factorization = FACTORIZATION.matcher(path);
+    if (factorization.matches()) {
+      Long id = plain(factorization.group(1));
+      if (id == null) {
+        return null;
+      }
+      return factorization.group(2) == null ? features(id, request) : search(id, request);
+    }
+    return null;
   }
 
   private byte[] featureRead(long id, String read) {
