@@ -1,6 +1,7 @@
 package io.snmfservice.features.read;
 
 import io.snmfservice.config.ConditionalOnRole;
+import io.snmfservice.errors.Invalid;
 import io.snmfservice.web.Paging;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.regex.Matcher;
@@ -23,7 +24,9 @@ class PreparedRoutes {
 
   private static final Pattern FEATURE = Pattern.compile("/v1/features/(\\d+)(/(top-inputs|examples|vocab))?");
   private static final Pattern FACTORIZATION = Pattern.compile("/v1/factorizations/(\\d+)/features(/search)?");
-  private static final Pattern PLAIN_NUMBER = Pattern.compile("0|[1-9][0-9]{0,17}");
+  private static final Pattern PLAIN_ID = Pattern.compile("0|[1-9][0-9]{0,17}");
+  /** Nine digits at most: always an int. */
+  private static final Pattern PLAIN_INT = Pattern.compile("0|[1-9][0-9]{0,8}");
 
   private final PreparedReads prepared;
   private final FeatureQueries queries;
@@ -42,12 +45,12 @@ class PreparedRoutes {
     String path = request.getRequestURI();
     Matcher feature = FEATURE.matcher(path);
     if (feature.matches()) {
-      Long id = plain(feature.group(1));
+      Long id = id(feature.group(1));
       return id == null ? null : featureRead(id, feature.group(3));
     }
     Matcher factorization = FACTORIZATION.matcher(path);
     if (factorization.matches()) {
-      Long id = plain(factorization.group(1));
+      Long id = id(factorization.group(1));
       if (id == null) {
         return null;
       }
@@ -68,7 +71,7 @@ class PreparedRoutes {
   }
 
   private byte[] features(long id, HttpServletRequest request) {
-    Long level = number(request, "level", 0);
+    Integer level = number(request, "level", 0);
     String sort = text(request, "sort", "index");
     String order = text(request, "order", "asc");
     Paging paging = paging(request);
@@ -80,8 +83,8 @@ class PreparedRoutes {
     if (levels == null || !levels.prepared() || level >= levels.sizes().size()) {
       return null;
     }
-    int l = level.intValue();
-    return prepared.features(id, l, sort, order.equals("desc"), paging.page(), paging.size(), levels.sizes().get(l));
+    return prepared.features(id, level, sort, order.equals("desc"), paging.page(), paging.size(),
+        levels.sizes().get(level));
   }
 
   private byte[] search(long id, HttpServletRequest request) {
@@ -95,19 +98,22 @@ class PreparedRoutes {
 
   /** Page and size when both are valid (else the controllers give the 4xx). */
   private static Paging paging(HttpServletRequest request) {
-    Long page = number(request, "page", 0);
-    Long size = number(request, "size", 20);
-    if (page == null || size == null || size < 1 || size > Paging.MAX_SIZE
-        || page * size > Integer.MAX_VALUE - Paging.MAX_SIZE) {
+    Integer page = number(request, "page", 0);
+    Integer size = number(request, "size", 20);
+    if (page == null || size == null) {
       return null;
     }
-    return new Paging(page.intValue(), size.intValue());
+    try {
+      return Paging.of(page, size);
+    } catch (Invalid e) {
+      return null;
+    }
   }
 
   /** A parameter given once in plain decimal, or its default when absent; null otherwise. */
-  private static Long number(HttpServletRequest request, String name, long absent) {
-    String value = text(request, name, Long.toString(absent));
-    return value == null ? null : plain(value);
+  private static Integer number(HttpServletRequest request, String name, int absent) {
+    String value = text(request, name, Integer.toString(absent));
+    return value != null && PLAIN_INT.matcher(value).matches() ? Integer.valueOf(value) : null;
   }
 
   /** A parameter given once and not empty, or its default when absent; null otherwise. */
@@ -119,7 +125,7 @@ class PreparedRoutes {
     return values.length == 1 && !values[0].isEmpty() ? values[0] : null;
   }
 
-  private static Long plain(String digits) {
-    return PLAIN_NUMBER.matcher(digits).matches() ? Long.valueOf(digits) : null;
+  private static Long id(String digits) {
+    return PLAIN_ID.matcher(digits).matches() ? Long.valueOf(digits) : null;
   }
 }
