@@ -2,6 +2,7 @@ package io.snmfservice.activations.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -14,13 +15,32 @@ import java.util.NoSuchElementException;
 
 /**
  * Reads an activation file written by {@link ActivationFileWriter}, or the shard files a {@link ShardManifest}
- * lists as one matrix: header fields, random column access and sequential chunk iteration. float16 files are widened to float on read. Positional
- * reads only, so one reader may serve several threads as long as each uses its own destination.
+ * lists as one matrix: header fields, random column access and sequential chunk iteration. float16 files are
+ * widened to float on read. Positional reads only, so one reader may serve several threads as long as each uses its
+ * own destination. A matrix larger than the machine's memory is read past the page cache ({@link UncachedFile})
+ * where the file system allows it, except a float32 file's bytes copied straight into a caller's buffer.
  */
 public final class ActivationFileReader implements AutoCloseable {
 
-  /** One file of the matrix: columns [first, first + header.n) of the whole. */
-  private record Segment(Path path, FileChannel channel, ActivationFileHeader header, long first) {}
+  /** One file of the matrix: columns [first, first + header.n) of the whole; {@code uncached} may be null. */
+  private record Segment(Path path, FileChannel channel, ActivationFileHeader header, long first,
+      UncachedFile uncached) {
+
+    /** This file read past the page cache where its file system allows it, else as before. */
+    Segment readUncached() {
+      return new Segment(path, channel, header, first, UncachedFile.open(path));
+    }
+
+    long bytes() {
+      return ActivationFileHeader.SIZE + header.n() * header.d() * header.dtype().bytes();
+    }
+
+    void close() throws IOException {
+      try (FileChannel c = channel; UncachedFile u = uncached) {
+        // both closed, the uncached one first
+      }
+    }
+  }
 
   private final Path path;
   private final List<Segment> segments;
@@ -40,8 +60,24 @@ public final class ActivationFileReader implements AutoCloseable {
    * one matrix: its parts' columns in order.
    */
   public static ActivationFileReader open(Path path) {
+    return open(path, physicalMemory());
+  }
+
+  /**
+   * As {@link #open(Path)}, reading past the page cache where the matrix is larger than {@code uncachedAbove} bytes
+   * (0: always, where the file system allows it).
+   */
+  public static ActivationFileReader open(Path path, long uncachedAbove) {
+    List<Segment> segments = segments(path);
+    if (segments.stream().mapToLong(Segment::bytes).sum() > uncachedAbove) {
+      segments = segments.stream().map(Segment::readUncached).toList();
+    }
+    return new ActivationFileReader(path, segments);
+  }
+
+  private static List<Segment> segments(Path path) {
     if (!ShardManifest.isManifest(path)) {
-      return new ActivationFileReader(path, List.of(segment(path, 0)));
+      return List.of(segment(path, 0));
     }
     ShardManifest manifest = ShardManifest.read(path);
     List<Segment> segments = new ArrayList<>();
@@ -60,11 +96,17 @@ public final class ActivationFileReader implements AutoCloseable {
         throw new ActivationFormatException("manifest " + path + " promises " + manifest.n() + " columns, parts hold "
             + first);
       }
-      return new ActivationFileReader(path, List.copyOf(segments));
+      return List.copyOf(segments);
     } catch (RuntimeException e) {
-      segments.forEach(s -> closeQuietly(s.channel()));
+      segments.forEach(ActivationFileReader::closeQuietly);
       throw e;
     }
+  }
+
+  /** Memory the JVM sees (a container's limit where it has one). */
+  private static long physicalMemory() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getTotalMemorySize();
   }
 
   private static Segment segment(Path path, long first) {
@@ -87,7 +129,7 @@ public final class ActivationFileReader implements AutoCloseable {
           throw new ActivationFormatException("activation file truncated: " + ch.size()
               + " bytes, header promises " + expected);
         }
-        return new Segment(path, ch, h, first);
+        return new Segment(path, ch, h, first, null);
       } catch (RuntimeException e) {
         ch.close();
         throw e;
@@ -97,9 +139,9 @@ public final class ActivationFileReader implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(FileChannel channel) {
+  private static void closeQuietly(Segment segment) {
     try {
-      channel.close();
+      segment.close();
     } catch (IOException e) {
       // closing after a failure; the failure is what matters
     }
@@ -176,20 +218,36 @@ public final class ActivationFileReader implements AutoCloseable {
     long position = ActivationFileHeader.SIZE + start * d * bytes;
     int total = count * d;
     int sliceValues = Math.max(d, (8 << 20) / bytes / d * d);
-    ByteBuffer buf = buffer(Math.min(total, sliceValues) * bytes);
+    int sliceBytes = Math.min(total, sliceValues) * bytes;
+    ByteBuffer buf = s.uncached() == null ? buffer(sliceBytes) : alignedBuffer(s.uncached(), sliceBytes);
     int done = 0;
     while (done < total) {
       int values = Math.min(sliceValues, total - done);
-      buf.clear().limit(values * bytes);
-      readFully(s, buf, position + (long) done * bytes);
-      buf.flip();
-      sink.accept(buf, values, done);
+      long at = position + (long) done * bytes;
+      if (s.uncached() == null) {
+        buf.clear().limit(values * bytes);
+        readFully(s, buf, at);
+        buf.flip();
+        sink.accept(buf, values, done);
+      } else {
+        sink.accept(readUncached(s, buf, at, values * bytes), values, done);
+      }
       done += values;
+    }
+  }
+
+  private ByteBuffer readUncached(Segment s, ByteBuffer buf, long position, int length) {
+    try {
+      return s.uncached().read(buf, position, length, s.path());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
   /** A reusable direct buffer per thread (direct so the channel reads without an extra copy). */
   private final ThreadLocal<ByteBuffer> buffers = new ThreadLocal<>();
+  /** The same for direct I/O, aligned as it needs ({@link UncachedFile#buffer}). */
+  private final ThreadLocal<ByteBuffer> alignedBuffers = new ThreadLocal<>();
 
   private ByteBuffer buffer(int capacity) {
     ByteBuffer b = buffers.get();
@@ -198,6 +256,15 @@ public final class ActivationFileReader implements AutoCloseable {
       buffers.set(b);
     }
     b.clear();
+    return b;
+  }
+
+  private ByteBuffer alignedBuffer(UncachedFile file, int bytes) {
+    ByteBuffer b = alignedBuffers.get();
+    if (b == null || !file.fits(b, bytes)) {
+      b = file.buffer(bytes);
+      alignedBuffers.set(b);
+    }
     return b;
   }
 
@@ -228,6 +295,44 @@ public final class ActivationFileReader implements AutoCloseable {
       }
     }
     return true;
+  }
+
+  /**
+   * A buffer for {@link #readHalves} of up to {@code count} columns, aligned for direct I/O where the matrix is read
+   * past the page cache; null unless the matrix is float16.
+   */
+  public ByteBuffer halvesBuffer(int count) {
+    if (dtype() != DType.FLOAT16) {
+      return null;
+    }
+    int bytes = Math.multiplyExact(count, d() * 2);
+    UncachedFile uncached = segments.get(0).uncached();
+    return uncached == null ? ByteBuffer.allocateDirect(bytes) : uncached.buffer(bytes);
+  }
+
+  /**
+   * Columns [start, start+count) of a float16 matrix as stored, little-endian halves with no conversion, read into
+   * {@code buffer} from {@link #halvesBuffer}: a view of exactly them, valid until the buffer's next use. Null where
+   * the columns span two shard files (the caller reads them another way).
+   */
+  public ByteBuffer readHalves(long start, int count, ByteBuffer buffer) {
+    checkRange(start, count);
+    if (dtype() != DType.FLOAT16) {
+      throw new IllegalStateException(path + " holds " + dtype() + ", not float16");
+    }
+    int length = count * d() * 2;
+    for (Segment s : segments) {
+      if (start >= s.first() && start + count <= s.first() + s.header().n()) {
+        long position = ActivationFileHeader.SIZE + (start - s.first()) * d() * 2;
+        if (s.uncached() != null && s.uncached().fits(buffer, length)) {
+          return readUncached(s, buffer, position, length);
+        }
+        ByteBuffer view = buffer.duplicate().clear().limit(length);
+        readFully(s, view, position);
+        return view.flip().slice().order(ByteOrder.LITTLE_ENDIAN);
+      }
+    }
+    return null;
   }
 
   private void readFully(Segment s, ByteBuffer b, long position) {
@@ -276,11 +381,16 @@ public final class ActivationFileReader implements AutoCloseable {
     return chunks(chunkColumns());
   }
 
+  /** Whether every file of the matrix is read past the page cache. */
+  boolean readsUncached() {
+    return segments.stream().allMatch(s -> s.uncached() != null);
+  }
+
   @Override
   public void close() {
     try {
       for (Segment s : segments) {
-        s.channel().close();
+        s.close();
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

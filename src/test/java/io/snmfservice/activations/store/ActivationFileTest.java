@@ -123,6 +123,34 @@ class ActivationFileTest {
   }
 
   @Test
+  void aMatrixLargerThanMemoryIsReadPastThePageCacheWithTheSameValues() {
+    int d = 7; // 14 and 28 bytes a column: slices start and end inside blocks
+    for (DType dtype : List.of(DType.FLOAT16, DType.FLOAT32)) {
+      int n = dtype == DType.FLOAT16 ? 700_001 : 350_001; // 9.8 MB: two 8 MiB slices
+      float[] a = randomColumns(d, n, 9);
+      Path file = dir.resolve("big-" + dtype + ".act");
+      try (ActivationFileWriter w = ActivationFileWriter.create(file, d, dtype, 4096)) {
+        w.appendColumns(a, n);
+      }
+      try (ActivationFileReader cached = ActivationFileReader.open(file);
+          ActivationFileReader uncached = ActivationFileReader.open(file, 0)) {
+        assertThat(cached.readsUncached()).isFalse();
+        assertThat(uncached.readsUncached()).as("direct I/O on the test's file system").isTrue();
+        long[][] ranges = {{0, n}, {1, 3}, {n - 5, 5}, {333_333, 16_385}, {585, 1}};
+        for (long[] range : ranges) {
+          int count = (int) range[1];
+          assertThat(uncached.readColumns(range[0], count)).isEqualTo(cached.readColumns(range[0], count));
+          ByteBuffer expected = ByteBuffer.allocateDirect(4 + count * d * 4).order(ByteOrder.LITTLE_ENDIAN);
+          ByteBuffer actual = ByteBuffer.allocateDirect(4 + count * d * 4).order(ByteOrder.LITTLE_ENDIAN);
+          cached.readFloat32Bytes(range[0], count, expected.position(4));
+          uncached.readFloat32Bytes(range[0], count, actual.position(4));
+          assertThat(actual.position(0)).isEqualTo(expected.position(0));
+        }
+      }
+    }
+  }
+
+  @Test
   void float16FileStoresHalvesAndReadsThemBackWithinHalfPrecision() {
     int d = 7;
     int n = 11;
