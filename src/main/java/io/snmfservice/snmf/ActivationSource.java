@@ -32,6 +32,22 @@ public interface ActivationSource {
     return false;
   }
 
+  /**
+   * A buffer for {@link #readHalves} of up to {@code count} columns, or null where the source does not hold float16
+   * values.
+   */
+  default java.nio.ByteBuffer halvesBuffer(int count) {
+    return null;
+  }
+
+  /**
+   * Columns [start, start+count) as stored float16 values (little-endian, unconverted), read into a buffer from
+   * {@link #halvesBuffer}; a view of exactly them, or null where the source cannot give these columns so.
+   */
+  default java.nio.ByteBuffer readHalves(long start, int count, java.nio.ByteBuffer buffer) {
+    return null;
+  }
+
   /** True when every read is a cheap memory copy (the engine may then cache uploaded chunks). */
   default boolean inMemory() {
     return false;
@@ -148,6 +164,16 @@ public interface ActivationSource {
       @Override
       public boolean readFloat32Bytes(long start, int count, java.nio.ByteBuffer dst) {
         return reader.readFloat32Bytes(start, count, dst);
+      }
+
+      @Override
+      public java.nio.ByteBuffer halvesBuffer(int count) {
+        return reader.halvesBuffer(count);
+      }
+
+      @Override
+      public java.nio.ByteBuffer readHalves(long start, int count, java.nio.ByteBuffer buffer) {
+        return reader.readHalves(start, count, buffer);
       }
     };
   }

@@ -1,14 +1,17 @@
 package io.snmfservice.snmf;
 
+import io.snmfservice.activations.store.Float16;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntToDoubleFunction;
+import java.util.stream.IntStream;
 
 /**
  * The chunks of a source that is not in memory (a file), read on a thread of their own one chunk ahead of the
@@ -16,9 +19,13 @@ import java.util.function.IntToDoubleFunction;
  * about max(read, compute) instead of their sum. Double buffered, so memory is bounded: two chunk buffers.
  *
  * <p>Where the backend's tensors live in host memory as float32 (ND4J on the CPU) the two buffers are tensors that
- * the reader fills in place (no heap copy, no copy on the compute thread). Otherwise (float64, CUDA, DJL) they are
- * host arrays that the compute thread copies into one reused staging tensor, as before. The values, their order and
- * ‖A‖² (summed per chunk, in chunk order) are those of a sequential read, so the iterates do not change.
+ * the reader fills in place (no heap copy, no copy on the compute thread). A float16 file goes another way there:
+ * the reader only reads its stored halves (two raw buffers), and the compute thread widens a chunk into one tensor
+ * on all cores just before computing on it. Widening on the reader thread beside the computation took a core from
+ * its BLAS threads for a third of each chunk step, and every GEMM waited for the thread it had slowed. Otherwise
+ * (float64, CUDA, DJL) the buffers are host arrays that the compute thread copies into one reused staging tensor, as
+ * before. The values, their order and ‖A‖² (summed per chunk, in chunk order) are those of a sequential read, so
+ * the iterates do not change.
  */
 final class ChunkPrefetch implements AutoCloseable {
 
@@ -28,6 +35,8 @@ final class ChunkPrefetch implements AutoCloseable {
   private final int d;
   private final boolean wide;
   private final Buffer[] buffers = new Buffer[2];
+  /** A float16 source's stored halves, chunk c in {@code halves[c & 1]}; null unless widened on the compute thread. */
+  private final ByteBuffer[] halves;
   private final ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "snmf-chunk-reader");
     t.setDaemon(true);
@@ -44,16 +53,31 @@ final class ChunkPrefetch implements AutoCloseable {
     this.wide = precision == SnmfPrecision.FLOAT64;
     for (int i = 0; i < buffers.length; i++) {
       buffers[i] = new Buffer();
-      if (!wide && i < layout.count()) {
-        DeviceTensor t = ops.allocate(d, layout.chunkColumns());
-        ByteBuffer bytes = ops.float32HostBytes(t);
-        if (bytes == null) {
-          t.close();
-        } else {
-          buffers[i].tensor = t;
-          buffers[i].bytes = bytes;
-        }
+    }
+    hostTensor(buffers[0]);
+    ByteBuffer first = buffers[0].bytes == null ? null : source.halvesBuffer(layout.chunkColumns());
+    if (first != null) {
+      halves = new ByteBuffer[] {first, source.halvesBuffer(layout.chunkColumns())};
+    } else {
+      halves = null;
+      if (buffers[0].bytes != null && layout.count() > 1) {
+        hostTensor(buffers[1]);
       }
+    }
+  }
+
+  /** Gives b a full-size tensor in host memory where the backend has them (float32 on the CPU). */
+  private void hostTensor(Buffer b) {
+    if (wide || layout.count() == 0) {
+      return;
+    }
+    DeviceTensor t = ops.allocate(d, layout.chunkColumns());
+    ByteBuffer bytes = ops.float32HostBytes(t);
+    if (bytes == null) {
+      t.close();
+    } else {
+      b.tensor = t;
+      b.bytes = bytes;
     }
   }
 
@@ -65,8 +89,16 @@ final class ChunkPrefetch implements AutoCloseable {
     double[] doubles;
   }
 
-  /** A chunk as the reader left it: in its buffer's tensor ({@code inTensor}) or in its host array. */
-  private record Filled(int chunk, Buffer buffer, boolean inTensor, double sumOfSquares) {}
+  /**
+   * A chunk as the reader left it: in its buffer's tensor ({@code inTensor}), as stored halves still to be widened
+   * ({@code halves} not null), or in its host array.
+   */
+  private record Filled(int chunk, Buffer buffer, boolean inTensor, double sumOfSquares, ByteBuffer halves) {
+
+    Filled(int chunk, Buffer buffer, boolean inTensor, double sumOfSquares) {
+      this(chunk, buffer, inTensor, sumOfSquares, null);
+    }
+  }
 
   /** Starts a pass over all chunks in order; the first chunk is read at once. */
   Pass pass(boolean validate) {
@@ -94,6 +126,16 @@ final class ChunkPrefetch implements AutoCloseable {
       sumOfSquares += f.sumOfSquares();
       if (f.inTensor()) {
         return f.buffer().tensor;
+      }
+      if (f.halves() != null) {
+        Buffer target = buffers[0]; // free: the chunk handed out before this one is done with
+        int length = layout.size(c) * d;
+        widen(f.halves(), target.bytes, length);
+        if (validate) {
+          sumOfSquares += ChunkPrefetch.sumOfSquares(target.bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(), length,
+              d, layout.start(c));
+        }
+        return target.tensor;
       }
       int count = layout.size(c);
       if (count == layout.chunkColumns()) {
@@ -157,7 +199,12 @@ final class ChunkPrefetch implements AutoCloseable {
     long start = layout.start(c);
     int count = layout.size(c);
     int length = count * d;
-    if (b.bytes != null && count == layout.chunkColumns()
+    if (halves != null && count == layout.chunkColumns()) {
+      ByteBuffer stored = source.readHalves(start, count, halves[c & 1]);
+      if (stored != null) {
+        return new Filled(c, b, false, 0, stored);
+      }
+    } else if (b.bytes != null && count == layout.chunkColumns()
         && source.readFloat32Bytes(start, count, b.bytes.duplicate().position(0))) {
       FloatBuffer values = b.bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
       return new Filled(c, b, true, validate ? sumOfSquares(values, length, d, start) : 0);
@@ -176,6 +223,18 @@ final class ChunkPrefetch implements AutoCloseable {
     float[] v = b.floats;
     source.readColumns(start, count, v);
     return new Filled(c, b, false, validate ? sumOfSquares(FloatBuffer.wrap(v), length, d, start) : 0);
+  }
+
+  /** float16 values into a tensor's float32 bytes, split by range over the cores (the BLAS threads wait meanwhile). */
+  private static void widen(ByteBuffer halves, ByteBuffer floats, int length) {
+    int parts = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), length / (1 << 16)));
+    IntStream.range(0, parts).parallel().forEach(p -> {
+      int from = (int) ((long) length * p / parts);
+      int to = (int) ((long) length * (p + 1) / parts);
+      ShortBuffer src = halves.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(from * 2).slice()
+          .order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+      Float16.toFloat(src, to - from, floats.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(), from);
+    });
   }
 
   /** Σ v² over a chunk's values (d per column) in order, rejecting a value that is not finite. */

@@ -67,8 +67,9 @@ class SnmfStreamingTest {
   }
 
   /**
-   * The file is read one chunk ahead of the compute on another thread and widened from float16 straight into the
-   * backend's buffers; the iterates must be exactly those of the same (widened) values in memory, tail chunk included.
+   * The file's float16 values are read one chunk ahead of the compute on another thread (through the page cache and
+   * past it) and widened into the backend's buffer; the iterates must be exactly those of the same (widened) values
+   * in memory, tail chunk included.
    */
   @Test
   void aFloat16FileReadAheadOfTheComputeGivesExactlyTheInMemoryIterates() {
@@ -80,7 +81,8 @@ class SnmfStreamingTest {
     SnmfConfig cfg = SnmfConfig.of(12).withSparsity(0.1).withSeed(8).withMaxIterations(25).withPatience(25)
         .withChunkColumns(700);
     for (SnmfInit init : new SnmfInit[] {SnmfInit.RANDOM, SnmfInit.SVD}) {
-      try (ActivationFileReader reader = ActivationFileReader.open(file);
+      long uncachedAbove = init == SnmfInit.RANDOM ? 0 : Long.MAX_VALUE;
+      try (ActivationFileReader reader = ActivationFileReader.open(file, uncachedAbove);
           SnmfResult streamed = new SnmfEngine().factorize(ActivationSource.of(reader),
               cfg.withInit(init).withGSpillDirectory(dir.resolve("g")), SnmfProgressListener.NONE,
               CancellationSignal.NEVER);
