@@ -3,6 +3,8 @@ package io.snmfservice.features.read;
 import io.snmfservice.web.PageView;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +25,12 @@ class PreparedReads {
 
   /** The page sizes V23's {@code store_feature_pages} stores whole: the API's default and the largest common one. */
   private static final Set<Integer> STORED_PAGE_SIZES = Set.of(20, 50);
+
+  /** A page's stored items and the current descriptions of its features, joined to a {@code feature_page p}. */
+  private static final String STORED_PAGE = "p.items, p.description_at, p.feature_ids, d.ids, d.descriptions";
+  private static final String DESCRIPTIONS_OF_PAGE = " LEFT JOIN LATERAL (SELECT array_agg(x.feature_id) AS ids,"
+      + " array_agg(x.description) AS descriptions FROM feature_description x"
+      + " WHERE x.feature_id = ANY (p.feature_ids)) d ON true";
 
   private final JdbcTemplate jdbc;
   private final JsonMapper json;
@@ -63,7 +71,7 @@ class PreparedReads {
    * (V23), else a range of stored ranks.
    */
   byte[] features(long factorizationId, int level, String sort, boolean descending, int page, int size, long total) {
-    if (STORED_PAGE_SIZES.contains(size) && (long) page * size < total) {
+    if (storesPagesOf(size) && (long) page * size < total) {
       byte[] stored = storedPage(factorizationId, level, sort, descending, page, size, total);
       if (stored != null) {
         return stored;
@@ -79,26 +87,56 @@ class PreparedReads {
     return pageOf(items, page, size, total);
   }
 
+  /** Whether list pages of this size are stored whole. */
+  static boolean storesPagesOf(int size) {
+    return STORED_PAGE_SIZES.contains(size);
+  }
+
+  /**
+   * A list page of a size {@link #storesPagesOf stored whole}, read in one query with the factorization's levels (the
+   * early path's way: no second round trip for them); null where the controllers are to answer: no such
+   * factorization, its reads not prepared, no such level, no stored page inside its range.
+   */
+  byte[] storedPageIfPrepared(long factorizationId, int level, String sort, boolean descending, int page, int size) {
+    return jdbc.query("SELECT f.levels, f.reads_prepared, " + STORED_PAGE + " FROM factorization f"
+            + " LEFT JOIN feature_page p ON p.factorization_id = f.id AND p.level = ? AND p.sort_key = ?"
+            + " AND p.descending = ? AND p.size = ? AND p.page = ?" + DESCRIPTIONS_OF_PAGE + " WHERE f.id = ?",
+        rs -> {
+          if (!rs.next() || !rs.getBoolean("reads_prepared")) {
+            return null;
+          }
+          Integer[] levels = (Integer[]) rs.getArray("levels").getArray();
+          if (level >= levels.length) {
+            return null;
+          }
+          long total = levels[level];
+          byte[] items = storedItems(rs);
+          if (items == null) {
+            return (long) page * size < total ? null : pageOf(new byte[0], page, size, total);
+          }
+          return pageOf(items, page, size, total);
+        }, level, sort, descending, size, page, factorizationId);
+  }
+
   /** A page stored whole, with the current descriptions put in; null where none was stored. */
   private byte[] storedPage(long factorizationId, int level, String sort, boolean descending, int page, int size,
       long total) {
-    return jdbc.query("SELECT p.items, p.description_at, p.feature_ids, d.ids, d.descriptions FROM feature_page p"
-            + " LEFT JOIN LATERAL (SELECT array_agg(x.feature_id) AS ids, array_agg(x.description) AS descriptions"
-            + " FROM feature_description x WHERE x.feature_id = ANY (p.feature_ids)) d ON true"
+    return jdbc.query("SELECT " + STORED_PAGE + " FROM feature_page p" + DESCRIPTIONS_OF_PAGE
             + " WHERE p.factorization_id = ? AND p.level = ? AND p.sort_key = ? AND p.descending = ? AND p.size = ?"
             + " AND p.page = ?",
-        rs -> {
-          if (!rs.next()) {
-            return null;
-          }
-          byte[] items = rs.getBytes("items");
-          if (rs.getArray("ids") != null) {
-            items = withDescriptions(items, (Integer[]) rs.getArray("description_at").getArray(),
-                (Long[]) rs.getArray("feature_ids").getArray(), (Long[]) rs.getArray("ids").getArray(),
-                (String[]) rs.getArray("descriptions").getArray());
-          }
-          return pageOf(items, page, size, total);
-        }, factorizationId, level, sort, descending, size, page);
+        rs -> rs.next() ? pageOf(storedItems(rs), page, size, total) : null,
+        factorizationId, level, sort, descending, size, page);
+  }
+
+  /** The items of a row of {@link #STORED_PAGE} with the current descriptions put in; null where no page was. */
+  private byte[] storedItems(ResultSet rs) throws SQLException {
+    byte[] items = rs.getBytes("items");
+    if (items != null && rs.getArray("ids") != null) {
+      items = withDescriptions(items, (Integer[]) rs.getArray("description_at").getArray(),
+          (Long[]) rs.getArray("feature_ids").getArray(), (Long[]) rs.getArray("ids").getArray(),
+          (String[]) rs.getArray("descriptions").getArray());
+    }
+    return items;
   }
 
   /** The items with each described feature's {@code null} (4 bytes at its offset) replaced by its description. */

@@ -79,12 +79,15 @@ class PreparedRoutes {
         || !(order.equals("asc") || order.equals("desc"))) {
       return null;
     }
+    boolean descending = order.equals("desc");
+    if (PreparedReads.storesPagesOf(paging.size())) {
+      return prepared.storedPageIfPrepared(id, level, sort, descending, paging.page(), paging.size());
+    }
     FeatureQueries.Levels levels = queries.levelsIfAny(id);
     if (levels == null || !levels.prepared() || level >= levels.sizes().size()) {
       return null;
     }
-    return prepared.features(id, level, sort, order.equals("desc"), paging.page(), paging.size(),
-        levels.sizes().get(level));
+    return prepared.features(id, level, sort, descending, paging.page(), paging.size(), levels.sizes().get(level));
   }
 
   private byte[] search(long id, HttpServletRequest request) {

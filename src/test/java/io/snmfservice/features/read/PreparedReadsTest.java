@@ -208,6 +208,7 @@ class PreparedReadsTest {
     routes.add("/v1/features/" + (feature + 1_000_000) + "/vocab");
     routes.add("/v1/factorizations/0" + factorization + "/features");
     routes.add("/v1/factorizations/" + (factorization + 1_000_000) + "/features/search?token=apple");
+    routes.add("/v1/factorizations/" + (factorization + 1_000_000) + "/features?size=50");
     return routes;
   }
 
