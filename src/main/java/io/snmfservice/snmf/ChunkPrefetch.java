@@ -132,8 +132,8 @@ final class ChunkPrefetch implements AutoCloseable {
         int length = layout.size(c) * d;
         widen(f.halves(), target.bytes, length);
         if (validate) {
-          sumOfSquares += ChunkPrefetch.sumOfSquares(target.bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(), length,
-              d, layout.start(c));
+          FloatBuffer values = target.bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+          sumOfSquares += ChunkPrefetch.sumOfSquares(values, length, d, layout.start(c));
         }
         return target.tensor;
       }
