@@ -238,7 +238,7 @@ public final class ActivationFileReader implements AutoCloseable {
 
   private ByteBuffer readUncached(Segment s, ByteBuffer buf, long position, int length) {
     try {
-      return s.uncached().read(buf, position, length, s.path());
+      return s.uncached().read(buf, position, length);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -18,10 +18,12 @@ import java.nio.file.StandardOpenOption;
  */
 final class UncachedFile implements AutoCloseable {
 
+  private final Path path;
   private final FileChannel channel;
   private final int block;
 
-  private UncachedFile(FileChannel channel, int block) {
+  private UncachedFile(Path path, FileChannel channel, int block) {
+    this.path = path;
     this.channel = channel;
     this.block = block;
   }
@@ -33,7 +35,8 @@ final class UncachedFile implements AutoCloseable {
       if (block <= 0 || block > (1 << 20) || Long.bitCount(block) != 1) {
         return null;
       }
-      return new UncachedFile(FileChannel.open(path, StandardOpenOption.READ, ExtendedOpenOption.DIRECT), (int) block);
+      FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
+      return new UncachedFile(path, channel, (int) block);
     } catch (IOException | UnsupportedOperationException e) {
       return null;
     }
@@ -53,7 +56,7 @@ final class UncachedFile implements AutoCloseable {
    * Reads bytes [position, position + length) into {@code buffer} (from {@link #buffer}, large enough) and returns
    * a little-endian view of exactly those bytes, valid until the buffer's next use.
    */
-  ByteBuffer read(ByteBuffer buffer, long position, int length, Path path) throws IOException {
+  ByteBuffer read(ByteBuffer buffer, long position, int length) throws IOException {
     long start = position - position % block;
     int skip = (int) (position - start);
     int end = skip + length;
