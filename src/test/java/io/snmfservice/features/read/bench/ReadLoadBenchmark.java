@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -375,15 +376,26 @@ public final class ReadLoadBenchmark {
     String host = hostPort.substring(0, hostPort.indexOf(':'));
     String port = hostPort.substring(hostPort.indexOf(':') + 1);
     String name = scratch.url().replaceFirst(".*/([^/?]+).*", "$1");
-    run("pgbench", "-i", "-s", "10", "-q", "-h", host, "-p", port, "-U", scratch.username(), name);
-    String out = run("pgbench", "-S", "-c", "16", "-j", "2", "-T", Integer.toString(seconds), "-h", host, "-p", port,
-        "-U", scratch.username(), name);
+    // a container's database asks for its password; without it pgbench fails at once and prints no tps
+    Map<String, String> password = Map.of("PGPASSWORD", scratch.password());
+    run(password, "pgbench", "-i", "-s", "10", "-q", "-h", host, "-p", port, "-U", scratch.username(), name);
+    String out = run(password, "pgbench", "-S", "-c", "16", "-j", "2", "-T", Integer.toString(seconds), "-h", host,
+        "-p", port, "-U", scratch.username(), name);
+    if (out.lines().noneMatch(l -> l.startsWith("tps"))) {
+      throw new IllegalStateException("pgbench -S gave no tps, so no share of it can be given:\n" + out);
+    }
     out.lines().filter(l -> l.startsWith("tps") || l.contains("latency average")).forEach(l ->
         System.out.println("pgbench -S -c 16: " + l));
   }
 
   private static String run(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    return run(Map.of(), command);
+  }
+
+  private static String run(Map<String, String> environment, String... command) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    Process p = builder.start();
     String out = new String(p.getInputStream().readAllBytes());
     p.waitFor();
     return out;
