@@ -1,5 +1,6 @@
 package io.snmfservice.compute;
 
+import io.snmfservice.activations.store.Float16;
 import io.snmfservice.snmf.OpenBlasCoreCheck;
 import io.snmfservice.snmf.SnmfEngine;
 import org.slf4j.Logger;
@@ -20,6 +21,11 @@ class ComputeConfig {
         properties.device(), properties.factorization().backend(), device.freeBytes() >> 20);
     String core = OpenBlasCoreCheck.coreTypeInEnvironment();
     log.info("OpenBLAS kernels (ND4J on the CPU): {}", core == null ? "detected by OpenBLAS" : "OPENBLAS_CORETYPE=" + core);
+    // choosing (and compiling) the SIMD widening takes about half a CPU second: beside the start, not in it
+    Thread widening = new Thread(() -> log.info("float16 activations widen with {}", Float16.widening()),
+        "float16-widening");
+    widening.setDaemon(true);
+    widening.start();
     return device;
   }
 

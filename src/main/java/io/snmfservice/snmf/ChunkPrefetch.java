@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
-import java.nio.ShortBuffer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -231,9 +230,8 @@ final class ChunkPrefetch implements AutoCloseable {
     IntStream.range(0, parts).parallel().forEach(p -> {
       int from = (int) ((long) length * p / parts);
       int to = (int) ((long) length * (p + 1) / parts);
-      ShortBuffer src = halves.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(from * 2).slice()
-          .order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
-      Float16.toFloat(src, to - from, floats.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(), from);
+      Float16.toFloat(halves.duplicate().order(ByteOrder.LITTLE_ENDIAN), from, to - from,
+          floats.duplicate().order(ByteOrder.LITTLE_ENDIAN), from);
     });
   }
 

@@ -287,9 +287,9 @@ public final class ActivationFileReader implements AutoCloseable {
           slice.position(at).limit(at + length);
           readFully(s, slice, ActivationFileHeader.SIZE + (from - s.first()) * d() * 4L);
         } else {
-          java.nio.FloatBuffer out = dst.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(at).asFloatBuffer();
-          readSlices(s, from - s.first(), (int) (to - from),
-              (slice, values, first) -> Float16.toFloat(slice.asShortBuffer(), values, out, first));
+          ByteBuffer out = dst.duplicate().position(at).slice().order(ByteOrder.LITTLE_ENDIAN);
+          readSlices(s, from - s.first(), (int) (to - from), (slice, values, first) ->
+              Float16.toFloat(slice.slice().order(ByteOrder.LITTLE_ENDIAN), 0, values, out, first));
         }
         at += length;
       }

@@ -44,7 +44,9 @@ final class UncachedFile implements AutoCloseable {
 
   /** A buffer for {@link #read} of ranges up to {@code bytes} long at any position. */
   ByteBuffer buffer(int bytes) {
-    return ByteBuffer.allocateDirect(Math.addExact(bytes, 3 * block)).alignedSlice(block);
+    // aligning the slice costs up to a block at each end, and fits asks for two blocks to spare: with only three
+    // extra the slice often fell short, and every read allocated a new buffer (8 MB a chunk, freed only by a GC)
+    return ByteBuffer.allocateDirect(Math.addExact(bytes, 4 * block)).alignedSlice(block);
   }
 
   /** Whether {@code buffer} serves reads of up to {@code bytes} (large enough, aligned to this file's blocks). */

@@ -150,6 +150,21 @@ class ActivationFileTest {
     }
   }
 
+  /** The reader keeps one aligned buffer per thread while it fits; a buffer that never fitted was a new one per read. */
+  @Test
+  void anAlignedBufferAlwaysFitsTheReadsItWasMadeFor() throws IOException {
+    Path file = dir.resolve("blocks.act");
+    Files.write(file, new byte[8192]);
+    try (UncachedFile uncached = UncachedFile.open(file)) {
+      assertThat(uncached).as("direct I/O on the test's file system").isNotNull();
+      for (int bytes : new int[] {1, 2048, 4095, 4096, 4097, 8_386_560, 8_388_608, 13_369_344}) {
+        for (int attempt = 0; attempt < 8; attempt++) { // a fresh allocation each time: other start addresses
+          assertThat(uncached.fits(uncached.buffer(bytes), bytes)).as("%d bytes", bytes).isTrue();
+        }
+      }
+    }
+  }
+
   @Test
   void float16FileStoresHalvesAndReadsThemBackWithinHalfPrecision() {
     int d = 7;

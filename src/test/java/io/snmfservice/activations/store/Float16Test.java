@@ -1,7 +1,10 @@
 package io.snmfservice.activations.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 
 class Float16Test {
@@ -20,7 +23,7 @@ class Float16Test {
     assertThat(Float.floatToRawIntBits(Float16.toFloat((short) 0x8000))).isEqualTo(0x80000000);
   }
 
-  /** The bulk widening (a lookup table, used by the .act reader) gives toFloat's bits for all 65,536 patterns. */
+  /** The array widening (a lookup table, used by the .act reader) gives toFloat's bits for all 65,536 patterns. */
   @Test
   void bulkWideningMatchesToFloatBitForBit() {
     java.nio.ShortBuffer all = java.nio.ShortBuffer.allocate(0x10000);
@@ -29,14 +32,53 @@ class Float16Test {
     }
     float[] heap = new float[0x10001];
     Float16.toFloat(all, 0x10000, heap, 1);
-    java.nio.FloatBuffer direct = java.nio.ByteBuffer.allocateDirect(0x10000 * 4)
-        .order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-    Float16.toFloat(all, 0x10000, direct, 0);
     for (int bits = 0; bits < 0x10000; bits++) {
       int expected = Float.floatToRawIntBits(Float16.toFloat((short) bits));
       assertThat(Float.floatToRawIntBits(heap[bits + 1])).as("bits %04x", bits).isEqualTo(expected);
-      assertThat(Float.floatToRawIntBits(direct.get(bits))).as("bits %04x", bits).isEqualTo(expected);
     }
+  }
+
+  /**
+   * The ByteBuffer widening (SIMD lanes where the JVM has the Vector API, as the tests' JVM does) gives toFloat's
+   * bits at every offset and length around a vector's width, so the lanes and the tail both get checked.
+   */
+  @Test
+  void simdWideningMatchesToFloatAtEveryAlignment() {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+        && jdk.incubator.vector.IntVector.SPECIES_PREFERRED.vectorBitSize() >= 256) {
+      assertThat(Float16.widening()).endsWith("-lane vectors");
+    }
+    int count = 0x10000 + 40;
+    ByteBuffer halves = ByteBuffer.allocateDirect((count + 40) * 2).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < count + 40; i++) {
+      halves.putShort(i * 2, (short) (i * 7919)); // every pattern, in an order no vector lines up with
+    }
+    ByteBuffer floats = ByteBuffer.allocateDirect((count + 40) * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (int from = 0; from < 20; from++) {
+      for (int length : new int[] {0, 1, 7, 15, 16, 17, 31, 33, 64, count - from}) {
+        int at = 19 - from;
+        floats.putInt((at + length) * 4, 0x12345678); // the first value after the range stays untouched
+        Float16.toFloat(halves, from, length, floats, at);
+        for (int i = 0; i < length; i++) {
+          int expected = Float.floatToRawIntBits(Float16.toFloat(halves.getShort((from + i) * 2)));
+          int actual = floats.getInt((at + i) * 4);
+          if (actual != expected) { // assert only on a difference: millions of values
+            assertThat(actual).as("from %d length %d value %d", from, length, i).isEqualTo(expected);
+          }
+        }
+        assertThat(floats.getInt((at + length) * 4)).isEqualTo(0x12345678);
+      }
+    }
+  }
+
+  @Test
+  void bulkWideningRejectsRangesOutsideItsBuffers() {
+    ByteBuffer halves = ByteBuffer.allocateDirect(32).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer floats = ByteBuffer.allocateDirect(64).order(ByteOrder.LITTLE_ENDIAN);
+    assertThatThrownBy(() -> Float16.toFloat(halves, 1, 16, floats, 0)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> Float16.toFloat(halves, 0, 16, floats, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> Float16.toFloat(halves.duplicate().order(ByteOrder.BIG_ENDIAN), 0, 1, floats, 0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   /**

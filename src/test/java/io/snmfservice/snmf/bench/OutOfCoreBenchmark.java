@@ -24,7 +24,8 @@ import java.util.SplittableRandom;
  * chunk already in memory, runs the given number of iterations with G on disk (seconds and CPU seconds per
  * iteration, peak resident set VmHWM), and measures both bounds once more (the machine is shared, so the bounds
  * bracket the run) to give the last iteration's ratio to the larger bound. Arguments: file d n K iterations
- * chunkColumns [float32|float16]; iterations 0 only writes the file.
+ * chunkColumns [float32|float16]; iterations 0 only writes the file. Run it with {@code --add-modules
+ * jdk.incubator.vector}, as the service runs, so float16 widens with SIMD lanes (it prints which way it widens).
  */
 public final class OutOfCoreBenchmark {
 
@@ -158,6 +159,7 @@ public final class OutOfCoreBenchmark {
     int k = Integer.parseInt(args[3]);
     int iterations = Integer.parseInt(args[4]);
     int chunk = Integer.parseInt(args[5]);
+    System.out.println("float16 widening: " + io.snmfservice.activations.store.Float16.widening());
     DType dtype = args.length > 6 && args[6].equals("float16") ? DType.FLOAT16 : DType.FLOAT32;
     if (!Files.exists(file)) {
       long t0 = System.nanoTime();
