@@ -2,6 +2,7 @@ package io.snmfservice.activations.store;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Objects;
@@ -46,9 +47,12 @@ public final class Float16 {
     }
   };
 
+  /** The widener this JVM uses, and what the start-up log says of it. */
+  private record Choice(Widener widener, String description) {}
+
   /** Chosen on first bulk use, so that decoding single values (checkpoint loaders) never pays for the choice. */
   private static final class Bulk {
-    static final Widener WIDENER = fastestWidener();
+    static final Choice CHOICE = choose();
   }
 
   /**
@@ -62,35 +66,40 @@ public final class Float16 {
     if (halves.order() != ByteOrder.LITTLE_ENDIAN || floats.order() != ByteOrder.LITTLE_ENDIAN) {
       throw new IllegalArgumentException("float16 and float32 buffers are little-endian");
     }
-    Bulk.WIDENER.widen(halves, from, count, floats, at);
+    Bulk.CHOICE.widener().widen(halves, from, count, floats, at);
   }
 
-  /** How {@link #toFloat(ByteBuffer, int, int, ByteBuffer, int)} widens on this JVM, for the start-up log. */
+  /** How {@link #toFloat(ByteBuffer, int, int, ByteBuffer, int)} widens on this JVM, and why, for the start-up log. */
   public static String widening() {
-    if (Bulk.WIDENER != TABLE) {
-      return Bulk.WIDENER.toString();
-    }
-    return TABLE + (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()
-        ? " (start the JVM with --add-modules jdk.incubator.vector for SIMD lanes)"
-        : " (SIMD lanes need the C2 compiler and 256-bit vectors)");
+    return Bulk.CHOICE.description();
   }
 
   /**
-   * The Vector API widener if this JVM resolved jdk.incubator.vector, has wide enough lanes, and it matches the table
-   * on every pattern; else the table. Loaded by name so that without the module nothing links against it.
+   * The Vector API widener if this JVM resolved jdk.incubator.vector, compiles with C2, has wide enough lanes, and the
+   * lanes match the table on every pattern; else the table, with the reason. Loaded by name so that without the
+   * module nothing links against it.
    */
-  private static Widener fastestWidener() {
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty() || !optimizingJit()) {
-      return TABLE;
+  private static Choice choose() {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      return tableBecause("start the JVM with --add-modules jdk.incubator.vector for SIMD lanes");
+    }
+    if (!optimizingJit()) {
+      return tableBecause("SIMD lanes need the C2 compiler");
     }
     try {
       Widener lanes = (Widener) Class.forName(Float16.class.getPackageName() + ".Float16Lanes")
           .getDeclaredConstructor().newInstance();
       warmUp(lanes); // first: compiled, the check below takes milliseconds instead of a fifth of a second
-      return matchesTable(lanes) ? lanes : TABLE;
+      return matchesTable(lanes) ? new Choice(lanes, lanes.toString()) : tableBecause("SIMD lanes differed from it");
+    } catch (InvocationTargetException e) {
+      return tableBecause("SIMD lanes unavailable: " + e.getCause().getMessage()); // vectors too narrow
     } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-      return TABLE; // too narrow lanes, or a Vector API other than the one this was compiled against
+      return tableBecause("SIMD lanes unavailable: " + e); // a Vector API other than the one compiled against
     }
+  }
+
+  private static Choice tableBecause(String reason) {
+    return new Choice(TABLE, TABLE + " (" + reason + ")");
   }
 
   /**

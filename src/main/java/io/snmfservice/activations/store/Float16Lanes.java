@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * binary16 → float32 widening with SIMD lanes (the incubating Vector API). Loaded only through
- * {@link Float16#widening()}, which checks it against the lookup table first, so a JVM started without
+ * {@link Float16}'s bulk widening, which checks it against the lookup table first, so a JVM started without
  * {@code --add-modules jdk.incubator.vector}, or one whose Vector API differs from Java 17's, keeps the table.
  *
  * <p>Per lane, with the 15 exponent-and-fraction bits shifted into float32's place: normals re-bias the exponent
@@ -30,7 +30,7 @@ final class Float16Lanes implements Float16.Widener {
   Float16Lanes() {
     // below 256-bit vectors (no AVX2) the lanes are emulated or too narrow to beat the table
     if (INTS.vectorBitSize() < 256) {
-      throw new UnsupportedOperationException(INTS.vectorBitSize() + "-bit vectors");
+      throw new UnsupportedOperationException("vectors are " + INTS.vectorBitSize() + " bits here, below 256");
     }
   }
 
